@@ -1,0 +1,20 @@
+'use strict';
+
+/** Largest JWKS response accepted by default: 1 MiB. */
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** The algorithms the framework helpers accept, as in jwks-rsa. */
+const SUPPORTED_ALGORITHMS = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
+
+module.exports = { DEFAULT_MAX_RESPONSE_BYTES, SUPPORTED_ALGORITHMS };

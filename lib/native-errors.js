@@ -1,0 +1,65 @@
+'use strict';
+
+const {
+  ArgumentError,
+  JwksError,
+  JwksRateLimitError,
+  SigningKeyNotFoundError,
+} = require('./errors');
+
+const classes = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError };
+
+// Values thrown by JavaScript hooks, held until the lookups that failed
+// because of them take them back. Handles only grow, so a stale handle can
+// never return another hook's error.
+const hookErrors = new Map();
+let nextHandle = 1;
+const HOOK_ERRORS_KEPT = 256;
+
+function keepHookError(value) {
+  const handle = nextHandle++;
+  hookErrors.set(handle, value);
+  if (hookErrors.size > HOOK_ERRORS_KEPT) hookErrors.delete(hookErrors.keys().next().value);
+  return handle;
+}
+
+function hookError(handle) {
+  if (hookErrors.has(handle)) return hookErrors.get(handle);
+  return new Error('A JavaScript hook failed and its error is no longer available');
+}
+
+// A transport failure, with Node's own property order.
+function systemError(info) {
+  const err = new Error(info.message);
+  if (info.errno !== undefined) err.errno = info.errno;
+  err.code = info.code;
+  if (info.syscall !== undefined) err.syscall = info.syscall;
+  if (info.hostname !== undefined) err.hostname = info.hostname;
+  if (info.address !== undefined) err.address = info.address;
+  if (info.port !== undefined) err.port = info.port;
+  return err;
+}
+
+// V8's own SyntaxError for the body, as JSON.parse raised it in jwks-rsa.
+function syntaxError(info) {
+  try {
+    JSON.parse(info.body);
+  } catch (err) {
+    return err;
+  }
+  return new SyntaxError(info.message);
+}
+
+function toError(info) {
+  let err;
+  if (info.kind === 'Error') err = systemError(info);
+  else if (info.kind === 'SyntaxError') err = syntaxError(info);
+  else if (info.kind === 'HookError') err = hookError(info.handle);
+  else err = new (classes[info.kind] || Error)(info.message);
+  if (info.endpointUnavailable && err !== null && typeof err === 'object') {
+    err.isEndpointUnavailable = true;
+  }
+  return err;
+}
+
+module.exports = { toError, keepHookError };

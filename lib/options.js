@@ -1,0 +1,105 @@
+'use strict';
+
+const http = require('http');
+const { DEFAULT_MAX_RESPONSE_BYTES } = require('./constants');
+
+// Options are read as jwks-rsa reads them: the same defaults, and the same
+// TypeErrors (from lru-cache) for cache settings it cannot honour.
+
+const isPosInt = (n) => typeof n === 'number' && n > 0 && Number.isInteger(n);
+
+function checkMax(max) {
+  if (max !== 0 && !isPosInt(max)) {
+    throw new TypeError('max option must be a nonnegative integer');
+  }
+}
+
+function cacheSettings(options) {
+  const { cacheMaxEntries = 5, cacheMaxAge = 600000, cacheMaxAgeFallback } = options;
+  if (cacheMaxAgeFallback) {
+    checkMax(cacheMaxEntries);
+    if (cacheMaxEntries === 0) throw new TypeError('At least one of max, maxSize, or ttl is required');
+  }
+  checkMax(cacheMaxEntries);
+  if (cacheMaxAge && !isPosInt(cacheMaxAge)) {
+    throw new TypeError('ttl must be a positive integer if specified');
+  }
+  if (cacheMaxEntries === 0 && !cacheMaxAge) {
+    throw new TypeError('At least one of max, maxSize, or ttl is required');
+  }
+  const fallback = Number(cacheMaxAgeFallback) || 0;
+  return {
+    cacheMaxEntries,
+    // 0 means no expiry, as a zero ttl does in lru-cache.
+    cacheMaxAge: cacheMaxAge || 0,
+    cacheMaxAgeFallback: fallback,
+  };
+}
+
+function requestsPerMinute(value) {
+  const n = Number(value === undefined ? 10 : value);
+  if (Number.isNaN(n)) return undefined;
+  return Math.min(Math.max(Math.floor(n), 0), 0xffffffff);
+}
+
+// Parses jwksUri as jwks-rsa does (WHATWG URL), for Rust to connect to.
+function parseJwksUri(uri) {
+  let url;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const https = url.protocol === 'https:';
+  const bracketed = url.hostname.startsWith('[');
+  return {
+    https,
+    host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port ? Number(url.port) : https ? 443 : 80,
+    path: url.pathname + url.search,
+    hostHeader: url.port ? `${url.hostname}:${url.port}` : url.hostname,
+  };
+}
+
+// requestHeaders as Node's http would send them; an invalid header makes
+// every fetch fail with Node's own error, as it does in jwks-rsa.
+function requestHeaders(headers) {
+  const pairs = [];
+  for (const [name, value] of Object.entries(headers || {})) {
+    http.validateHeaderName(name);
+    http.validateHeaderValue(name, value);
+    for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, String(v)]);
+  }
+  return pairs;
+}
+
+function positiveNumber(value, fallback) {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+// The configuration handed to the native client, and any error that must
+// surface on the first fetch rather than in the constructor.
+function nativeConfig(options) {
+  const config = {
+    cache: Boolean(options.cache),
+    rateLimit: Boolean(options.rateLimit),
+    timeout: positiveNumber(options.timeout, 0),
+    maxResponseBytes: positiveNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
+    unknownKidCooldown: positiveNumber(options.unknownKidCooldown, 0),
+    headers: [],
+  };
+  if (config.cache) Object.assign(config, cacheSettings(options));
+  if (config.rateLimit) config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
+  let deferredError;
+  try {
+    config.headers = requestHeaders(options.requestHeaders);
+  } catch (err) {
+    deferredError = err;
+  }
+  if (!options.fetcher) config.uri = parseJwksUri(options.jwksUri);
+  return { config, deferredError };
+}
+
+module.exports = { nativeConfig, parseJwksUri };

@@ -1,0 +1,243 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use parking_lot::Mutex as SyncMutex;
+use tokio::sync::Semaphore;
+
+use super::*;
+use crate::error::{Error, NO_SIGNING_KEYS};
+use crate::fetch::Document;
+
+/// An in-memory endpoint: counts fetches, can be held closed until released.
+struct Endpoint {
+    fetches: AtomicUsize,
+    body: SyncMutex<Result<String, Error>>,
+    gate: Option<Arc<Semaphore>>,
+}
+
+impl Endpoint {
+    fn serving(kids: &[&str]) -> Arc<Self> {
+        Arc::new(Endpoint {
+            fetches: AtomicUsize::new(0),
+            body: SyncMutex::new(Ok(jwks(kids))),
+            gate: None,
+        })
+    }
+
+    fn gated(kids: &[&str], gate: Arc<Semaphore>) -> Arc<Self> {
+        Arc::new(Endpoint {
+            fetches: AtomicUsize::new(0),
+            body: SyncMutex::new(Ok(jwks(kids))),
+            gate: Some(gate),
+        })
+    }
+
+    fn fail_with(&self, err: Error) {
+        *self.body.lock() = Err(err);
+    }
+
+    fn count(&self) -> usize {
+        self.fetches.load(Ordering::SeqCst)
+    }
+}
+
+impl KeySource for Endpoint {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        self.fetches.fetch_add(1, Ordering::SeqCst);
+        let body = self.body.lock().clone();
+        let gate = self.gate.clone();
+        async move {
+            if let Some(gate) = gate {
+                let _permit = gate.acquire().await;
+            }
+            body.map(|b| Document { body: Arc::from(b) })
+        }
+        .boxed()
+    }
+}
+
+struct Panicking;
+
+impl KeySource for Panicking {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        async { panic!("source bug") }.boxed()
+    }
+}
+
+fn jwks(kids: &[&str]) -> String {
+    let n = format!("{}{}", "w".repeat(84), "BQ");
+    let keys: Vec<String> = kids
+        .iter()
+        .map(|kid| format!(r#"{{"kty":"RSA","kid":"{kid}","n":"{n}","e":"AQAB"}}"#))
+        .collect();
+    format!(r#"{{"keys":[{}]}}"#, keys.join(","))
+}
+
+fn kid(k: &str) -> KidQuery {
+    KidQuery::Kid(k.to_owned())
+}
+
+fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
+    let config = ClientConfig {
+        cache: Some(CacheConfig::default()),
+        requests_per_minute: rpm,
+        unknown_kid_cooldown: None,
+    };
+    Client::new(config, endpoint)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_lookups_over_a_hundred_kids_cost_one_fetch() {
+    let kids: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+    let kid_refs: Vec<&str> = kids.iter().map(String::as_str).collect();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&kid_refs, Arc::clone(&gate));
+    let client = Arc::new(cached_client(Arc::clone(&endpoint), Some(10)));
+    let tasks: Vec<_> = (0..1000)
+        .map(|i| {
+            let client = Arc::clone(&client);
+            let query = kid(&format!("k{}", i % 100));
+            tokio::spawn(async move { client.signing_key(query, 0).await })
+        })
+        .collect();
+    while client.stats().coalesced < 999 {
+        tokio::task::yield_now().await;
+    }
+    gate.add_permits(1);
+    for (i, task) in tasks.into_iter().enumerate() {
+        let resolved = task.await.expect("task").expect("key");
+        assert_eq!(resolved.hit.key.kid, Some(format!("k{}", i % 100)));
+    }
+    assert_eq!(endpoint.count(), 1);
+}
+
+#[tokio::test]
+async fn cached_lookups_never_touch_the_rate_limiter() {
+    let endpoint = Endpoint::serving(&["a", "b"]);
+    let client = cached_client(Arc::clone(&endpoint), Some(1));
+    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    for _ in 0..100 {
+        assert!(client.signing_key(kid("b"), 1).await.is_ok());
+    }
+    let refused = client.signing_key(kid("unknown"), 2).await;
+    assert_eq!(refused, Err(Error::JwksRateLimitError));
+    assert_eq!(endpoint.count(), 1);
+}
+
+#[tokio::test]
+async fn without_cache_every_lookup_fetches() {
+    let endpoint = Endpoint::serving(&["a"]);
+    let client = Client::new(
+        ClientConfig::default(),
+        Arc::clone(&endpoint) as Arc<dyn KeySource>,
+    );
+    for now in 0..3 {
+        let resolved = client.signing_key(kid("a"), now).await.expect("key");
+        assert!(!resolved.cacheable);
+    }
+    assert_eq!(endpoint.count(), 3);
+}
+
+#[tokio::test]
+async fn an_unknown_kid_fetches_again_by_default() {
+    let endpoint = Endpoint::serving(&["a"]);
+    let client = cached_client(Arc::clone(&endpoint), None);
+    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    for now in 1..4 {
+        let err = client.signing_key(kid("nope"), now).await.err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("Unable to find a signing key that matches 'nope'")
+        );
+    }
+    assert_eq!(endpoint.count(), 4);
+}
+
+#[tokio::test]
+async fn the_cooldown_refuses_unknown_kids_without_fetching() {
+    let endpoint = Endpoint::serving(&["a"]);
+    let config = ClientConfig {
+        cache: Some(CacheConfig::default()),
+        requests_per_minute: None,
+        unknown_kid_cooldown: Some(1000),
+    };
+    let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
+    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    for now in 1..100 {
+        assert!(
+            client
+                .signing_key(kid(&format!("forged{now}")), now)
+                .await
+                .is_err()
+        );
+        assert!(client.signing_key(kid("a"), now).await.is_ok());
+    }
+    assert_eq!(endpoint.count(), 1);
+    assert!(client.signing_key(kid("new"), 1000).await.is_err());
+    assert_eq!(endpoint.count(), 2);
+}
+
+#[tokio::test]
+async fn a_stale_key_stands_in_while_the_endpoint_is_down() {
+    let endpoint = Endpoint::serving(&["a"]);
+    let config = ClientConfig {
+        cache: Some(CacheConfig {
+            max_age: Some(100),
+            max_entries: 5,
+            fallback: Some(1000),
+        }),
+        ..ClientConfig::default()
+    };
+    let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
+    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    endpoint.fail_with(Error::unavailable("Service Unavailable"));
+    let stale = client.signing_key(kid("a"), 200).await.expect("stale key");
+    assert_eq!(
+        stale.stale_because,
+        Some(Error::unavailable("Service Unavailable"))
+    );
+    assert_eq!(stale.hit.fresh_until, Some(300));
+    let late = client.signing_key(kid("a"), 1200).await;
+    assert_eq!(late, Err(Error::unavailable("Service Unavailable")));
+}
+
+#[tokio::test]
+async fn content_errors_do_not_fall_back_to_stale_keys() {
+    let endpoint = Endpoint::serving(&["a"]);
+    let config = ClientConfig {
+        cache: Some(CacheConfig {
+            max_age: Some(100),
+            max_entries: 5,
+            fallback: Some(1000),
+        }),
+        ..ClientConfig::default()
+    };
+    let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
+    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    *endpoint.body.lock() = Ok(r#"{"keys":[{"kty":"oct","k":"AA"}]}"#.to_owned());
+    let err = client.signing_key(kid("a"), 200).await.err();
+    assert_eq!(err.map(|e| e.to_string()).as_deref(), Some(NO_SIGNING_KEYS));
+}
+
+#[tokio::test]
+async fn a_panicking_source_fails_the_lookup_and_not_the_client() {
+    let client = Client::new(ClientConfig::default(), Arc::new(Panicking));
+    for now in 0..2 {
+        let err = client.signing_key(kid("a"), now).await.err();
+        assert!(err.is_some_and(|e| e.is_endpoint_unavailable()));
+    }
+}
+
+#[tokio::test]
+async fn invalid_json_is_a_syntax_error_that_keeps_the_body() {
+    let endpoint = Endpoint::serving(&[]);
+    *endpoint.body.lock() = Ok("<html>".to_owned());
+    let client = cached_client(Arc::clone(&endpoint), None);
+    match client.signing_key(kid("a"), 0).await {
+        Err(Error::SyntaxError { body, .. }) => assert_eq!(&*body, "<html>"),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(client.document(1).await.as_deref(), Ok("<html>"));
+}

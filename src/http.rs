@@ -1,0 +1,193 @@
+//! The native HTTP key source: one HTTP/1.1 GET per fetch, with exactly the
+//! headers the user configured (plus `Host`), a whole-request deadline and a
+//! cap on the response size.
+//!
+//! Built on hyper's connection API rather than a full client so that no
+//! default header (`Accept`, `User-Agent`, ...) is ever added and so that
+//! redirects are not followed, as with Node's `http.request`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use http_body_util::{BodyExt, Empty};
+use hyper::Request;
+use hyper::header::{CONTENT_LENGTH, HOST, HeaderName, HeaderValue};
+use hyper_util::rt::TokioIo;
+use rustls::ClientConfig;
+
+use crate::error::Error;
+use crate::fetch::{Document, KeySource};
+use crate::net::{self, Io};
+use crate::node_error;
+
+/// Default cap on the size of a JWKS response: 1 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
+
+/// Where to send the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `https:` rather than `http:`.
+    pub https: bool,
+    /// Host name or IP literal, without IPv6 brackets.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Path and query, as sent in the request line.
+    pub path: String,
+    /// Value of the `Host` header.
+    pub host_header: String,
+}
+
+/// Everything one HTTP fetch needs.
+#[derive(Clone)]
+pub struct HttpSettings {
+    /// The endpoint.
+    pub target: Target,
+    /// `requestHeaders`, in the order given.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// `timeout`: deadline for the whole request; `None` waits forever.
+    pub timeout: Option<Duration>,
+    /// Largest body accepted, in bytes.
+    pub max_response_bytes: usize,
+    /// TLS settings for `https:` targets.
+    pub tls: Option<Arc<ClientConfig>>,
+}
+
+/// Fetches the JWKS over HTTP(S).
+pub struct HttpSource {
+    settings: Arc<HttpSettings>,
+}
+
+impl HttpSource {
+    /// A source for these settings.
+    pub fn new(settings: HttpSettings) -> Self {
+        HttpSource {
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+impl KeySource for HttpSource {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let settings = Arc::clone(&self.settings);
+        async move {
+            match settings.timeout {
+                Some(limit) => tokio::time::timeout(limit, fetch_once(&settings))
+                    .await
+                    .unwrap_or_else(|_| Err(node_error::hang_up())),
+                None => fetch_once(&settings).await,
+            }
+        }
+        .boxed()
+    }
+}
+
+async fn open(settings: &HttpSettings) -> Result<Box<dyn Io>, Error> {
+    let target = &settings.target;
+    let tcp = net::connect_tcp(&target.host, target.port).await?;
+    if !target.https {
+        return Ok(Box::new(tcp));
+    }
+    let tls = settings
+        .tls
+        .as_ref()
+        .ok_or_else(|| Error::unavailable("No TLS configuration for an https: endpoint"))?;
+    net::start_tls(tcp, &target.host, tls).await
+}
+
+fn request(settings: &HttpSettings) -> Result<Request<Empty<Bytes>>, Error> {
+    let mut request = Request::get(settings.target.path.as_str())
+        .body(Empty::new())
+        .map_err(|_| Error::invalid_uri())?;
+    let headers = request.headers_mut();
+    for (name, value) in &settings.headers {
+        headers.append(name.clone(), value.clone());
+    }
+    if !headers.contains_key(HOST) {
+        let host = HeaderValue::from_str(&settings.target.host_header)
+            .map_err(|_| Error::invalid_uri())?;
+        headers.insert(HOST, host);
+    }
+    Ok(request)
+}
+
+async fn fetch_once(settings: &HttpSettings) -> Result<Document, Error> {
+    let io = open(settings).await?;
+    // Title case, as Node writes header names (`Host`, not `host`).
+    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+        .title_case_headers(true)
+        .handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| hyper_failed(&e))?;
+    tokio::spawn(connection.map(|_| ()));
+    let response = sender
+        .send_request(request(settings)?)
+        .await
+        .map_err(|e| hyper_failed(&e))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(Error::unavailable(status_message(&response)));
+    }
+    let limit = settings.max_response_bytes;
+    let declared = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let body = read_body(response.into_body(), limit).await?;
+    Ok(Document {
+        body: Arc::from(String::from_utf8_lossy(&body)),
+    })
+}
+
+async fn read_body(mut body: hyper::body::Incoming, limit: usize) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| hyper_failed(&e))?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(too_large(limit));
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
+}
+
+fn too_large(limit: usize) -> Error {
+    Error::unavailable(format!(
+        "The JWKS response exceeded the limit of {limit} bytes"
+    ))
+}
+
+/// jwks-rsa's message for a non-2xx answer: the reason phrase as sent,
+/// else `Http Error <status>`.
+fn status_message<B>(response: &hyper::Response<B>) -> String {
+    let status = response.status();
+    let reason: Option<String> = match response.extensions().get::<hyper::ext::ReasonPhrase>() {
+        // The reason phrase is bytes on the wire; Node reads them as latin1.
+        Some(phrase) => Some(phrase.as_bytes().iter().map(|b| char::from(*b)).collect()),
+        None => status.canonical_reason().map(str::to_owned),
+    };
+    match reason {
+        Some(reason) if !reason.is_empty() => reason,
+        _ => format!("Http Error {}", status.as_u16()),
+    }
+}
+
+fn hyper_failed(err: &hyper::Error) -> Error {
+    if err.is_parse() || err.is_parse_status() {
+        return node_error::parse_failed(&err.to_string());
+    }
+    let io = std::error::Error::source(err).and_then(|s| s.downcast_ref::<std::io::Error>());
+    match io {
+        Some(io) => node_error::io_failed(io),
+        None => node_error::hang_up(),
+    }
+}

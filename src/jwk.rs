@@ -1,0 +1,386 @@
+//! RFC 7517 JSON Web Keys: which entries of a set become signing keys.
+//!
+//! The rules follow what `jwks-rsa` 4.1.0 accepts (its filter on `use` and
+//! `kty`, its algorithm inference, then the checks `jose.importJWK` and
+//! WebCrypto apply), plus the material checks of [`crate::pem`].
+
+use base64::Engine;
+use base64::alphabet::URL_SAFE;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde_json::{Map, Value};
+
+use crate::pem::{EcCurve, KeyMaterial, OkpCurve};
+use crate::skip::SkipReason;
+
+/// Base64url as Node decodes JWK members: padding optional, loose trailing bits.
+const B64URL: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// RSA members that only a private key has; a set publishing them has leaked its key.
+const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];
+
+/// What WebCrypto lets the imported public key do, which bounds `key_ops`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Usage {
+    /// Signature algorithms: `["verify"]`.
+    Verify,
+    /// RSA-OAEP: `["encrypt", "wrapKey"]`.
+    Encrypt,
+    /// ECDH: no usage at all for a public key.
+    Derive,
+}
+
+impl Usage {
+    fn allows(self, op: &str) -> bool {
+        match self {
+            Usage::Verify => op == "verify",
+            Usage::Encrypt => op == "encrypt" || op == "wrapKey",
+            Usage::Derive => false,
+        }
+    }
+}
+
+/// The key type a JWK declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kty {
+    Rsa,
+    Ec,
+    Okp,
+}
+
+/// A JWK that passed every check, ready to be handed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedKey {
+    /// `kid`, when the JWK has a non-empty string one.
+    pub kid: Option<String>,
+    /// `alg`, when the JWK has a non-empty string one (never the inferred value).
+    pub alg: Option<String>,
+    /// The public key material.
+    pub material: KeyMaterial,
+}
+
+/// A JavaScript-truthy `alg` that is a string, an absent/falsy one, or a truthy non-string.
+enum AlgMember<'a> {
+    Given(&'a str),
+    Absent,
+    Invalid,
+}
+
+fn alg_member(jwk: &Map<String, Value>) -> AlgMember<'_> {
+    match jwk.get("alg") {
+        Some(Value::String(s)) if !s.is_empty() => AlgMember::Given(s),
+        None | Some(Value::Null) | Some(Value::Bool(false)) | Some(Value::String(_)) => {
+            AlgMember::Absent
+        }
+        Some(Value::Number(n)) if n.as_f64() == Some(0.0) => AlgMember::Absent,
+        Some(_) => AlgMember::Invalid,
+    }
+}
+
+fn non_empty_string(jwk: &Map<String, Value>, name: &str) -> Option<String> {
+    match jwk.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Turns one entry of the `keys` array into a signing key, or says why not.
+///
+/// # Errors
+/// The reason the entry is not a usable public signing key.
+pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
+    let jwk = entry.as_object().ok_or(SkipReason::NotAnObject)?;
+    match jwk.get("use") {
+        None => {}
+        Some(Value::String(s)) if s == "sig" => {}
+        Some(_) => return Err(SkipReason::NotForSignatures),
+    }
+    let kty = match jwk.get("kty").and_then(Value::as_str) {
+        Some("RSA") => Kty::Rsa,
+        Some("EC") => Kty::Ec,
+        Some("OKP") => Kty::Okp,
+        _ => return Err(SkipReason::UnsupportedKeyType),
+    };
+    let crv = jwk.get("crv").and_then(Value::as_str);
+    let alg = match alg_member(jwk) {
+        AlgMember::Given(alg) => alg,
+        AlgMember::Absent => infer_alg(kty, crv).ok_or(SkipReason::UnsupportedKey)?,
+        AlgMember::Invalid => return Err(SkipReason::UnsupportedAlgorithm),
+    };
+    let usage = usage_of(alg, kty).ok_or(SkipReason::UnsupportedAlgorithm)?;
+    reject_private(jwk, kty)?;
+    check_key_ops(jwk, usage)?;
+    let material = material(jwk, kty, alg, crv)?;
+    Ok(ParsedKey {
+        kid: non_empty_string(jwk, "kid"),
+        alg: non_empty_string(jwk, "alg"),
+        material,
+    })
+}
+
+/// The algorithm `jwks-rsa` assumes when a JWK has none.
+fn infer_alg(kty: Kty, crv: Option<&str>) -> Option<&'static str> {
+    match (kty, crv) {
+        (Kty::Rsa, _) => Some("RS256"),
+        (Kty::Ec, Some("P-256")) => Some("ES256"),
+        (Kty::Ec, Some("P-384")) => Some("ES384"),
+        (Kty::Ec, Some("P-521")) => Some("ES512"),
+        (Kty::Okp, Some("Ed25519" | "Ed448")) => Some("EdDSA"),
+        _ => None,
+    }
+}
+
+/// What a public key of this type may do under `alg`, if the pair is valid at all.
+fn usage_of(alg: &str, kty: Kty) -> Option<Usage> {
+    let usage = match alg {
+        "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" if kty == Kty::Rsa => {
+            Usage::Verify
+        }
+        "RSA-OAEP" | "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512" if kty == Kty::Rsa => {
+            Usage::Encrypt
+        }
+        "ES256" | "ES384" | "ES512" if kty == Kty::Ec => Usage::Verify,
+        "EdDSA" | "Ed25519" if kty == Kty::Okp => Usage::Verify,
+        "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A192KW" | "ECDH-ES+A256KW" if kty != Kty::Rsa => {
+            Usage::Derive
+        }
+        _ => return None,
+    };
+    Some(usage)
+}
+
+fn reject_private(jwk: &Map<String, Value>, kty: Kty) -> Result<(), SkipReason> {
+    let leaked = jwk.contains_key("d")
+        || (kty == Kty::Rsa && RSA_PRIVATE_MEMBERS.iter().any(|m| jwk.contains_key(*m)))
+        || jwk.contains_key("oth");
+    if leaked {
+        Err(SkipReason::PrivateKey)
+    } else {
+        Ok(())
+    }
+}
+
+/// `key_ops`, when present, must be unique strings the public key may perform.
+fn check_key_ops(jwk: &Map<String, Value>, usage: Usage) -> Result<(), SkipReason> {
+    let Some(value) = jwk.get("key_ops") else {
+        return Ok(());
+    };
+    let ops = value.as_array().ok_or(SkipReason::InvalidKeyOps)?;
+    let mut seen: Vec<&str> = Vec::with_capacity(ops.len());
+    for op in ops {
+        let op = op.as_str().ok_or(SkipReason::InvalidKeyOps)?;
+        if seen.contains(&op) || !usage.allows(op) {
+            return Err(SkipReason::InvalidKeyOps);
+        }
+        seen.push(op);
+    }
+    Ok(())
+}
+
+/// Decodes a required base64url member.
+fn member(jwk: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>, SkipReason> {
+    let text = jwk
+        .get(name)
+        .and_then(Value::as_str)
+        .ok_or(SkipReason::MissingMember(name))?;
+    decode_b64url(text).ok_or(SkipReason::InvalidEncoding(name))
+}
+
+/// Base64url (RFC 4648 §5) with optional padding; standard-alphabet characters
+/// are accepted too, as Node's decoder does.
+pub fn decode_b64url(text: &str) -> Option<Vec<u8>> {
+    if text.bytes().any(|b| b == b'+' || b == b'/') {
+        let url: String = text
+            .chars()
+            .map(|c| match c {
+                '+' => '-',
+                '/' => '_',
+                c => c,
+            })
+            .collect();
+        return B64URL.decode(url).ok();
+    }
+    B64URL.decode(text).ok()
+}
+
+fn material(
+    jwk: &Map<String, Value>,
+    kty: Kty,
+    alg: &str,
+    crv: Option<&str>,
+) -> Result<KeyMaterial, SkipReason> {
+    match kty {
+        Kty::Rsa => Ok(KeyMaterial::Rsa {
+            n: member(jwk, "n")?,
+            e: member(jwk, "e")?,
+        }),
+        Kty::Ec => {
+            let curve = crv
+                .and_then(EcCurve::from_crv)
+                .filter(|curve| ec_curve_fits(alg, *curve))
+                .ok_or(SkipReason::UnsupportedCurve)?;
+            Ok(KeyMaterial::Ec {
+                curve,
+                x: member(jwk, "x")?,
+                y: member(jwk, "y")?,
+            })
+        }
+        Kty::Okp => {
+            let curve = crv
+                .and_then(OkpCurve::from_crv)
+                .filter(|curve| okp_curve_fits(alg, *curve))
+                .ok_or(SkipReason::UnsupportedCurve)?;
+            Ok(KeyMaterial::Okp {
+                curve,
+                x: member(jwk, "x")?,
+            })
+        }
+    }
+}
+
+fn ec_curve_fits(alg: &str, curve: EcCurve) -> bool {
+    match alg {
+        "ES256" => curve == EcCurve::P256,
+        "ES384" => curve == EcCurve::P384,
+        "ES512" => curve == EcCurve::P521,
+        _ => true,
+    }
+}
+
+fn okp_curve_fits(alg: &str, curve: OkpCurve) -> bool {
+    match alg {
+        "EdDSA" => curve != OkpCurve::X25519,
+        "Ed25519" => curve == OkpCurve::Ed25519,
+        _ => curve == OkpCurve::X25519,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rsa_jwk() -> Value {
+        // A 512-bit modulus with the top bit set, odd, e = 65537.
+        let n = format!("{}{}", "w".repeat(84), "BQ");
+        json!({ "kty": "RSA", "n": n, "e": "AQAB" })
+    }
+
+    fn with(mut base: Value, key: &str, value: Value) -> Value {
+        if let Some(map) = base.as_object_mut() {
+            map.insert(key.to_owned(), value);
+        }
+        base
+    }
+
+    #[test]
+    fn accepts_rsa_without_alg_and_keeps_alg_absent() {
+        let key = parse_key(&rsa_jwk()).expect("valid key");
+        assert_eq!(key.alg, None);
+        assert_eq!(key.kid, None);
+    }
+
+    #[test]
+    fn use_must_be_sig_or_absent() {
+        assert!(parse_key(&with(rsa_jwk(), "use", json!("sig"))).is_ok());
+        for bad in [json!("enc"), json!(null), json!("SIG")] {
+            assert_eq!(
+                parse_key(&with(rsa_jwk(), "use", bad)),
+                Err(SkipReason::NotForSignatures)
+            );
+        }
+    }
+
+    #[test]
+    fn alg_must_fit_the_key_type() {
+        assert!(parse_key(&with(rsa_jwk(), "alg", json!("PS384"))).is_ok());
+        assert!(parse_key(&with(rsa_jwk(), "alg", json!("RSA-OAEP"))).is_ok());
+        for bad in [
+            json!("ES256"),
+            json!("HS256"),
+            json!(123),
+            json!(true),
+            json!("none"),
+        ] {
+            assert_eq!(
+                parse_key(&with(rsa_jwk(), "alg", bad)),
+                Err(SkipReason::UnsupportedAlgorithm)
+            );
+        }
+        for falsy in [json!(""), json!(0), json!(false), json!(null)] {
+            let key = parse_key(&with(rsa_jwk(), "alg", falsy)).expect("inferred RS256");
+            assert_eq!(key.alg, None);
+        }
+    }
+
+    #[test]
+    fn private_members_are_refused() {
+        for member in ["d", "p", "qi", "oth"] {
+            assert_eq!(
+                parse_key(&with(rsa_jwk(), member, json!("AQAB"))),
+                Err(SkipReason::PrivateKey)
+            );
+        }
+    }
+
+    #[test]
+    fn key_ops_must_be_unique_and_allowed() {
+        assert!(parse_key(&with(rsa_jwk(), "key_ops", json!(["verify"]))).is_ok());
+        assert!(parse_key(&with(rsa_jwk(), "key_ops", json!([]))).is_ok());
+        for bad in [
+            json!(["sign"]),
+            json!(["verify", "verify"]),
+            json!("verify"),
+            json!(null),
+        ] {
+            assert_eq!(
+                parse_key(&with(rsa_jwk(), "key_ops", bad)),
+                Err(SkipReason::InvalidKeyOps)
+            );
+        }
+    }
+
+    #[test]
+    fn kid_is_kept_only_when_a_non_empty_string() {
+        let key = parse_key(&with(rsa_jwk(), "kid", json!("k1"))).expect("valid");
+        assert_eq!(key.kid.as_deref(), Some("k1"));
+        for odd in [json!(""), json!(7), json!(null)] {
+            assert_eq!(
+                parse_key(&with(rsa_jwk(), "kid", odd)).expect("valid").kid,
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn curves_must_match_the_algorithm() {
+        let ec = json!({ "kty": "EC", "crv": "P-384", "alg": "ES256", "x": "AA", "y": "AA" });
+        assert_eq!(parse_key(&ec), Err(SkipReason::UnsupportedCurve));
+        let okp = json!({ "kty": "OKP", "crv": "X25519", "x": "AA" });
+        assert_eq!(parse_key(&okp), Err(SkipReason::UnsupportedKey));
+        let okp = json!({ "kty": "OKP", "crv": "X448", "alg": "ECDH-ES", "x": "AA" });
+        assert_eq!(parse_key(&okp), Err(SkipReason::UnsupportedCurve));
+    }
+
+    #[test]
+    fn rejects_non_objects_and_unknown_types() {
+        assert_eq!(parse_key(&json!(null)), Err(SkipReason::NotAnObject));
+        assert_eq!(parse_key(&json!("RSA")), Err(SkipReason::NotAnObject));
+        assert_eq!(
+            parse_key(&json!({ "kty": "oct", "k": "AA" })),
+            Err(SkipReason::UnsupportedKeyType)
+        );
+    }
+
+    #[test]
+    fn base64url_accepts_padding_and_the_standard_alphabet() {
+        assert_eq!(decode_b64url("AQAB"), Some(vec![1, 0, 1]));
+        assert_eq!(decode_b64url("_-8"), decode_b64url("/+8"));
+        assert_eq!(decode_b64url("AQ=="), Some(vec![1]));
+        assert_eq!(decode_b64url("not base64!"), None);
+    }
+}

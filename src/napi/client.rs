@@ -1,0 +1,122 @@
+//! The `NativeClient` class the shim wraps.
+
+use std::sync::Arc;
+
+use napi_derive::napi;
+
+use super::config::NativeConfig;
+use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, NativeStats};
+use super::hooks::{JsInterceptor, JsSource, NativeHooks};
+use crate::cache::Millis;
+use crate::client::Client;
+use crate::fetch::KeySource;
+use crate::keyset::KidQuery;
+
+/// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
+/// faked timers drive expiry and rate limiting as they do with jwks-rsa.
+#[napi]
+pub struct NativeClient {
+    client: Arc<Client>,
+}
+
+fn now_ms(now: f64) -> Millis {
+    if now.is_finite() && now > 0.0 {
+        now.min(u64::MAX as f64) as Millis
+    } else {
+        0
+    }
+}
+
+fn query(kid: Option<String>, matchable: bool) -> KidQuery {
+    match (kid, matchable) {
+        (None, _) => KidQuery::Absent,
+        (Some(kid), true) => KidQuery::Kid(kid),
+        (Some(text), false) => KidQuery::Unmatchable(text),
+    }
+}
+
+#[napi]
+impl NativeClient {
+    /// A client for normalized options and the shim's wrapped hooks.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(config: NativeConfig, hooks: Option<NativeHooks>) -> napi::Result<Self> {
+        let (fetch, intercept) = match hooks {
+            Some(h) => (h.fetch, h.intercept),
+            None => (None, None),
+        };
+        let source: Arc<dyn KeySource> = match fetch {
+            Some(hook) => Arc::new(JsSource::new(hook, config.deadline())),
+            None => config
+                .http_source()
+                .map_err(|e| napi::Error::from_reason(e.to_string()))?,
+        };
+        let mut client = Client::new(config.client_config(), source);
+        if let Some(hook) = intercept {
+            client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
+        }
+        Ok(NativeClient {
+            client: Arc::new(client),
+        })
+    }
+
+    /// The cached answer for a kid, or `null` when a fetch is needed.
+    /// `matchable` is false for kids that are not strings (`kid` is then
+    /// their display text); `kid` is `null` for `undefined`/`null`.
+    #[napi(catch_unwind)]
+    pub fn cached(&self, kid: Option<String>, matchable: bool, now: f64) -> Option<KeyAnswer> {
+        let answer = self.client.cached(&query(kid, matchable), now_ms(now))?;
+        Some(match answer {
+            Ok(hit) => KeyAnswer::hit(&hit),
+            Err(err) => KeyAnswer::failed(&err),
+        })
+    }
+
+    /// `getSigningKey(kid)` past the cache.
+    #[napi]
+    pub async fn signing_key(&self, kid: Option<String>, matchable: bool, now: f64) -> KeyAnswer {
+        match self
+            .client
+            .signing_key(query(kid, matchable), now_ms(now))
+            .await
+        {
+            Ok(resolved) => KeyAnswer::resolved(&resolved),
+            Err(err) => KeyAnswer::failed(&err),
+        }
+    }
+
+    /// `getSigningKeys()`.
+    #[napi]
+    pub async fn signing_keys(&self, now: f64) -> KeysAnswer {
+        match self.client.signing_keys(now_ms(now)).await {
+            Ok(set) => KeysAnswer {
+                keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
+                error: None,
+            },
+            Err(err) => KeysAnswer {
+                keys: None,
+                error: Some(ErrorInfo::from(&err)),
+            },
+        }
+    }
+
+    /// `getKeys()`: the body of a fetch, for the shim to parse.
+    #[napi]
+    pub async fn document(&self, now: f64) -> DocumentAnswer {
+        match self.client.document(now_ms(now)).await {
+            Ok(body) => DocumentAnswer {
+                body: Some(body.to_string()),
+                error: None,
+            },
+            Err(err) => DocumentAnswer {
+                body: None,
+                error: Some(ErrorInfo::from(&err)),
+            },
+        }
+    }
+
+    /// Counters since creation.
+    #[napi(catch_unwind)]
+    pub fn stats(&self) -> NativeStats {
+        self.client.stats().into()
+    }
+}

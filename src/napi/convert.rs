@@ -1,0 +1,172 @@
+//! Rust answers to plain JavaScript objects.
+
+use napi_derive::napi;
+
+use crate::Error;
+use crate::cache::Hit;
+use crate::client::Resolved;
+use crate::keyset::SigningKey;
+use crate::stats::Stats;
+
+/// A signing key as data; the shim builds the jwks-rsa object from it.
+#[napi(object)]
+pub struct KeyData {
+    pub kid: Option<String>,
+    pub alg: Option<String>,
+    pub pem: String,
+}
+
+/// An error as data: `kind` names the JavaScript class to raise.
+#[napi(object)]
+pub struct ErrorInfo {
+    pub kind: String,
+    pub message: String,
+    pub endpoint_unavailable: bool,
+    pub errno: Option<i32>,
+    pub code: Option<String>,
+    pub syscall: Option<String>,
+    pub address: Option<String>,
+    pub port: Option<u32>,
+    pub hostname: Option<String>,
+    /// For `SyntaxError`: the body the shim re-parses.
+    pub body: Option<String>,
+    /// For `HookError`: where the shim keeps the thrown value.
+    pub handle: Option<f64>,
+}
+
+/// The answer to `getSigningKey`.
+#[napi(object)]
+pub struct KeyAnswer {
+    pub key: Option<KeyData>,
+    /// Until when (ms, JavaScript clock) the key may be reused; `Infinity` for ever.
+    pub expires: f64,
+    pub cacheable: bool,
+    pub error: Option<ErrorInfo>,
+    /// Set when the key is stale and served because the endpoint failed.
+    pub stale: Option<ErrorInfo>,
+}
+
+/// The answer to `getSigningKeys`.
+#[napi(object)]
+pub struct KeysAnswer {
+    pub keys: Option<Vec<KeyData>>,
+    pub error: Option<ErrorInfo>,
+}
+
+/// The answer to `getKeys`: the raw body, parsed by the shim.
+#[napi(object)]
+pub struct DocumentAnswer {
+    pub body: Option<String>,
+    pub error: Option<ErrorInfo>,
+}
+
+/// Counters of a client.
+#[napi(object)]
+pub struct NativeStats {
+    pub cache_hits: f64,
+    pub fetches: f64,
+    pub fetch_errors: f64,
+    pub coalesced: f64,
+    pub rate_limited: f64,
+    pub stale_served: f64,
+    pub cooldown_refusals: f64,
+    pub keys: u32,
+    pub skipped: u32,
+}
+
+impl From<&SigningKey> for KeyData {
+    fn from(key: &SigningKey) -> Self {
+        KeyData {
+            kid: key.kid.clone(),
+            alg: key.alg.clone(),
+            pem: key.pem.clone(),
+        }
+    }
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(err: &Error) -> Self {
+        let mut info = ErrorInfo {
+            kind: err.class_name().to_owned(),
+            message: err.to_string(),
+            endpoint_unavailable: err.is_endpoint_unavailable(),
+            errno: None,
+            code: None,
+            syscall: None,
+            address: None,
+            port: None,
+            hostname: None,
+            body: None,
+            handle: None,
+        };
+        match err {
+            Error::SystemError(sys) => {
+                info.errno = sys.errno;
+                info.code = Some(sys.code.clone());
+                info.syscall = sys.syscall.clone();
+                info.address = sys.address.clone();
+                info.port = sys.port.map(u32::from);
+                info.hostname = sys.hostname.clone();
+            }
+            Error::SyntaxError { body, .. } => info.body = Some(body.to_string()),
+            Error::HookError { handle, .. } => info.handle = Some(*handle as f64),
+            _ => {}
+        }
+        info
+    }
+}
+
+fn expires(hit: &Hit) -> f64 {
+    hit.fresh_until.map_or(f64::INFINITY, |t| t as f64)
+}
+
+impl KeyAnswer {
+    /// A failed lookup.
+    pub fn failed(err: &Error) -> Self {
+        KeyAnswer {
+            key: None,
+            expires: 0.0,
+            cacheable: false,
+            error: Some(err.into()),
+            stale: None,
+        }
+    }
+
+    /// A key answered from the cache.
+    pub fn hit(hit: &Hit) -> Self {
+        KeyAnswer {
+            key: Some(hit.key.as_ref().into()),
+            expires: expires(hit),
+            cacheable: true,
+            error: None,
+            stale: None,
+        }
+    }
+
+    /// A key answered after a fetch (or stale).
+    pub fn resolved(resolved: &Resolved) -> Self {
+        KeyAnswer {
+            key: Some(resolved.hit.key.as_ref().into()),
+            expires: expires(&resolved.hit),
+            cacheable: resolved.cacheable,
+            error: None,
+            stale: resolved.stale_because.as_ref().map(ErrorInfo::from),
+        }
+    }
+}
+
+impl From<Stats> for NativeStats {
+    fn from(s: Stats) -> Self {
+        NativeStats {
+            cache_hits: s.cache_hits as f64,
+            fetches: s.fetches as f64,
+            fetch_errors: s.fetch_errors as f64,
+            coalesced: s.coalesced as f64,
+            rate_limited: s.rate_limited as f64,
+            stale_served: s.stale_served as f64,
+            cooldown_refusals: s.cooldown_refusals as f64,
+            keys: u32::try_from(s.keys).unwrap_or(u32::MAX),
+            skipped: u32::try_from(s.skipped).unwrap_or(u32::MAX),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Key sources backed by JavaScript functions: a `fetcher`, Node's own http
+//! (for a `requestAgent`), and `getKeysInterceptor`.
+//!
+//! The shim wraps each user function so that it never throws across the
+//! boundary: it resolves with the body, or with the handle under which it
+//! keeps the value that was thrown, which the shim rethrows unchanged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use napi::Status;
+use napi::bindgen_prelude::Promise;
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi_derive::napi;
+
+use crate::error::Error;
+use crate::fetch::{Document, Interceptor, KeySource};
+
+/// What a wrapped hook resolves with.
+#[napi(object)]
+pub struct HookResult {
+    /// The JSON text produced by the hook.
+    pub body: Option<String>,
+    /// Set when the hook failed: the shim holds the thrown value under it.
+    pub handle: Option<f64>,
+}
+
+/// A wrapped hook. Weak, so it never keeps the process alive by itself.
+pub type HookFn = ThreadsafeFunction<String, Promise<HookResult>, String, Status, false, true>;
+
+/// The JavaScript hooks of a client.
+#[napi(object, object_to_js = false)]
+pub struct NativeHooks {
+    /// Replaces the HTTP fetch: resolves with the JWKS document as JSON text.
+    #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
+    pub fetch: Option<HookFn>,
+    /// `getKeysInterceptor`: resolves with the JSON text of a keys array.
+    #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
+    pub intercept: Option<HookFn>,
+}
+
+async fn call(hook: &HookFn, endpoint_unavailable: bool) -> Result<HookResult, Error> {
+    let broken = |e: napi::Error| Error::JwksError {
+        message: format!("A JavaScript hook failed: {}", e.reason),
+        endpoint_unavailable,
+    };
+    let promise = hook.call_async_catch(String::new()).await.map_err(broken)?;
+    let result = promise.await.map_err(broken)?;
+    match result.handle {
+        Some(handle) => Err(Error::HookError {
+            handle: handle as u64,
+            endpoint_unavailable,
+        }),
+        None => Ok(result),
+    }
+}
+
+/// A `fetcher`-style source, with the client's `timeout` as its deadline.
+pub struct JsSource {
+    hook: Arc<HookFn>,
+    deadline: Option<Duration>,
+}
+
+impl JsSource {
+    /// A source calling `hook`.
+    pub fn new(hook: HookFn, deadline: Option<Duration>) -> Self {
+        JsSource {
+            hook: Arc::new(hook),
+            deadline,
+        }
+    }
+}
+
+impl KeySource for JsSource {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let hook = Arc::clone(&self.hook);
+        let deadline = self.deadline;
+        async move {
+            let call = call(&hook, true);
+            let result = match deadline {
+                Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+                    Err(Error::unavailable(format!(
+                        "The JWKS fetch did not complete within the timeout of {} ms",
+                        limit.as_millis()
+                    )))
+                }),
+                None => call.await,
+            }?;
+            Ok(Document {
+                body: Arc::from(result.body.unwrap_or_default()),
+            })
+        }
+        .boxed()
+    }
+}
+
+/// `getKeysInterceptor`.
+pub struct JsInterceptor {
+    hook: Arc<HookFn>,
+}
+
+impl JsInterceptor {
+    /// An interceptor calling `hook`.
+    pub fn new(hook: HookFn) -> Self {
+        JsInterceptor {
+            hook: Arc::new(hook),
+        }
+    }
+}
+
+impl Interceptor for JsInterceptor {
+    fn keys(&self) -> BoxFuture<'static, Result<Option<Arc<str>>, Error>> {
+        let hook = Arc::clone(&self.hook);
+        async move { Ok(call(&hook, false).await?.body.map(Arc::from)) }.boxed()
+    }
+}

@@ -1,0 +1,321 @@
+//! Public key material to SubjectPublicKeyInfo (DER and PEM).
+//!
+//! The output is byte-identical to Node's
+//! `crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })`.
+//! Material that does not describe a usable public key is rejected here, so a
+//! garbage modulus or an off-curve point never reaches a verifier.
+
+use crate::der;
+use crate::skip::SkipReason;
+
+/// Smallest RSA modulus accepted, in bits (Node accepts these; smaller is garbage).
+pub const RSA_MIN_BITS: usize = 512;
+/// Largest RSA modulus accepted, in bits (OpenSSL's own limit).
+pub const RSA_MAX_BITS: usize = 16384;
+
+/// NIST curves of `kty: "EC"` keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcCurve {
+    /// `P-256` (secp256r1).
+    P256,
+    /// `P-384` (secp384r1).
+    P384,
+    /// `P-521` (secp521r1).
+    P521,
+}
+
+impl EcCurve {
+    /// The curve named by a JWK `crv`.
+    pub fn from_crv(crv: &str) -> Option<Self> {
+        match crv {
+            "P-256" => Some(EcCurve::P256),
+            "P-384" => Some(EcCurve::P384),
+            "P-521" => Some(EcCurve::P521),
+            _ => None,
+        }
+    }
+
+    /// Length in bytes of one coordinate.
+    pub fn coordinate_len(self) -> usize {
+        match self {
+            EcCurve::P256 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+}
+
+/// Curves of `kty: "OKP"` keys that can be handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OkpCurve {
+    /// Ed25519 signatures.
+    Ed25519,
+    /// Ed448 signatures.
+    Ed448,
+    /// X25519 key agreement (only reachable with an `ECDH-ES*` alg, as in jwks-rsa).
+    X25519,
+}
+
+impl OkpCurve {
+    /// The curve named by a JWK `crv`.
+    pub fn from_crv(crv: &str) -> Option<Self> {
+        match crv {
+            "Ed25519" => Some(OkpCurve::Ed25519),
+            "Ed448" => Some(OkpCurve::Ed448),
+            "X25519" => Some(OkpCurve::X25519),
+            _ => None,
+        }
+    }
+}
+
+/// Decoded public key material, big-endian magnitudes as they come from the JWK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyMaterial {
+    /// RSA modulus and public exponent.
+    Rsa {
+        /// Modulus `n`.
+        n: Vec<u8>,
+        /// Public exponent `e`.
+        e: Vec<u8>,
+    },
+    /// Affine coordinates of an EC point.
+    Ec {
+        /// The curve.
+        curve: EcCurve,
+        /// Coordinate `x`.
+        x: Vec<u8>,
+        /// Coordinate `y`.
+        y: Vec<u8>,
+    },
+    /// Raw public key of an octet key pair.
+    Okp {
+        /// The curve.
+        curve: OkpCurve,
+        /// The public key bytes `x`.
+        x: Vec<u8>,
+    },
+}
+
+/// SPKI DER of the key, after checking the material is a valid public key.
+///
+/// # Errors
+/// The reason the material cannot be a public key.
+pub fn spki_der(material: &KeyMaterial) -> Result<Vec<u8>, SkipReason> {
+    match material {
+        KeyMaterial::Rsa { n, e } => rsa_spki(n, e),
+        KeyMaterial::Ec { curve, x, y } => ec_spki(*curve, x, y),
+        KeyMaterial::Okp { curve, x } => okp_spki(*curve, x),
+    }
+}
+
+/// PEM of the key (see [`spki_der`]).
+///
+/// # Errors
+/// The reason the material cannot be a public key.
+pub fn spki_pem(material: &KeyMaterial) -> Result<String, SkipReason> {
+    spki_der(material).map(|der| der::spki_pem(&der))
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let zeros = bytes.iter().take_while(|b| **b == 0).count();
+    bytes.get(zeros..).unwrap_or_default()
+}
+
+fn bit_len(magnitude: &[u8]) -> usize {
+    match magnitude.first() {
+        Some(top) => magnitude.len() * 8 - top.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+fn is_odd(magnitude: &[u8]) -> bool {
+    magnitude.last().is_some_and(|b| b & 1 == 1)
+}
+
+/// Checks of a usable RSA public key; the same rules as RustCrypto's `rsa`
+/// (odd modulus, odd exponent in 3..2^33, e < n), with Node's size range.
+fn check_rsa(n: &[u8], e: &[u8]) -> Result<(), SkipReason> {
+    let bits = bit_len(n);
+    if bits == 0 || !is_odd(n) {
+        return Err(SkipReason::InvalidModulus);
+    }
+    if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+        return Err(SkipReason::ModulusSize(bits));
+    }
+    let e_bits = bit_len(e);
+    if !(2..=33).contains(&e_bits) || !is_odd(e) {
+        return Err(SkipReason::InvalidExponent);
+    }
+    // e has at most 33 bits and n at least 512, so e < n holds here.
+    Ok(())
+}
+
+fn rsa_spki(n: &[u8], e: &[u8]) -> Result<Vec<u8>, SkipReason> {
+    let (n, e) = (strip_leading_zeros(n), strip_leading_zeros(e));
+    check_rsa(n, e)?;
+    let rsa_public_key = der::sequence(&[&der::unsigned_integer(n), &der::unsigned_integer(e)]);
+    Ok(der::spki(der::ALG_RSA, &rsa_public_key))
+}
+
+/// Left-pads a coordinate to the curve's size; longer values are accepted only
+/// when the excess is leading zeros (OpenSSL reads them as big numbers).
+fn fixed_coordinate(value: &[u8], len: usize) -> Result<Vec<u8>, SkipReason> {
+    let value = if value.len() > len {
+        strip_leading_zeros(value)
+    } else {
+        value
+    };
+    if value.len() > len {
+        return Err(SkipReason::InvalidPoint);
+    }
+    let mut out = vec![0u8; len - value.len()];
+    out.extend_from_slice(value);
+    Ok(out)
+}
+
+fn ec_spki(curve: EcCurve, x: &[u8], y: &[u8]) -> Result<Vec<u8>, SkipReason> {
+    let len = curve.coordinate_len();
+    let mut point = Vec::with_capacity(1 + 2 * len);
+    point.push(0x04);
+    point.extend_from_slice(&fixed_coordinate(x, len)?);
+    point.extend_from_slice(&fixed_coordinate(y, len)?);
+    let (valid, algorithm) = match curve {
+        EcCurve::P256 => (
+            p256::PublicKey::from_sec1_bytes(&point).is_ok(),
+            der::ALG_EC_P256,
+        ),
+        EcCurve::P384 => (
+            p384::PublicKey::from_sec1_bytes(&point).is_ok(),
+            der::ALG_EC_P384,
+        ),
+        EcCurve::P521 => (
+            p521::PublicKey::from_sec1_bytes(&point).is_ok(),
+            der::ALG_EC_P521,
+        ),
+    };
+    if !valid {
+        return Err(SkipReason::InvalidPoint);
+    }
+    Ok(der::spki(algorithm, &point))
+}
+
+fn okp_spki(curve: OkpCurve, x: &[u8]) -> Result<Vec<u8>, SkipReason> {
+    let algorithm = match curve {
+        OkpCurve::Ed25519 => {
+            let bytes: &[u8; 32] = x.try_into().map_err(|_| SkipReason::InvalidPoint)?;
+            ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| SkipReason::InvalidPoint)?;
+            der::ALG_ED25519
+        }
+        OkpCurve::Ed448 => {
+            if !crate::ed448::is_valid_public_key(x) {
+                return Err(SkipReason::InvalidPoint);
+            }
+            der::ALG_ED448
+        }
+        OkpCurve::X25519 => {
+            // Every 32-byte string is an X25519 public key.
+            if x.len() != 32 {
+                return Err(SkipReason::InvalidPoint);
+            }
+            der::ALG_X25519
+        }
+    };
+    Ok(der::spki(algorithm, x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rsa(n: &[u8], e: &[u8]) -> Result<Vec<u8>, SkipReason> {
+        spki_der(&KeyMaterial::Rsa {
+            n: n.to_vec(),
+            e: e.to_vec(),
+        })
+    }
+
+    fn modulus(bits: usize) -> Vec<u8> {
+        let mut n = vec![0xc5u8; bits / 8];
+        if let Some(last) = n.last_mut() {
+            *last |= 1;
+        }
+        n
+    }
+
+    #[test]
+    fn rsa_rejects_garbage_moduli() {
+        assert_eq!(rsa(&[], &[1, 0, 1]), Err(SkipReason::InvalidModulus));
+        assert_eq!(rsa(&[0, 0], &[1, 0, 1]), Err(SkipReason::InvalidModulus));
+        let mut even = modulus(2048);
+        if let Some(last) = even.last_mut() {
+            *last &= 0xfe;
+        }
+        assert_eq!(rsa(&even, &[1, 0, 1]), Err(SkipReason::InvalidModulus));
+        assert_eq!(
+            rsa(&modulus(256), &[1, 0, 1]),
+            Err(SkipReason::ModulusSize(256))
+        );
+        assert_eq!(
+            rsa(&modulus(16392), &[1, 0, 1]),
+            Err(SkipReason::ModulusSize(16392))
+        );
+    }
+
+    #[test]
+    fn rsa_rejects_bad_exponents() {
+        let n = modulus(2048);
+        assert_eq!(rsa(&n, &[]), Err(SkipReason::InvalidExponent));
+        assert_eq!(rsa(&n, &[1]), Err(SkipReason::InvalidExponent));
+        assert_eq!(rsa(&n, &[4]), Err(SkipReason::InvalidExponent));
+        assert_eq!(rsa(&n, &[3, 0, 0, 0, 1]), Err(SkipReason::InvalidExponent));
+        assert!(rsa(&n, &[3]).is_ok());
+        assert!(rsa(&n, &[1, 0, 0, 0, 1]).is_ok());
+    }
+
+    #[test]
+    fn rsa_leading_zeros_do_not_change_the_encoding() {
+        let n = modulus(2048);
+        let mut padded = vec![0, 0];
+        padded.extend_from_slice(&n);
+        assert_eq!(rsa(&padded, &[0, 1, 0, 1]), rsa(&n, &[1, 0, 1]));
+    }
+
+    #[test]
+    fn ec_rejects_points_off_the_curve() {
+        let material = KeyMaterial::Ec {
+            curve: EcCurve::P256,
+            x: vec![1; 32],
+            y: vec![2; 32],
+        };
+        assert_eq!(spki_der(&material), Err(SkipReason::InvalidPoint));
+        let too_long = KeyMaterial::Ec {
+            curve: EcCurve::P256,
+            x: vec![1; 33],
+            y: vec![2; 32],
+        };
+        assert_eq!(spki_der(&too_long), Err(SkipReason::InvalidPoint));
+    }
+
+    #[test]
+    fn okp_checks_length_and_encoding() {
+        let short = KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            x: vec![0; 31],
+        };
+        assert_eq!(spki_der(&short), Err(SkipReason::InvalidPoint));
+        let x25519 = KeyMaterial::Okp {
+            curve: OkpCurve::X25519,
+            x: vec![9; 32],
+        };
+        let der = spki_der(&x25519).unwrap_or_default();
+        assert_eq!(der.len(), 44);
+        assert_eq!(
+            der.get(..12),
+            Some(
+                &[
+                    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00
+                ][..]
+            )
+        );
+    }
+}

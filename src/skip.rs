@@ -1,0 +1,60 @@
+//! Why a key of the set was not made a signing key.
+//!
+//! `jwks-rsa` drops such keys silently; keeping the reason lets logs and
+//! statistics say what was wrong with an endpoint's keys.
+
+use std::fmt;
+
+/// The reason one JWK was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The entry of the `keys` array is not a JSON object.
+    NotAnObject,
+    /// `use` is present and is not `"sig"`.
+    NotForSignatures,
+    /// `kty` is not `RSA`, `EC` or `OKP`.
+    UnsupportedKeyType,
+    /// No algorithm is given and none can be inferred from `kty`/`crv`.
+    UnsupportedKey,
+    /// `alg` names an algorithm this key type cannot be used with.
+    UnsupportedAlgorithm,
+    /// The key carries private members (`d`, `p`, `q`, ...).
+    PrivateKey,
+    /// `key_ops` is malformed or allows operations a public key cannot do.
+    InvalidKeyOps,
+    /// A required member is missing or not a string.
+    MissingMember(&'static str),
+    /// A member is not valid base64url.
+    InvalidEncoding(&'static str),
+    /// The RSA modulus is zero, even, or not larger than the exponent.
+    InvalidModulus,
+    /// The RSA modulus is outside the accepted size range.
+    ModulusSize(usize),
+    /// The RSA public exponent is even, one, or absurdly large.
+    InvalidExponent,
+    /// `crv` does not name a curve usable with this key type and algorithm.
+    UnsupportedCurve,
+    /// The coordinates do not encode a valid point of the curve.
+    InvalidPoint,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::NotAnObject => f.write_str("entry is not an object"),
+            SkipReason::NotForSignatures => f.write_str("\"use\" is not \"sig\""),
+            SkipReason::UnsupportedKeyType => f.write_str("unsupported \"kty\""),
+            SkipReason::UnsupportedKey => f.write_str("no algorithm can be inferred"),
+            SkipReason::UnsupportedAlgorithm => f.write_str("\"alg\" does not fit this key"),
+            SkipReason::PrivateKey => f.write_str("private key members present"),
+            SkipReason::InvalidKeyOps => f.write_str("invalid \"key_ops\""),
+            SkipReason::MissingMember(m) => write!(f, "missing or non-string \"{m}\""),
+            SkipReason::InvalidEncoding(m) => write!(f, "\"{m}\" is not base64url"),
+            SkipReason::InvalidModulus => f.write_str("invalid RSA modulus"),
+            SkipReason::ModulusSize(bits) => write!(f, "RSA modulus of {bits} bits"),
+            SkipReason::InvalidExponent => f.write_str("invalid RSA exponent"),
+            SkipReason::UnsupportedCurve => f.write_str("unsupported \"crv\""),
+            SkipReason::InvalidPoint => f.write_str("point is not on the curve"),
+        }
+    }
+}
