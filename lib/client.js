@@ -5,6 +5,7 @@ const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
 const { ensureDefaultRoots } = require('./roots');
+const { failingSource } = require('./hooks');
 
 // Bound on the JavaScript memo; only kids that resolved to a key enter it.
 const MEMO_LIMIT = 4096;
@@ -29,9 +30,11 @@ class JwksClient {
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
-    const { config } = nativeConfig(this.options);
+    const { config, deferredError } = nativeConfig(this.options);
     if (config.uri && config.uri.https && !config.tlsCa) ensureDefaultRoots(binding);
-    this.#native = new binding.NativeClient(config);
+    const hooks = {};
+    if (deferredError) hooks.fetch = failingSource(deferredError);
+    this.#native = new binding.NativeClient(config, hooks);
     this.#memo = config.cache ? new Map() : undefined;
     this.#onStale = typeof options.onStaleCacheFallback === 'function' ? options.onStaleCacheFallback : undefined;
     this.getSigningKey = this.#bindGetSigningKey();

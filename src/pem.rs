@@ -202,8 +202,9 @@ fn ec_spki(curve: EcCurve, x: &[u8], y: &[u8]) -> Result<Vec<u8>, SkipReason> {
 fn okp_spki(curve: OkpCurve, x: &[u8]) -> Result<Vec<u8>, SkipReason> {
     let algorithm = match curve {
         OkpCurve::Ed25519 => {
-            let bytes: &[u8; 32] = x.try_into().map_err(|_| SkipReason::InvalidPoint)?;
-            ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| SkipReason::InvalidPoint)?;
+            if !is_valid_ed25519(x) {
+                return Err(SkipReason::InvalidPoint);
+            }
             der::ALG_ED25519
         }
         OkpCurve::Ed448 => {
@@ -221,6 +222,18 @@ fn okp_spki(curve: OkpCurve, x: &[u8]) -> Result<Vec<u8>, SkipReason> {
         }
     };
     Ok(der::spki(algorithm, x))
+}
+
+/// RFC 8032 §5.1.3 decoding, strictly: the encoding is canonical (y < p),
+/// decodes to a point, and that point is not of small order.
+fn is_valid_ed25519(x: &[u8]) -> bool {
+    let Ok(bytes) = <[u8; 32]>::try_from(x) else {
+        return false;
+    };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&bytes) else {
+        return false;
+    };
+    !key.is_weak() && key.to_edwards().compress().to_bytes() == bytes
 }
 
 #[cfg(test)]
@@ -303,6 +316,20 @@ mod tests {
             x: vec![0; 31],
         };
         assert_eq!(spki_der(&short), Err(SkipReason::InvalidPoint));
+        let non_canonical = KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            x: vec![0xff; 32],
+        };
+        assert_eq!(spki_der(&non_canonical), Err(SkipReason::InvalidPoint));
+        let small_order = KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            x: {
+                let mut identity = vec![0u8; 32];
+                identity[0] = 1;
+                identity
+            },
+        };
+        assert_eq!(spki_der(&small_order), Err(SkipReason::InvalidPoint));
         let x25519 = KeyMaterial::Okp {
             curve: OkpCurve::X25519,
             x: vec![9; 32],

@@ -1,0 +1,40 @@
+'use strict';
+
+const crypto = require('crypto');
+
+// Real key pairs from node:crypto, exported as JWKs, with the PEM Node
+// itself produces for each public key.
+
+const SPECS = {
+  RS256: ['rsa', { modulusLength: 2048 }],
+  // PS256 signs with an ordinary RSA key; only the padding differs.
+  PS256: ['rsa', { modulusLength: 2048 }],
+  ES256: ['ec', { namedCurve: 'P-256' }],
+  ES384: ['ec', { namedCurve: 'P-384' }],
+  ES512: ['ec', { namedCurve: 'P-521' }],
+  EdDSA: ['ed25519', {}],
+  Ed448: ['ed448', {}],
+};
+
+function generate(alg, kid, extra = {}) {
+  const [type, options] = SPECS[alg];
+  const { publicKey, privateKey } = crypto.generateKeyPairSync(type, options);
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, ...extra };
+  if (alg !== 'Ed448' && extra.alg === undefined) jwk.alg = alg;
+  return { alg, kid, jwk, privateKey, pem: pemOf(jwk) };
+}
+
+function pemOf(jwk) {
+  return crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+}
+
+// One key of each supported type, generated once per test process.
+let cached;
+function keyRing() {
+  if (!cached) {
+    cached = Object.keys(SPECS).map((alg, i) => generate(alg, `kid-${alg}-${i}`));
+  }
+  return cached;
+}
+
+module.exports = { generate, keyRing, pemOf };

@@ -1,0 +1,73 @@
+'use strict';
+
+const http = require('http');
+const net = require('net');
+
+// A JWKS endpoint on 127.0.0.1 whose answer each test can change: the keys,
+// the status, the raw body, a delay. It records every request it receives.
+
+async function startJwksServer(initialKeys = []) {
+  const state = {
+    keys: initialKeys,
+    status: 200,
+    statusMessage: undefined,
+    body: undefined,
+    delayMs: 0,
+    requests: [],
+    handler: undefined,
+  };
+  const server = http.createServer((req, res) => {
+    state.requests.push({ url: req.url, headers: req.headers, rawHeaders: req.rawHeaders });
+    if (state.handler) return state.handler(req, res);
+    const send = () => {
+      if (state.statusMessage !== undefined) res.statusMessage = state.statusMessage;
+      res.statusCode = state.status;
+      res.setHeader('content-type', 'application/json');
+      res.end(state.body !== undefined ? state.body : JSON.stringify({ keys: state.keys }));
+    };
+    if (state.delayMs) setTimeout(send, state.delayMs);
+    else send();
+  });
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    state,
+    port,
+    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    get count() {
+      return state.requests.length;
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// A server speaking raw HTTP, for status lines Node's http cannot produce.
+async function startRawServer(response) {
+  const server = net.createServer((socket) => {
+    socket.once('data', () => socket.end(response));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/jwks`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+// A port on 127.0.0.1 nothing listens on.
+async function closedPort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+module.exports = { startJwksServer, startRawServer, closedPort };
