@@ -5,7 +5,7 @@ const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
 const { ensureDefaultRoots } = require('./roots');
-const { failingSource } = require('./hooks');
+const { failingSource, fetcherSource, interceptorSource } = require('./hooks');
 
 // Bound on the JavaScript memo; only kids that resolved to a key enter it.
 const MEMO_LIMIT = 4096;
@@ -34,6 +34,8 @@ class JwksClient {
     if (config.uri && config.uri.https && !config.tlsCa) ensureDefaultRoots(binding);
     const hooks = {};
     if (deferredError) hooks.fetch = failingSource(deferredError);
+    else if (typeof options.fetcher === 'function') hooks.fetch = fetcherSource(options.fetcher, this.options.jwksUri);
+    if (typeof options.getKeysInterceptor === 'function') hooks.intercept = interceptorSource(options.getKeysInterceptor);
     this.#native = new binding.NativeClient(config, hooks);
     this.#memo = config.cache ? new Map() : undefined;
     this.#onStale = typeof options.onStaleCacheFallback === 'function' ? options.onStaleCacheFallback : undefined;

@@ -3,6 +3,9 @@
 /** Largest JWKS response accepted by default: 1 MiB. */
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/** Deadline of a fetch when `timeout` is not a positive number: 30 s. */
+const DEFAULT_TIMEOUT_MS = 30000;
+
 /** The algorithms the framework helpers accept, as in jwks-rsa. */
 const SUPPORTED_ALGORITHMS = Object.freeze([
   'RS256',
@@ -17,4 +20,4 @@ const SUPPORTED_ALGORITHMS = Object.freeze([
   'EdDSA',
 ]);
 
-module.exports = { DEFAULT_MAX_RESPONSE_BYTES, SUPPORTED_ALGORITHMS };
+module.exports = { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, SUPPORTED_ALGORITHMS };

@@ -24,4 +24,20 @@ function failingSource(err) {
   });
 }
 
-module.exports = { wrapHook, failingSource };
+// `fetcher(jwksUri)` resolves with `{ keys }`; the native side wants text.
+function fetcherSource(fetcher, jwksUri) {
+  return wrapHook(async () => {
+    const res = await fetcher(jwksUri);
+    return res === undefined ? '' : JSON.stringify(res);
+  });
+}
+
+// `getKeysInterceptor()` resolves with a keys array, or nothing.
+function interceptorSource(interceptor) {
+  return wrapHook(async () => {
+    const keys = await interceptor();
+    return Array.isArray(keys) && keys.length > 0 ? JSON.stringify(keys) : undefined;
+  });
+}
+
+module.exports = { wrapHook, failingSource, fetcherSource, interceptorSource };

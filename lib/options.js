@@ -1,7 +1,7 @@
 'use strict';
 
 const http = require('http');
-const { DEFAULT_MAX_RESPONSE_BYTES } = require('./constants');
+const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } = require('./constants');
 
 // Options are read as jwks-rsa reads them: the same defaults, and the same
 // TypeErrors (from lru-cache) for cache settings it cannot honour.
@@ -85,7 +85,8 @@ function nativeConfig(options) {
   const config = {
     cache: Boolean(options.cache),
     rateLimit: Boolean(options.rateLimit),
-    timeout: positiveNumber(options.timeout, 0),
+    // Falsy or invalid: still bounded, as Node's agent bounds jwks-rsa's fetch.
+    timeout: positiveNumber(options.timeout, DEFAULT_TIMEOUT_MS),
     maxResponseBytes: positiveNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
     unknownKidCooldown: positiveNumber(options.unknownKidCooldown, 0),
     headers: [],

@@ -1,0 +1,201 @@
+// Types of jwks-rsa-native: the public types of jwks-rsa 4.1.0, unchanged
+// so existing TypeScript code compiles as before, plus the new options.
+
+import type { Agent as HttpAgent } from 'http';
+import type { Agent as HttpsAgent } from 'https';
+import type { KeyObject } from 'crypto';
+import type { Jwt, Secret } from 'jsonwebtoken';
+
+declare function JwksRsa(options: JwksRsa.Options): JwksRsa.JwksClient;
+
+declare namespace JwksRsa {
+  class JwksClient {
+    constructor(options: Options);
+
+    /** The merged options, as jwks-rsa exposes them. */
+    options: Options;
+
+    /** The raw `keys` array of the JWKS document (always fetched). */
+    getKeys(): Promise<unknown>;
+    /** Every usable signing key of the set (always fetched). */
+    getSigningKeys(): Promise<SigningKey[]>;
+    /** The key for `kid`, from the cache when it is fresh. */
+    getSigningKey(kid?: string | null | undefined): Promise<SigningKey>;
+    getSigningKey(kid: string | null | undefined, cb: (err: Error | null, key?: SigningKey) => void): void;
+    /** Counters of this client. */
+    stats(): ClientStats;
+  }
+
+  interface ClientStats {
+    /** Lookups answered by the native cache (repeat hits are answered in JavaScript and not counted). */
+    cacheHits: number;
+    /** Requests (or fetcher calls) made to the endpoint. */
+    fetches: number;
+    /** Of those, the ones that failed. */
+    fetchErrors: number;
+    /** Lookups that waited on a fetch already under way instead of starting one. */
+    coalesced: number;
+    /** Lookups refused by the rate limiter. */
+    rateLimited: number;
+    /** Stale keys served while the endpoint was unavailable. */
+    staleServed: number;
+    /** Unknown kids refused during `unknownKidCooldown`. */
+    cooldownRefusals: number;
+    /** Signing keys in the latest set. */
+    keys: number;
+    /** Keys of the latest set that are not usable signing keys. */
+    skipped: number;
+  }
+
+  interface Headers {
+    [key: string]: string;
+  }
+
+  interface OptionsBase {
+    /** Limit fetches on cache misses to `jwksRequestsPerMinute`. Default `false`. */
+    rateLimit?: boolean;
+    /** Cache signing keys. Default `true`. */
+    cache?: boolean;
+    /** Keys retained per kid beyond the latest set. Default 5. */
+    cacheMaxEntries?: number;
+    /** Lifetime of a cached key in ms. Default 600000 (10 minutes); 0 never expires. */
+    cacheMaxAge?: number;
+    /**
+     * Extra ms during which the last good key is served when the endpoint is
+     * unavailable after `cacheMaxAge`, measured from the last successful
+     * fetch. Off by default.
+     */
+    cacheMaxAgeFallback?: number;
+    /** Called each time a stale key is served in the fallback window. */
+    onStaleCacheFallback?(err: Error, kid: string | null | undefined, staleKey: SigningKey): void;
+    /** Fetch budget per minute when `rateLimit` is on. Default 10. */
+    jwksRequestsPerMinute?: number;
+    /** Forward proxy URL for the native HTTP client, e.g. `http://proxy:3128`. */
+    proxy?: string;
+    /** Headers sent with every JWKS request, exactly as given. */
+    requestHeaders?: Headers;
+    /** Deadline of one fetch in ms. Default 30000; 0 disables it. */
+    timeout?: number;
+    /** An http(s) Agent: the fetch then goes through Node's own http/https with it. */
+    requestAgent?: HttpAgent | HttpsAgent;
+    /** Keys consulted before the endpoint on every cache miss. */
+    getKeysInterceptor?(): Promise<JSONWebKey[]>;
+    /** Largest JWKS response accepted, in bytes. Default 1048576 (1 MiB). */
+    maxResponseBytes?: number;
+    /**
+     * After a fetch, refuse unknown kids for this many ms without fetching
+     * again (a flood of forged kids then costs one request). Default 0: off.
+     */
+    unknownKidCooldown?: number;
+  }
+
+  interface OptionsWithFetcher extends OptionsBase {
+    fetcher(jwksUri: string): Promise<{ keys: any }>;
+    jwksUri?: string;
+  }
+
+  interface OptionsWithUri extends OptionsBase {
+    jwksUri: string;
+    fetcher?(jwksUri: string): Promise<{ keys: any }>;
+  }
+
+  type Options = OptionsWithFetcher | OptionsWithUri;
+
+  interface JSONWebKey {
+    kid: string;
+    alg: string;
+    [key: string]: any;
+  }
+
+  interface CertSigningKey {
+    kid: string;
+    alg: string;
+    getPublicKey(): string;
+    /** The key as a cached `crypto.KeyObject` (not enumerable). */
+    getPublicKeyObject(): KeyObject;
+    publicKey: string;
+  }
+
+  interface RsaSigningKey {
+    kid: string;
+    alg: string;
+    getPublicKey(): string;
+    /** The key as a cached `crypto.KeyObject` (not enumerable). */
+    getPublicKeyObject(): KeyObject;
+    rsaPublicKey: string;
+  }
+
+  type SigningKey = CertSigningKey | RsaSigningKey;
+
+  /** Callback types of express-jwt 6 (kept as jwks-rsa declares them). */
+  type secretType = string | Buffer;
+  type SecretCallbackLong = (req: unknown, header: any, payload: any, done: (err: any, secret?: secretType) => void) => void;
+  type SecretCallback = (req: unknown, payload: any, done: (err: any, secret?: secretType) => void) => void;
+
+  /** Provider type of express-jwt 7 and later. */
+  type GetVerificationKey = (req: unknown, token: Jwt | undefined) => Secret | undefined | Promise<Secret | undefined>;
+
+  function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey;
+
+  function passportJwtSecret(options: ExpressJwtOptions): SecretCallback;
+
+  /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
+  interface KeyObjectOption {
+    /** Pass the cached `crypto.KeyObject` to the verifier instead of the PEM string. Default `false`. */
+    keyObject?: boolean;
+  }
+
+  type ExpressJwtOptions = Options &
+    KeyObjectOption & {
+      handleSigningKeyError?: (err: Error | null, cb: (err: Error | null) => void) => void;
+    };
+
+  function hapiJwt2Key(options: HapiJwtOptions): (decodedToken: DecodedToken, cb: HapiCallback) => void;
+
+  type HapiJwtOptions = Options &
+    KeyObjectOption & {
+      handleSigningKeyError?: (err: Error | null, cb: HapiCallback) => void;
+    };
+
+  type HapiCallback = (err: Error | null, publicKey: string, signingKey: SigningKey) => void;
+
+  interface DecodedToken {
+    header: TokenHeader;
+  }
+
+  interface TokenHeader {
+    alg: string;
+    kid: string;
+  }
+
+  function hapiJwt2KeyAsync(options: HapiJwtOptions): (decodedToken: DecodedToken) => Promise<{ key: string }>;
+
+  function koaJwtSecret(options: KoaJwtOptions): (header: TokenHeader) => Promise<string>;
+
+  type KoaJwtOptions = Options &
+    KeyObjectOption & {
+      handleSigningKeyError?(err: Error | null): Promise<void>;
+    };
+
+  class ArgumentError extends Error {
+    name: 'ArgumentError';
+    constructor(message: string);
+  }
+
+  class JwksError extends Error {
+    name: 'JwksError';
+    constructor(message: string);
+  }
+
+  class JwksRateLimitError extends Error {
+    name: 'JwksRateLimitError';
+    constructor(message: string);
+  }
+
+  class SigningKeyNotFoundError extends Error {
+    name: 'SigningKeyNotFoundError';
+    constructor(message: string);
+  }
+}
+
+export = JwksRsa;
