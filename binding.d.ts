@@ -17,6 +17,11 @@ export declare class NativeClient {
   /** A client for normalized options and the shim's wrapped hooks. */
   constructor(config: NativeConfig, hooks?: NativeHooks | undefined | null)
   /**
+   * Sends the following fetches through Node's http (`true`) or the
+   * native client (`false`); a no-op for clients without that choice.
+   */
+  useNodeHttp(enabled: boolean): void
+  /**
    * The cached answer for a kid, or `null` when a fetch is needed.
    * `matchable` is false for kids that are not strings (`kid` is then
    * their display text); `kid` is `null` for `undefined`/`null`.
@@ -28,6 +33,8 @@ export declare class NativeClient {
   signingKeys(now: number): Promise<KeysAnswer>
   /** `getKeys()`: the body of a fetch, for the shim to parse. */
   document(now: number): Promise<DocumentAnswer>
+  /** The last fetch that produced a body (for `DEBUG=jwks` lines). */
+  lastFetch(): LastFetch | null
   /** Counters since creation. */
   stats(): NativeStats
 }
@@ -75,6 +82,8 @@ export interface KeyAnswer {
   error?: ErrorInfo
   /** Set when the key is stale and served because the endpoint failed. */
   stale?: ErrorInfo
+  /** Whether answering asked the endpoint. */
+  fetched: boolean
 }
 
 /** A signing key as data; the shim builds the jwks-rsa object from it. */
@@ -90,13 +99,20 @@ export interface KeysAnswer {
   error?: ErrorInfo
 }
 
+/** The last fetch with a body: for `DEBUG=jwks` lines. */
+export interface LastFetch {
+  body: string
+  keys: Array<KeyData>
+  skipped: Array<SkippedData>
+}
+
 /** The options of a client, normalized by the shim. */
 export interface NativeConfig {
   /** Absent when `jwksUri` is not an http(s) URL (or a fetcher replaces it). */
   uri?: UriParts
   /** `requestHeaders` as `[name, value]` pairs, already validated. */
   headers: Array<Array<string>>
-  /** Milliseconds; 0 for no deadline. */
+  /** Deadline of one fetch, in milliseconds. */
   timeout: number
   maxResponseBytes: number
   cache: boolean
@@ -108,11 +124,12 @@ export interface NativeConfig {
   jwksRequestsPerMinute?: number
   unknownKidCooldown: number
   /** PEM bundle trusted instead of the default roots (the `ca` option). */
-  tlsCa?: string
+  ca?: string
   /** Client certificate chain (PEM) for mutual TLS. */
-  tlsCert?: string
+  cert?: string
   /** Client private key (PEM) for mutual TLS. */
-  tlsKey?: string
+  key?: string
+  proxy?: ProxyParts
 }
 
 /** The JavaScript hooks of a client. */
@@ -121,6 +138,8 @@ export interface NativeHooks {
   fetch?: (uri: string) => Promise<HookResult>
   /** `getKeysInterceptor`: resolves with the JSON text of a keys array. */
   intercept?: (uri: string) => Promise<HookResult>
+  /** A fetch through Node's http/https, used when `useNodeHttp(true)`. */
+  nodeHttp?: (uri: string) => Promise<HookResult>
 }
 
 /** Counters of a client. */
@@ -134,14 +153,29 @@ export interface NativeStats {
   cooldownRefusals: number
   keys: number
   skipped: number
+  rateLimitRemaining?: number
+}
+
+/** The forward proxy chosen by the shim (the `proxy` option, or the environment). */
+export interface ProxyParts {
+  host: string
+  port: number
+  /** `Proxy-Authorization` value built from the proxy URL's credentials. */
+  authorization?: string
 }
 
 /**
- * Sets the roots trusted by clients without TLS options: what Node's
- * `https` trusts (its bundled roots and `NODE_EXTRA_CA_CERTS`). The first
- * call wins; the shim makes it once per process.
+ * Sets the roots trusted by default: Node's bundled roots and the file named
+ * by `NODE_EXTRA_CA_CERTS`, handed over by the shim once per process.
  */
 export declare function setDefaultRoots(pem: string): boolean
+
+/** A key of the last set that is not a signing key, and why. */
+export interface SkippedData {
+  index: number
+  kid?: string
+  reason: string
+}
 
 /** `jwksUri`, parsed by the shim with WHATWG URL rules. */
 export interface UriParts {

@@ -4,7 +4,6 @@
 import type { Agent as HttpAgent } from 'http';
 import type { Agent as HttpsAgent } from 'https';
 import type { KeyObject } from 'crypto';
-import type { Jwt, Secret } from 'jsonwebtoken';
 
 declare function JwksRsa(options: JwksRsa.Options): JwksRsa.JwksClient;
 
@@ -131,6 +130,19 @@ declare namespace JwksRsa {
   type secretType = string | Buffer;
   type SecretCallbackLong = (req: unknown, header: any, payload: any, done: (err: any, secret?: secretType) => void) => void;
   type SecretCallback = (req: unknown, payload: any, done: (err: any, secret?: secretType) => void) => void;
+
+  /**
+   * The decoded token express-jwt 7 and later pass to the secret provider
+   * (jsonwebtoken's `Jwt`), declared here so that no type package is needed.
+   */
+  interface Jwt {
+    header: any;
+    payload: any;
+    signature: string;
+  }
+
+  /** What jsonwebtoken accepts as a verification key (its `Secret`). */
+  type Secret = string | Buffer | KeyObject | { key: string | Buffer; passphrase: string };
 
   /** Provider type of express-jwt 7 and later. */
   type GetVerificationKey = (req: unknown, token: Jwt | undefined) => Secret | undefined | Promise<Secret | undefined>;

@@ -1,11 +1,15 @@
 'use strict';
 
+const util = require('util');
 const binding = require('../binding.js');
 const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
 const { ensureDefaultRoots } = require('./roots');
-const { failingSource, fetcherSource, interceptorSource } = require('./hooks');
+const { ArgumentError } = require('./errors');
+const { httpIntercepted } = require('./node-fetch');
+const sources = require('./sources');
+const log = require('./client-log');
 
 // Bound on the JavaScript memo; only kids that resolved to a key enter it.
 const MEMO_LIMIT = 4096;
@@ -19,10 +23,29 @@ function kidArgs(kid) {
   return [`${kid}`, false];
 }
 
+// A truthy callback that is not a function: the very TypeError
+// util.callbackify throws for it in jwks-rsa.
+function rejectCallback(cb) {
+  util.callbackify(async () => {})(cb);
+}
+
+function createNative(options, config, hooks) {
+  if (config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
+  try {
+    return new binding.NativeClient(config, hooks);
+  } catch (err) {
+    throw new ArgumentError(err.message);
+  }
+}
+
 class JwksClient {
   #native;
   #memo;
   #onStale;
+  #fetched = {};
+  // undefined: no choice; true/false: fetching through Node's http or not.
+  #viaNode;
+  #agentOnly = false;
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -31,15 +54,38 @@ class JwksClient {
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
     const { config, deferredError } = nativeConfig(this.options);
-    if (config.uri && config.uri.https && !config.tlsCa) ensureDefaultRoots(binding);
-    const hooks = {};
-    if (deferredError) hooks.fetch = failingSource(deferredError);
-    else if (typeof options.fetcher === 'function') hooks.fetch = fetcherSource(options.fetcher, this.options.jwksUri);
-    if (typeof options.getKeysInterceptor === 'function') hooks.intercept = interceptorSource(options.getKeysInterceptor);
-    this.#native = new binding.NativeClient(config, hooks);
+    this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
     this.#memo = config.cache ? new Map() : undefined;
-    this.#onStale = typeof options.onStaleCacheFallback === 'function' ? options.onStaleCacheFallback : undefined;
+    this.#onStale = this.options.onStaleCacheFallback;
+    log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
+  }
+
+  #hooks(config, deferredError) {
+    const options = this.options;
+    const hooks = {};
+    if (deferredError) hooks.fetch = sources.failingSource(deferredError);
+    else if (typeof options.fetcher === 'function') hooks.fetch = sources.fetcherSource(options, this.#fetched);
+    else if (config.uri) {
+      hooks.nodeHttp = sources.nodeHttpSource(options, config);
+      this.#viaNode = false;
+      this.#agentOnly = Boolean(options.requestAgent);
+    }
+    if (typeof options.getKeysInterceptor === 'function') {
+      hooks.intercept = sources.interceptorSource(options.getKeysInterceptor);
+    }
+    return hooks;
+  }
+
+  // Fetch through Node's http with a requestAgent, or while nock or msw
+  // intercept it; natively otherwise. Checked on each miss, not each hit.
+  #chooseTransport() {
+    if (this.#viaNode === undefined) return;
+    const viaNode = this.#agentOnly || httpIntercepted();
+    if (viaNode !== this.#viaNode) {
+      this.#viaNode = viaNode;
+      this.#native.useNodeHttp(viaNode);
+    }
   }
 
   // An own property, as in jwks-rsa, so `promisify(client.getSigningKey)`
@@ -48,23 +94,25 @@ class JwksClient {
   #bindGetSigningKey() {
     const memo = this.#memo;
     if (memo === undefined) {
-      return (kid, cb) => (cb ? this.#callback(this.#load(kid), cb) : this.#load(kid));
+      return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
     return (kid, cb) => {
       const hit = memo.get(kid);
       if (hit !== undefined && hit.expires >= Date.now()) {
         if (!cb) return Promise.resolve(hit.key);
+        if (typeof cb !== 'function') rejectCallback(cb);
         process.nextTick(cb, null, hit.key);
         return undefined;
       }
-      return cb ? this.#callback(this.#load(kid), cb) : this.#load(kid);
+      return cb ? this.#callback(kid, cb) : this.#load(kid);
     };
   }
 
   // util.callbackify's contract: the callback runs on a later tick, outside
   // the promise, so an exception it throws is not swallowed.
-  #callback(promise, cb) {
-    promise.then(
+  #callback(kid, cb) {
+    if (typeof cb !== 'function') rejectCallback(cb);
+    this.#load(kid).then(
       (key) => process.nextTick(cb, null, key),
       (err) => process.nextTick(cb, err),
     );
@@ -74,11 +122,25 @@ class JwksClient {
     const [text, matchable] = kidArgs(kid);
     const now = Date.now();
     const native = this.#native;
-    const answer = native.cached(text, matchable, now) ?? (await native.signingKey(text, matchable, now));
-    if (answer.error) throw toError(answer.error);
+    let answer = native.cached(text, matchable, now);
+    if (answer === null) {
+      this.#chooseTransport();
+      answer = await native.signingKey(text, matchable, now);
+      log.logMiss(native, this.options, kid, answer);
+    }
+    if (answer.error) {
+      const err = toError(answer.error);
+      log.logFailure(err, kid, this.options);
+      throw err;
+    }
     const key = this.#keyFor(kid, answer);
-    if (answer.stale && this.#onStale) this.#onStale(toError(answer.stale), kid, key);
+    if (answer.stale) this.#staleServed(toError(answer.stale), kid, key);
     return key;
+  }
+
+  #staleServed(err, kid, key) {
+    log.logStale(err, kid);
+    if (this.#onStale) this.#onStale(err, kid, key);
   }
 
   #keyFor(kid, answer) {
@@ -97,18 +159,23 @@ class JwksClient {
 
   async getKeys() {
     try {
+      this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
       if (answer.error) throw toError(answer.error);
+      // The fetcher's own object, as jwks-rsa returns it.
+      if (this.#fetched.body === answer.body && this.#fetched.res) return this.#fetched.res.keys;
       // An empty body reads as no keys, exactly as in jwks-rsa.
       const res = answer.body && JSON.parse(answer.body);
       return res.keys;
     } catch (err) {
-      if (err !== null && typeof err === 'object') err.isEndpointUnavailable = true;
+      log.logFailure(err, undefined, {});
+      err.isEndpointUnavailable = true;
       throw err;
     }
   }
 
   async getSigningKeys() {
+    this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
     if (answer.error) throw toError(answer.error);
     return answer.keys.map(makeSigningKey);
@@ -116,7 +183,8 @@ class JwksClient {
 
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
-    return this.#native.stats();
+    const { rateLimitRemaining, ...stats } = this.#native.stats();
+    return stats;
   }
 }
 

@@ -23,9 +23,22 @@ function keepHookError(value) {
   return handle;
 }
 
-function hookError(handle) {
-  if (hookErrors.has(handle)) return hookErrors.get(handle);
-  return new Error('A JavaScript hook failed and its error is no longer available');
+// The value a hook threw. A source standing in for the endpoint is read as
+// jwks-rsa's getKeys() reads a failed request: `errorMsg` makes a JwksError
+// and the error is flagged; flagging a primitive or a frozen object throws a
+// TypeError (strict mode), exactly as it does there.
+function hookError(info) {
+  if (!hookErrors.has(info.handle)) {
+    return new Error('A JavaScript hook failed and its error is no longer available');
+  }
+  const value = hookErrors.get(info.handle);
+  if (!info.endpointUnavailable) return value;
+  if (value === null || value === undefined) {
+    return new TypeError(`Cannot destructure property 'errorMsg' of 'err' as it is ${value}.`);
+  }
+  const err = value.errorMsg ? new JwksError(value.errorMsg) : value;
+  err.isEndpointUnavailable = true;
+  return err;
 }
 
 // A transport failure, with Node's own property order.
@@ -51,14 +64,12 @@ function syntaxError(info) {
 }
 
 function toError(info) {
+  if (info.kind === 'HookError') return hookError(info);
   let err;
   if (info.kind === 'Error') err = systemError(info);
   else if (info.kind === 'SyntaxError') err = syntaxError(info);
-  else if (info.kind === 'HookError') err = hookError(info.handle);
   else err = new (classes[info.kind] || Error)(info.message);
-  if (info.endpointUnavailable && err !== null && typeof err === 'object') {
-    err.isEndpointUnavailable = true;
-  }
+  if (info.endpointUnavailable) err.isEndpointUnavailable = true;
   return err;
 }
 

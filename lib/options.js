@@ -2,6 +2,7 @@
 
 const http = require('http');
 const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } = require('./constants');
+const { proxyFor } = require('./proxy-env');
 
 // Options are read as jwks-rsa reads them: the same defaults, and the same
 // TypeErrors (from lru-cache) for cache settings it cannot honour.
@@ -74,6 +75,14 @@ function requestHeaders(headers) {
   return pairs;
 }
 
+// `ca`, `cert` and `key` as Node's tls options take them: PEM strings or
+// Buffers, or arrays of them.
+function pem(value) {
+  if (value === undefined || value === null) return undefined;
+  const parts = Array.isArray(value) ? value : [value];
+  return parts.map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : String(part))).join('\n');
+}
+
 function positiveNumber(value, fallback) {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;
@@ -100,6 +109,14 @@ function nativeConfig(options) {
     deferredError = err;
   }
   if (!options.fetcher) config.uri = parseJwksUri(options.jwksUri);
+  if (config.uri) {
+    Object.assign(config, { ca: pem(options.ca), cert: pem(options.cert), key: pem(options.key) });
+    try {
+      config.proxy = proxyFor(config.uri, options);
+    } catch (err) {
+      deferredError = deferredError || err;
+    }
+  }
   return { config, deferredError };
 }
 

@@ -53,12 +53,16 @@ pub struct Resolved {
     pub cacheable: bool,
     /// Set when the key is a stale one served because the endpoint failed.
     pub stale_because: Option<Error>,
+    /// Whether answering asked the endpoint (a fetch was started or joined).
+    pub from_endpoint: bool,
 }
 
 struct State {
     cache: Option<KeyCache>,
     limiter: Option<FetchLimiter>,
     inflight: Option<SharedFetch>,
+    /// The last fetch that produced a body, for logs and diagnostics.
+    last: Option<Arc<Fetched>>,
     stats: Stats,
 }
 
@@ -77,6 +81,7 @@ impl Client {
             cache: config.cache.map(KeyCache::new),
             limiter: config.requests_per_minute.map(FetchLimiter::new),
             inflight: None,
+            last: None,
             stats: Stats::default(),
         };
         Client {
@@ -95,7 +100,15 @@ impl Client {
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        self.state.lock().stats.clone()
+        let state = self.state.lock();
+        let mut stats = state.stats.clone();
+        stats.rate_limit_remaining = state.limiter.as_ref().map(FetchLimiter::remaining);
+        stats
+    }
+
+    /// The last fetch that produced a body, if any.
+    pub fn last_fetch(&self) -> Option<Arc<Fetched>> {
+        self.state.lock().last.clone()
     }
 
     /// Answers from the cache alone; `None` means a fetch is needed.
@@ -120,14 +133,16 @@ impl Client {
                 hit,
                 cacheable,
                 stale_because: None,
+                from_endpoint: false,
             });
         }
         self.refuse_unknown_in_cooldown(&query, now)?;
         match self.load(&query, now).await {
-            Ok(hit) => Ok(Resolved {
+            Ok((hit, from_endpoint)) => Ok(Resolved {
                 hit,
                 cacheable,
                 stale_because: None,
+                from_endpoint,
             }),
             Err(err) if err.is_endpoint_unavailable() => self.stale(query, now, err),
             Err(err) => Err(err),
@@ -144,6 +159,7 @@ impl Client {
             hit,
             cacheable: true,
             stale_because: Some(err),
+            from_endpoint: true,
         })
     }
 
@@ -164,12 +180,13 @@ impl Client {
         Ok(())
     }
 
-    /// The miss path: rate limit, interceptor, then the shared fetch.
-    async fn load(&self, query: &KidQuery, now: Millis) -> Result<Hit, Error> {
+    /// The miss path: rate limit, interceptor, then the shared fetch. Says
+    /// whether the endpoint was asked.
+    async fn load(&self, query: &KidQuery, now: Millis) -> Result<(Hit, bool), Error> {
         if let Some(interceptor) = &self.interceptor {
             self.charge(now)?;
             if let Some(hit) = self.intercept(interceptor.as_ref(), query, now).await? {
-                return Ok(hit);
+                return Ok((hit, false));
             }
         }
         let charge = self.interceptor.is_none();
@@ -187,7 +204,7 @@ impl Client {
             }
             None => Some(now),
         };
-        Ok(Hit { key, fresh_until })
+        Ok((Hit { key, fresh_until }, true))
     }
 
     fn charge(&self, now: Millis) -> Result<(), Error> {
@@ -293,6 +310,7 @@ async fn run_fetch(
     state.inflight = None;
     match &result {
         Ok(fetched) => {
+            state.last = Some(Arc::clone(fetched));
             if let Ok(set) = &fetched.set {
                 if let Some(cache) = state.cache.as_mut() {
                     cache.store_set(Arc::clone(set), at);

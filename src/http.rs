@@ -14,7 +14,7 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
-use hyper::header::{CONTENT_LENGTH, HOST, HeaderName, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION};
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
 
@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::fetch::{Document, KeySource};
 use crate::net::{self, Io};
 use crate::node_error;
+use crate::proxy::{self, Proxy};
 
 /// Default cap on the size of a JWKS response: 1 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
@@ -54,6 +55,8 @@ pub struct HttpSettings {
     pub max_response_bytes: usize,
     /// TLS settings for `https:` targets.
     pub tls: Option<Arc<ClientConfig>>,
+    /// Forward proxy, from the `proxy` option or the environment.
+    pub proxy: Option<Proxy>,
 }
 
 /// Fetches the JWKS over HTTP(S).
@@ -87,7 +90,11 @@ impl KeySource for HttpSource {
 
 async fn open(settings: &HttpSettings) -> Result<Box<dyn Io>, Error> {
     let target = &settings.target;
-    let tcp = net::connect_tcp(&target.host, target.port).await?;
+    let tcp = match (&settings.proxy, target.https) {
+        (Some(proxy), true) => proxy::tunnel(proxy, &target.host, target.port).await?,
+        (Some(proxy), false) => net::connect_tcp(&proxy.host, proxy.port).await?,
+        (None, _) => net::connect_tcp(&target.host, target.port).await?,
+    };
     if !target.https {
         return Ok(Box::new(tcp));
     }
@@ -99,10 +106,25 @@ async fn open(settings: &HttpSettings) -> Result<Box<dyn Io>, Error> {
 }
 
 fn request(settings: &HttpSettings) -> Result<Request<Empty<Bytes>>, Error> {
-    let mut request = Request::get(settings.target.path.as_str())
+    let target = &settings.target;
+    // Through a proxy, a plain-HTTP request names the whole URL.
+    let forward = settings.proxy.as_ref().filter(|_| !target.https);
+    let uri = match forward {
+        Some(_) => format!(
+            "http://{}{}",
+            proxy::authority(&target.host, target.port),
+            target.path
+        ),
+        None => target.path.clone(),
+    };
+    let mut request = Request::get(uri)
         .body(Empty::new())
         .map_err(|_| Error::invalid_uri())?;
     let headers = request.headers_mut();
+    if let Some(auth) = forward.and_then(|p| p.authorization.as_deref()) {
+        let value = HeaderValue::from_str(auth).map_err(|_| Error::invalid_uri())?;
+        headers.insert(PROXY_AUTHORIZATION, value);
+    }
     for (name, value) in &settings.headers {
         headers.append(name.clone(), value.clone());
     }

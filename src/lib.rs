@@ -20,6 +20,7 @@ mod napi;
 pub mod net;
 mod node_error;
 pub mod pem;
+pub mod proxy;
 pub mod rate_limit;
 pub mod skip;
 pub mod stats;

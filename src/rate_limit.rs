@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use governor::clock::Clock;
-use governor::middleware::NoOpMiddleware;
+use governor::middleware::StateInformationMiddleware;
 use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
@@ -34,7 +34,9 @@ pub struct FetchLimiter {
     /// The last instant given by the caller.
     last_input: Option<Millis>,
     /// `None` when the budget is zero: every fetch is refused.
-    limiter: Option<RateLimiter<NotKeyed, InMemoryState, InputClock, NoOpMiddleware<Nanos>>>,
+    limiter: Option<RateLimiter<NotKeyed, InMemoryState, InputClock, StateInformationMiddleware>>,
+    /// Fetches left in the budget after the last one taken.
+    remaining: u32,
 }
 
 impl std::fmt::Debug for FetchLimiter {
@@ -49,12 +51,15 @@ impl FetchLimiter {
     /// A limiter allowing `per_minute` fetches a minute; zero allows none.
     pub fn new(per_minute: u32) -> Self {
         let clock = InputClock::default();
-        let limiter = NonZeroU32::new(per_minute)
-            .map(|n| RateLimiter::direct_with_clock(Quota::per_minute(n), clock.clone()));
+        let limiter = NonZeroU32::new(per_minute).map(|n| {
+            RateLimiter::direct_with_clock(Quota::per_minute(n), clock.clone())
+                .with_middleware::<StateInformationMiddleware>()
+        });
         FetchLimiter {
             limiter,
             clock,
             last_input: None,
+            remaining: per_minute,
         }
     }
 
@@ -74,10 +79,24 @@ impl FetchLimiter {
     /// Takes one fetch from the budget, or says none is left.
     pub fn try_acquire(&mut self, now: Millis) -> bool {
         self.advance(now);
-        match &self.limiter {
-            Some(limiter) => limiter.check().is_ok(),
-            None => false,
+        let Some(limiter) = &self.limiter else {
+            return false;
+        };
+        match limiter.check() {
+            Ok(snapshot) => {
+                self.remaining = snapshot.remaining_burst_capacity();
+                true
+            }
+            Err(_) => {
+                self.remaining = 0;
+                false
+            }
         }
+    }
+
+    /// Fetches left in the budget after the last one taken (for logs).
+    pub fn remaining(&self) -> u32 {
+        self.remaining
     }
 }
 
@@ -89,7 +108,9 @@ mod tests {
     fn allows_a_minute_of_burst_then_refills() {
         let mut limiter = FetchLimiter::new(2);
         assert!(limiter.try_acquire(0));
+        assert_eq!(limiter.remaining(), 1);
         assert!(limiter.try_acquire(1));
+        assert_eq!(limiter.remaining(), 0);
         assert!(!limiter.try_acquire(2));
         // One token every 30 s at 2 per minute.
         assert!(limiter.try_acquire(30_002));

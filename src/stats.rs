@@ -21,4 +21,6 @@ pub struct Stats {
     pub keys: usize,
     /// Keys of the latest set that were skipped.
     pub skipped: usize,
+    /// Fetches left in the rate-limit budget after the last one taken.
+    pub rate_limit_remaining: Option<u32>,
 }

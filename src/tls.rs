@@ -25,21 +25,38 @@ fn certificates(pem: &str, what: &str) -> Result<Vec<CertificateDer<'static>>, E
         .map_err(|e| invalid(format!("Invalid {what}: {e}")))
 }
 
-/// A rustls client configuration trusting `roots_pem`, presenting
-/// `identity` (certificate chain PEM, private key PEM) when given.
+/// The trust anchors found in a PEM bundle.
 ///
 /// # Errors
-/// `ArgumentError` when no root can be read, or the identity is unusable.
-pub fn client_config(
-    roots_pem: &str,
-    identity: Option<(&str, &str)>,
-) -> Result<Arc<ClientConfig>, Error> {
+/// `ArgumentError` when the bundle holds no usable certificate.
+pub fn root_store(roots_pem: &str) -> Result<Arc<RootCertStore>, Error> {
     let mut roots = RootCertStore::empty();
     let (added, _ignored) =
         roots.add_parsable_certificates(certificates(roots_pem, "CA certificates")?);
     if added == 0 {
         return Err(invalid("No usable CA certificate was given".to_owned()));
     }
+    Ok(Arc::new(roots))
+}
+
+/// A client certificate chain and its private key, both PEM.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    /// Certificate chain, leaf first.
+    pub cert_pem: &'a str,
+    /// The leaf's private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: &'a str,
+}
+
+/// A rustls client configuration trusting `roots`, presenting `identity`
+/// for mutual TLS when given.
+///
+/// # Errors
+/// `ArgumentError` when the identity is unusable.
+pub fn client_config(
+    roots: Arc<RootCertStore>,
+    identity: Option<Identity<'_>>,
+) -> Result<Arc<ClientConfig>, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -47,9 +64,9 @@ pub fn client_config(
         .with_root_certificates(roots);
     let config = match identity {
         None => builder.with_no_client_auth(),
-        Some((cert_pem, key_pem)) => {
-            let chain = certificates(cert_pem, "client certificate")?;
-            let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+        Some(identity) => {
+            let chain = certificates(identity.cert_pem, "client certificate")?;
+            let key = PrivateKeyDer::from_pem_slice(identity.key_pem.as_bytes())
                 .map_err(|e| invalid(format!("Invalid client key: {e}")))?;
             builder
                 .with_client_auth_cert(chain, key)
@@ -65,7 +82,7 @@ mod tests {
 
     #[test]
     fn garbage_roots_are_an_argument_error() {
-        let err = client_config("not a certificate", None).err();
+        let err = root_store("not a certificate").err();
         assert_eq!(
             err.map(|e| e.to_string()).as_deref(),
             Some("No usable CA certificate was given")

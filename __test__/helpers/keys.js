@@ -16,10 +16,17 @@ const SPECS = {
   Ed448: ['ed448', {}],
 };
 
+// Exports through a fresh KeyObject: exporting the generated key itself can
+// deadlock Node 20 when a GC destroys its key-generation job meanwhile.
+function publicJwk(publicKey) {
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'jwk' });
+}
+
 function generate(alg, kid, extra = {}) {
   const [type, options] = SPECS[alg];
   const { publicKey, privateKey } = crypto.generateKeyPairSync(type, options);
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, ...extra };
+  const jwk = { ...publicJwk(publicKey), kid, ...extra };
   if (alg !== 'Ed448' && extra.alg === undefined) jwk.alg = alg;
   return { alg, kid, jwk, privateKey, pem: pemOf(jwk) };
 }
@@ -37,4 +44,4 @@ function keyRing() {
   return cached;
 }
 
-module.exports = { generate, keyRing, pemOf };
+module.exports = { generate, keyRing, pemOf, publicJwk };

@@ -1,15 +1,16 @@
 //! The `NativeClient` class the shim wraps.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use napi_derive::napi;
 
 use super::config::NativeConfig;
-use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, NativeStats};
-use super::hooks::{JsInterceptor, JsSource, NativeHooks};
+use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
+use super::hooks::{JsInterceptor, NativeHooks};
+use super::source::key_source;
 use crate::cache::Millis;
 use crate::client::Client;
-use crate::fetch::KeySource;
 use crate::keyset::KidQuery;
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
@@ -17,6 +18,7 @@ use crate::keyset::KidQuery;
 #[napi]
 pub struct NativeClient {
     client: Arc<Client>,
+    use_node_http: Option<Arc<AtomicBool>>,
 }
 
 fn now_ms(now: f64) -> Millis {
@@ -40,23 +42,31 @@ impl NativeClient {
     /// A client for normalized options and the shim's wrapped hooks.
     #[napi(constructor, catch_unwind)]
     pub fn new(config: NativeConfig, hooks: Option<NativeHooks>) -> napi::Result<Self> {
-        let (fetch, intercept) = match hooks {
-            Some(h) => (h.fetch, h.intercept),
-            None => (None, None),
-        };
-        let source: Arc<dyn KeySource> = match fetch {
-            Some(hook) => Arc::new(JsSource::new(hook, config.deadline())),
-            None => config
-                .http_source()
-                .map_err(|e| napi::Error::from_reason(e.to_string()))?,
-        };
-        let mut client = Client::new(config.client_config(), source);
-        if let Some(hook) = intercept {
+        let hooks = hooks.unwrap_or(NativeHooks {
+            fetch: None,
+            intercept: None,
+            node_http: None,
+        });
+        let chosen = key_source(&config, hooks.fetch, hooks.node_http)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let use_node_http = chosen.use_node_http;
+        let mut client = Client::new(config.client_config(), chosen.source);
+        if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
         Ok(NativeClient {
             client: Arc::new(client),
+            use_node_http,
         })
+    }
+
+    /// Sends the following fetches through Node's http (`true`) or the
+    /// native client (`false`); a no-op for clients without that choice.
+    #[napi(catch_unwind)]
+    pub fn use_node_http(&self, enabled: bool) {
+        if let Some(flag) = &self.use_node_http {
+            flag.store(enabled, Ordering::Relaxed);
+        }
     }
 
     /// The cached answer for a kid, or `null` when a fetch is needed.
@@ -112,6 +122,14 @@ impl NativeClient {
                 error: Some(ErrorInfo::from(&err)),
             },
         }
+    }
+
+    /// The last fetch that produced a body (for `DEBUG=jwks` lines).
+    #[napi(catch_unwind)]
+    pub fn last_fetch(&self) -> Option<LastFetch> {
+        self.client
+            .last_fetch()
+            .map(|f| LastFetch::from(f.as_ref()))
     }
 
     /// Counters since creation.

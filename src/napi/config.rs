@@ -1,20 +1,16 @@
 //! Client options, as normalized by the shim, to the core's configuration.
 
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 use hyper::header::{HeaderName, HeaderValue};
 use napi_derive::napi;
-use rustls::ClientConfig as TlsConfig;
 
+use super::tls_roots;
 use crate::cache::CacheConfig;
 use crate::client::ClientConfig;
 use crate::error::Error;
-use crate::fetch::{Document, KeySource};
-use crate::http::{HttpSettings, HttpSource, Target};
-use crate::tls;
+use crate::http::{HttpSettings, Target};
+use crate::proxy::Proxy;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]
@@ -26,6 +22,15 @@ pub struct UriParts {
     pub host_header: String,
 }
 
+/// The forward proxy chosen by the shim (the `proxy` option, or the environment).
+#[napi(object)]
+pub struct ProxyParts {
+    pub host: String,
+    pub port: u32,
+    /// `Proxy-Authorization` value built from the proxy URL's credentials.
+    pub authorization: Option<String>,
+}
+
 /// The options of a client, normalized by the shim.
 #[napi(object)]
 pub struct NativeConfig {
@@ -33,7 +38,7 @@ pub struct NativeConfig {
     pub uri: Option<UriParts>,
     /// `requestHeaders` as `[name, value]` pairs, already validated.
     pub headers: Vec<Vec<String>>,
-    /// Milliseconds; 0 for no deadline.
+    /// Deadline of one fetch, in milliseconds.
     pub timeout: f64,
     pub max_response_bytes: f64,
     pub cache: bool,
@@ -45,36 +50,23 @@ pub struct NativeConfig {
     pub jwks_requests_per_minute: Option<u32>,
     pub unknown_kid_cooldown: f64,
     /// PEM bundle trusted instead of the default roots (the `ca` option).
-    pub tls_ca: Option<String>,
+    pub ca: Option<String>,
     /// Client certificate chain (PEM) for mutual TLS.
-    pub tls_cert: Option<String>,
+    pub cert: Option<String>,
     /// Client private key (PEM) for mutual TLS.
-    pub tls_key: Option<String>,
-}
-
-static DEFAULT_ROOTS: OnceLock<Arc<TlsConfig>> = OnceLock::new();
-
-/// Sets the roots trusted by clients without TLS options: what Node's
-/// `https` trusts (its bundled roots and `NODE_EXTRA_CA_CERTS`). The first
-/// call wins; the shim makes it once per process.
-#[napi(catch_unwind)]
-pub fn set_default_roots(pem: String) -> napi::Result<bool> {
-    if DEFAULT_ROOTS.get().is_some() {
-        return Ok(false);
-    }
-    let config =
-        tls::client_config(&pem, None).map_err(|e| napi::Error::from_reason(e.to_string()))?;
-    Ok(DEFAULT_ROOTS.set(config).is_ok())
-}
-
-/// Whether default roots were handed over already.
-#[napi(catch_unwind)]
-pub fn has_default_roots() -> bool {
-    DEFAULT_ROOTS.get().is_some()
+    pub key: Option<String>,
+    pub proxy: Option<ProxyParts>,
 }
 
 fn millis(value: f64) -> Option<u64> {
     (value.is_finite() && value >= 1.0).then(|| value.min(u64::MAX as f64) as u64)
+}
+
+fn invalid(message: &str) -> Error {
+    Error::ArgumentError {
+        message: message.to_owned(),
+        endpoint_unavailable: false,
+    }
 }
 
 impl NativeConfig {
@@ -106,45 +98,50 @@ impl NativeConfig {
         millis(self.timeout).map(Duration::from_millis)
     }
 
-    fn tls(&self) -> Result<Option<Arc<TlsConfig>>, Error> {
-        let identity = match (&self.tls_cert, &self.tls_key) {
-            (Some(cert), Some(key)) => Some((cert.as_str(), key.as_str())),
-            _ => None,
-        };
-        match (&self.tls_ca, identity) {
-            (None, None) => Ok(DEFAULT_ROOTS.get().cloned()),
-            (Some(ca), identity) => tls::client_config(ca, identity).map(Some),
-            (None, Some(_)) => Err(Error::ArgumentError {
-                message: "A client certificate needs the roots to trust: pass `ca` with it"
-                    .to_owned(),
-                endpoint_unavailable: false,
-            }),
-        }
+    fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        self.headers
+            .iter()
+            .filter_map(|pair| {
+                let name = HeaderName::from_bytes(pair.first()?.as_bytes()).ok()?;
+                let value = HeaderValue::from_bytes(pair.get(1)?.as_bytes()).ok()?;
+                Some((name, value))
+            })
+            .collect()
     }
 
-    /// The native HTTP source for these options.
+    fn proxy(&self) -> Result<Option<Proxy>, Error> {
+        let Some(parts) = &self.proxy else {
+            return Ok(None);
+        };
+        let port = u16::try_from(parts.port).map_err(|_| invalid("Invalid proxy URL"))?;
+        Ok(Some(Proxy {
+            host: parts.host.clone(),
+            port,
+            authorization: parts.authorization.clone(),
+        }))
+    }
+
+    /// Settings of the native HTTP source, or `None` when `jwksUri` is unusable.
     ///
     /// # Errors
-    /// `ArgumentError` for unusable TLS settings.
-    pub fn http_source(&self) -> Result<Arc<dyn KeySource>, Error> {
+    /// `ArgumentError` for unusable TLS or proxy settings.
+    pub fn http_settings(&self) -> Result<Option<HttpSettings>, Error> {
         let Some(uri) = &self.uri else {
-            return Ok(Arc::new(Failing(Error::invalid_uri())));
+            return Ok(None);
         };
         let Ok(port) = u16::try_from(uri.port) else {
-            return Ok(Arc::new(Failing(Error::invalid_uri())));
+            return Ok(None);
         };
-        let mut headers = Vec::with_capacity(self.headers.len());
-        for pair in &self.headers {
-            let (Some(name), Some(value)) = (pair.first(), pair.get(1)) else {
-                continue;
-            };
-            let name = HeaderName::from_bytes(name.as_bytes());
-            let value = HeaderValue::from_bytes(value.as_bytes());
-            if let (Ok(name), Ok(value)) = (name, value) {
-                headers.push((name, value));
-            }
-        }
-        let settings = HttpSettings {
+        let tls = if uri.https {
+            Some(tls_roots::client_tls(
+                self.ca.as_deref(),
+                self.cert.as_deref(),
+                self.key.as_deref(),
+            )?)
+        } else {
+            None
+        };
+        Ok(Some(HttpSettings {
             target: Target {
                 https: uri.https,
                 host: uri.host.clone(),
@@ -156,22 +153,11 @@ impl NativeConfig {
                 },
                 host_header: uri.host_header.clone(),
             },
-            headers,
+            headers: self.headers(),
             timeout: self.deadline(),
             max_response_bytes: self.max_response_bytes.clamp(1.0, usize::MAX as f64) as usize,
-            tls: if uri.https { self.tls()? } else { None },
-        };
-        Ok(Arc::new(HttpSource::new(settings)))
-    }
-}
-
-/// A source that always fails the same way (e.g. an invalid `jwksUri`, which
-/// jwks-rsa reports on each fetch rather than in the constructor).
-pub struct Failing(pub Error);
-
-impl KeySource for Failing {
-    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
-        let err = self.0.clone();
-        async move { Err(err) }.boxed()
+            tls,
+            proxy: self.proxy()?,
+        }))
     }
 }

@@ -4,7 +4,7 @@ use napi_derive::napi;
 
 use crate::Error;
 use crate::cache::Hit;
-use crate::client::Resolved;
+use crate::client::{Fetched, Resolved};
 use crate::keyset::SigningKey;
 use crate::stats::Stats;
 
@@ -44,6 +44,8 @@ pub struct KeyAnswer {
     pub error: Option<ErrorInfo>,
     /// Set when the key is stale and served because the endpoint failed.
     pub stale: Option<ErrorInfo>,
+    /// Whether answering asked the endpoint.
+    pub fetched: bool,
 }
 
 /// The answer to `getSigningKeys`.
@@ -72,6 +74,23 @@ pub struct NativeStats {
     pub cooldown_refusals: f64,
     pub keys: u32,
     pub skipped: u32,
+    pub rate_limit_remaining: Option<u32>,
+}
+
+/// A key of the last set that is not a signing key, and why.
+#[napi(object)]
+pub struct SkippedData {
+    pub index: u32,
+    pub kid: Option<String>,
+    pub reason: String,
+}
+
+/// The last fetch with a body: for `DEBUG=jwks` lines.
+#[napi(object)]
+pub struct LastFetch {
+    pub body: String,
+    pub keys: Vec<KeyData>,
+    pub skipped: Vec<SkippedData>,
 }
 
 impl From<&SigningKey> for KeyData {
@@ -129,6 +148,7 @@ impl KeyAnswer {
             cacheable: false,
             error: Some(err.into()),
             stale: None,
+            fetched: false,
         }
     }
 
@@ -140,6 +160,7 @@ impl KeyAnswer {
             cacheable: true,
             error: None,
             stale: None,
+            fetched: false,
         }
     }
 
@@ -151,6 +172,7 @@ impl KeyAnswer {
             cacheable: resolved.cacheable,
             error: None,
             stale: resolved.stale_because.as_ref().map(ErrorInfo::from),
+            fetched: resolved.from_endpoint,
         }
     }
 }
@@ -167,6 +189,31 @@ impl From<Stats> for NativeStats {
             cooldown_refusals: s.cooldown_refusals as f64,
             keys: u32::try_from(s.keys).unwrap_or(u32::MAX),
             skipped: u32::try_from(s.skipped).unwrap_or(u32::MAX),
+            rate_limit_remaining: s.rate_limit_remaining,
+        }
+    }
+}
+
+impl From<&Fetched> for LastFetch {
+    fn from(fetched: &Fetched) -> Self {
+        let (keys, skipped) = match &fetched.set {
+            Ok(set) => (
+                set.keys().iter().map(|k| k.as_ref().into()).collect(),
+                set.skipped()
+                    .iter()
+                    .map(|s| SkippedData {
+                        index: u32::try_from(s.index).unwrap_or(u32::MAX),
+                        kid: s.kid.clone(),
+                        reason: s.reason.to_string(),
+                    })
+                    .collect(),
+            ),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+        LastFetch {
+            body: fetched.body.to_string(),
+            keys,
+            skipped,
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct NativeHooks {
     /// `getKeysInterceptor`: resolves with the JSON text of a keys array.
     #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
     pub intercept: Option<HookFn>,
+    /// A fetch through Node's http/https, used when `useNodeHttp(true)`.
+    #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
+    pub node_http: Option<HookFn>,
 }
 
 async fn call(hook: &HookFn, endpoint_unavailable: bool) -> Result<HookResult, Error> {

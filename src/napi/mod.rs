@@ -7,3 +7,5 @@ mod client;
 mod config;
 mod convert;
 mod hooks;
+mod source;
+mod tls_roots;

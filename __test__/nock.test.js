@@ -1,0 +1,3 @@
+'use strict';
+
+require('./suites/nock').nockSuite(require('nock'), 'nock 14');

@@ -1,0 +1,3 @@
+'use strict';
+
+require('./suites/nock').nockSuite(require('nock-13'), 'nock 13');

@@ -1,0 +1,89 @@
+'use strict';
+
+const http = require('http');
+const https = require('https');
+const timers = require('timers');
+const { JwksError } = require('./errors');
+
+// A JWKS fetch through Node's own http/https: used with a `requestAgent`
+// (an agent is a JavaScript object) and while a library such as nock
+// intercepts Node's http, so test suites that mock the endpoint keep
+// working. Same answers as the native client: status text or
+// `Http Error <n>` as a JwksError, a deadline for the whole request, a cap
+// on the body, and a settled promise whatever the connection does.
+
+// Fake timers must not freeze the deadline.
+const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = timers;
+
+function requestOptions(url, headers, agent) {
+  return {
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port,
+    path: url.pathname + url.search,
+    method: 'GET',
+    ...(headers && { headers }),
+    ...(agent && { agent }),
+  };
+}
+
+function nodeFetch({ uri, headers, agent, timeout, maxResponseBytes }) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(uri);
+    const lib = url.protocol === 'https:' ? https : http;
+    let timer;
+    const settle = (fn, value) => {
+      realClearTimeout(timer);
+      fn(value);
+    };
+    const req = lib.request(requestOptions(url, headers, agent), (res) => {
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        res.resume();
+        settle(reject, new JwksError(res.statusMessage || `Http Error ${res.statusCode}`));
+        return;
+      }
+      readBody(res, maxResponseBytes).then(
+        (body) => settle(resolve, body),
+        (err) => {
+          req.destroy();
+          settle(reject, err);
+        },
+      );
+    });
+    req.on('error', (err) => settle(reject, err));
+    timer = realSetTimeout(() => req.destroy(), timeout);
+    req.end();
+  });
+}
+
+function readBody(res, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    res.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        res.destroy();
+        reject(new JwksError(`The JWKS response exceeded the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    res.on('error', reject);
+  });
+}
+
+let pristineClientRequest;
+try {
+  pristineClientRequest = require('_http_client').ClientRequest;
+} catch {
+  pristineClientRequest = http.ClientRequest;
+}
+
+// True while something (nock, msw, ...) has replaced Node's http client.
+function httpIntercepted() {
+  return http.ClientRequest !== pristineClientRequest;
+}
+
+module.exports = { nodeFetch, httpIntercepted };

@@ -1,0 +1,99 @@
+//! Choosing where a client's keys come from.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::config::NativeConfig;
+use super::hooks::{HookFn, JsSource};
+use crate::error::Error;
+use crate::fetch::{Document, KeySource};
+use crate::http::HttpSource;
+
+/// Extra time the native deadline leaves Node's http, which enforces the
+/// same `timeout` itself and reports it the way Node does.
+const NODE_HTTP_GRACE: Duration = Duration::from_millis(250);
+
+/// A source that always fails the same way (e.g. an invalid `jwksUri`, which
+/// jwks-rsa reports on each fetch rather than in the constructor).
+pub struct Failing(pub Error);
+
+impl KeySource for Failing {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let err = self.0.clone();
+        async move { Err(err) }.boxed()
+    }
+}
+
+/// Native HTTP, or Node's http when the shim says so: with a `requestAgent`,
+/// or while a test library (nock, msw) intercepts Node's http.
+pub struct Switch {
+    native: Arc<dyn KeySource>,
+    node: JsSource,
+    use_node: Arc<AtomicBool>,
+}
+
+impl KeySource for Switch {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        if self.use_node.load(Ordering::Relaxed) {
+            self.node.fetch()
+        } else {
+            self.native.fetch()
+        }
+    }
+}
+
+/// Where a client's keys come from, and the switch to Node's http if it has one.
+pub struct ChosenSource {
+    /// The source.
+    pub source: Arc<dyn KeySource>,
+    /// Set to send fetches through Node's http instead of the native client.
+    pub use_node_http: Option<Arc<AtomicBool>>,
+}
+
+impl ChosenSource {
+    fn only(source: Arc<dyn KeySource>) -> Self {
+        ChosenSource {
+            source,
+            use_node_http: None,
+        }
+    }
+}
+
+/// The source for a client.
+///
+/// # Errors
+/// `ArgumentError` for unusable TLS or proxy settings.
+pub fn key_source(
+    config: &NativeConfig,
+    fetcher: Option<HookFn>,
+    node_http: Option<HookFn>,
+) -> Result<ChosenSource, Error> {
+    if let Some(hook) = fetcher {
+        return Ok(ChosenSource::only(Arc::new(JsSource::new(
+            hook,
+            config.deadline(),
+        ))));
+    }
+    let Some(settings) = config.http_settings()? else {
+        return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
+    };
+    let native: Arc<dyn KeySource> = Arc::new(HttpSource::new(settings));
+    let Some(hook) = node_http else {
+        return Ok(ChosenSource::only(native));
+    };
+    let use_node = Arc::new(AtomicBool::new(false));
+    let deadline = config.deadline().map(|d| d + NODE_HTTP_GRACE);
+    let switch = Switch {
+        native,
+        node: JsSource::new(hook, deadline),
+        use_node: Arc::clone(&use_node),
+    };
+    Ok(ChosenSource {
+        source: Arc::new(switch),
+        use_node_http: Some(use_node),
+    })
+}
