@@ -7,6 +7,9 @@ const { Passport } = require('passport');
 const { Strategy: JwtStrategy, ExtractJwt } = require('passport-jwt');
 const Hapi = require('@hapi/hapi');
 const hapiAuthJwt2 = require('hapi-auth-jwt2');
+const Hapi16 = require('hapi-v16');
+const hapiAuthJwt2v7 = require('hapi-auth-jwt2-v7');
+const { promisify } = require('util');
 const { listen } = require('./http-client');
 
 // One small API per framework, each serving GET /api behind its JWT
@@ -73,14 +76,42 @@ async function startHapiApp(key, { complete = true } = {}) {
     validate: async (payload) => ({ isValid: true, credentials: { sub: payload.sub } }),
   });
   server.route({ method: 'GET', path: '/api', options: { auth: 'jwt' }, handler: (request) => request.auth.credentials });
-  // hapi hides the reason of a 500; the tests compare it too.
   server.ext('onPreResponse', (request, h) => {
-    const response = request.response;
-    if (response.isBoom && response.output.statusCode === 500) response.output.payload.cause = response.message;
+    exposeCause(request.response);
     return h.continue;
   });
   await server.start();
   return { url: `${server.info.uri}/api`, close: () => server.stop() };
 }
 
-module.exports = { startExpressApp, startKoaApp, startPassportApp, startHapiApp };
+// hapi hides the reason of a 500; the tests compare it too.
+function exposeCause(response) {
+  if (response.isBoom && response.output.statusCode === 500) response.output.payload.cause = response.message;
+}
+
+/** hapi 16 with hapi-auth-jwt2 7, whose `key` is a callback function. */
+async function startHapi16App(key) {
+  const server = new Hapi16.Server({ debug: false });
+  server.connection({ host: '127.0.0.1', port: 0 });
+  await promisify(server.register.bind(server))(hapiAuthJwt2v7);
+  server.auth.strategy('jwt', 'jwt', {
+    key,
+    complete: true,
+    verifyOptions: { algorithms: ALGORITHMS, audience: AUDIENCE },
+    validateFunc: (payload, request, cb) => cb(null, true, { sub: payload.sub }),
+  });
+  // hapi-auth-jwt2 7 keeps the third callback argument (the signing key) as extraInfo.
+  const handler = (request, reply) => {
+    const { extraInfo } = request.plugins['hapi-auth-jwt2'];
+    reply({ ...request.auth.credentials, signingKeyProperties: Object.keys(extraInfo) });
+  };
+  server.route({ method: 'GET', path: '/api', config: { auth: 'jwt' }, handler });
+  server.ext('onPreResponse', (request, reply) => {
+    exposeCause(request.response);
+    reply.continue();
+  });
+  await promisify(server.start.bind(server))();
+  return { url: `${server.info.uri}/api`, close: () => promisify(server.stop.bind(server))() };
+}
+
+module.exports = { startExpressApp, startKoaApp, startPassportApp, startHapiApp, startHapi16App };
