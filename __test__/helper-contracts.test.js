@@ -10,7 +10,7 @@ const upstream = require('jwks-rsa');
 const native = require('..');
 const { generate } = require('./helpers/keys');
 const { startJwksServer, closedPort } = require('./helpers/server');
-const { callbackArgs, settled } = require('./helpers/outcomes');
+const { callbackArgs, picture, settled } = require('./helpers/outcomes');
 
 const implementations = { upstream, native };
 const rsa = generate('RS256', 'rsa');
@@ -150,6 +150,30 @@ test('hapiJwt2KeyAsync: resolves { key } or rejects, as jwks-rsa does', async ()
     return settled(() => provider({ header: { alg: 'RS256', kid: 'gone' } }));
   });
   assert.deepEqual(withheld, { rejected: null });
+});
+
+// Records the calls of a callback that throws on its first call: the first,
+// and whatever follows from it within the next few milliseconds.
+function throwingOnce(run) {
+  return new Promise((resolve) => {
+    const calls = [];
+    run((...args) => {
+      calls.push(args.map(picture));
+      if (calls.length > 1) return;
+      setTimeout(() => resolve(calls), 20);
+      throw new Error('callback threw');
+    });
+  });
+}
+
+test('a callback that throws reaches the error handler and is called again, as with jwks-rsa', async () => {
+  const header = { alg: 'RS256', kid: 'rsa' };
+  const token = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.e30.`;
+  const hapi = await same((lib) => throwingOnce((cb) => lib.hapiJwt2Key({ jwksUri: endpoint.url })({ header }, cb)));
+  assert.equal(hapi.length, 2);
+  assert.deepEqual(hapi[1], [{ error: 'Error', message: 'callback threw' }, null, null]);
+  const passport = await same((lib) => throwingOnce((cb) => lib.passportJwtSecret({ jwksUri: endpoint.url })({}, token, cb)));
+  assert.equal(passport.length, 2);
 });
 
 test('the package exports what jwks-rsa exports, in the same order', async () => {

@@ -91,8 +91,8 @@ async function ed25519Key({ idp, api }) {
   const [header, payload, signature] = token.split('.');
   const valid = crypto.verify(null, Buffer.from(`${header}.${payload}`), key.getPublicKeyObject(), Buffer.from(signature, 'base64url'));
   expect(valid && idp.requests === 1, 'the Ed25519 key verifies an EdDSA token');
-  console.log('4. The Ed25519 key comes from the same cache and verifies an EdDSA token (with node:crypto:');
-  console.log('   jsonwebtoken, inside express-jwt, has no EdDSA).');
+  console.log('4. The Ed25519 key comes from the same cache and verifies an EdDSA token with node:crypto');
+  console.log('   (jsonwebtoken, which express-jwt verifies with, has no EdDSA).');
 }
 
 async function forgedKid({ idp, api }) {
