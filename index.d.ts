@@ -147,9 +147,17 @@ declare namespace JwksRsa {
   /** Provider type of express-jwt 7 and later. */
   type GetVerificationKey = (req: unknown, token: Jwt | undefined) => Secret | undefined | Promise<Secret | undefined>;
 
-  function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey;
+  /** Every helper's provider keeps its client reachable (not enumerable), e.g. for `stats()`. */
+  interface WithClient {
+    readonly client: JwksClient;
+  }
 
-  function passportJwtSecret(options: ExpressJwtOptions): SecretCallback;
+  /** Options that ask for a `KeyObject` instead of the PEM. */
+  type WithKeyObject<O> = O & { keyObject: true };
+
+  function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey & WithClient;
+
+  function passportJwtSecret(options: ExpressJwtOptions): SecretCallback & WithClient;
 
   /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
   interface KeyObjectOption {
@@ -162,7 +170,10 @@ declare namespace JwksRsa {
       handleSigningKeyError?: (err: Error | null, cb: (err: Error | null) => void) => void;
     };
 
-  function hapiJwt2Key(options: HapiJwtOptions): (decodedToken: DecodedToken, cb: HapiCallback) => void;
+  function hapiJwt2Key(
+    options: WithKeyObject<HapiJwtOptions>,
+  ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClient;
+  function hapiJwt2Key(options: HapiJwtOptions): ((decodedToken: DecodedToken, cb: HapiCallback) => void) & WithClient;
 
   type HapiJwtOptions = Options &
     KeyObjectOption & {
@@ -170,6 +181,7 @@ declare namespace JwksRsa {
     };
 
   type HapiCallback = (err: Error | null, publicKey: string, signingKey: SigningKey) => void;
+  type HapiKeyObjectCallback = (err: Error | null, publicKey: KeyObject, signingKey: SigningKey) => void;
 
   interface DecodedToken {
     header: TokenHeader;
@@ -180,9 +192,13 @@ declare namespace JwksRsa {
     kid: string;
   }
 
-  function hapiJwt2KeyAsync(options: HapiJwtOptions): (decodedToken: DecodedToken) => Promise<{ key: string }>;
+  function hapiJwt2KeyAsync(
+    options: WithKeyObject<HapiJwtOptions>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClient;
+  function hapiJwt2KeyAsync(options: HapiJwtOptions): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClient;
 
-  function koaJwtSecret(options: KoaJwtOptions): (header: TokenHeader) => Promise<string>;
+  function koaJwtSecret(options: WithKeyObject<KoaJwtOptions>): ((header: TokenHeader) => Promise<KeyObject>) & WithClient;
+  function koaJwtSecret(options: KoaJwtOptions): ((header: TokenHeader) => Promise<string>) & WithClient;
 
   type KoaJwtOptions = Options &
     KeyObjectOption & {

@@ -9,4 +9,9 @@ export const {
   JwksError,
   JwksRateLimitError,
   SigningKeyNotFoundError,
+  expressJwtSecret,
+  hapiJwt2Key,
+  hapiJwt2KeyAsync,
+  koaJwtSecret,
+  passportJwtSecret,
 } = jwksClient;

@@ -1,0 +1,44 @@
+'use strict';
+
+const { JwksClient } = require('../client');
+const { isSupportedAlgorithm, requireOptions, verificationKeyOf, withClient, withholdMissingKey } = require('./provider');
+
+/**
+ * A `secret` for express-jwt: the 4-argument callback form of express-jwt 6
+ * and the `(req, token) => Promise` form of express-jwt 7 and later, in one
+ * function. Resolves `undefined` when no key applies (express-jwt then
+ * rejects the token itself).
+ */
+function expressJwtSecret(options) {
+  requireOptions(options, 'expressJwtSecret');
+  const client = new JwksClient(options);
+  const onError = options.handleSigningKeyError || withholdMissingKey;
+  const toSecret = verificationKeyOf(options);
+
+  async function secretFor(token) {
+    if (!token) return undefined;
+    const header = token.header;
+    if (!header || !isSupportedAlgorithm(header.alg)) return undefined;
+    try {
+      return toSecret(await client.getSigningKey(header.kid));
+    } catch (err) {
+      return new Promise((resolve, reject) => {
+        onError(err, (newError) => (newError ? reject(newError) : resolve()));
+      });
+    }
+  }
+
+  // Four declared parameters: express-jwt 6 picks its calling convention
+  // from the function's arity.
+  return withClient(function secretProvider(req, header, payload, cb) {
+    if (arguments.length === 4) {
+      secretFor({ header })
+        .then((key) => setImmediate(cb, null, key))
+        .catch((err) => setImmediate(cb, err));
+      return undefined;
+    }
+    return secretFor(header);
+  }, client);
+}
+
+module.exports = { expressJwtSecret };

@@ -1,0 +1,37 @@
+'use strict';
+
+const { JwksClient } = require('../client');
+const { isSupportedAlgorithm, requireJwksUri, verificationKeyOf, withClient } = require('./provider');
+
+/**
+ * A `secret` for koa-jwt: called with the token header, resolves the key or
+ * rejects (koa-jwt then answers 401).
+ */
+function koaJwtSecret(options = {}) {
+  requireJwksUri(options);
+  const client = new JwksClient(options);
+  const toSecret = verificationKeyOf(options);
+
+  return withClient(function secretProvider({ alg, kid } = {}) {
+    return new Promise((resolve, reject) => {
+      if (!isSupportedAlgorithm(alg)) {
+        return reject(new Error('Missing / invalid token algorithm'));
+      }
+      client
+        .getSigningKey(kid)
+        .then((key) => {
+          resolve(toSecret(key));
+        })
+        .catch((err) => {
+          // Read on each failure, and the handler's resolution becomes the
+          // rejection reason, as koa users of jwks-rsa rely on.
+          if (options.handleSigningKeyError) {
+            return options.handleSigningKeyError(err).then(reject);
+          }
+          return reject(err);
+        });
+    });
+  }, client);
+}
+
+module.exports = { koaJwtSecret };

@@ -1,0 +1,45 @@
+'use strict';
+
+const { JwksClient } = require('../client');
+const { decodeCompactJwt } = require('./compact-jwt');
+const {
+  isSupportedAlgorithm,
+  requireJwksUri,
+  requireOptions,
+  verificationKeyOf,
+  withClient,
+  withholdMissingKey,
+} = require('./provider');
+
+/**
+ * A `secretOrKeyProvider` for passport-jwt: `(req, rawJwtToken, cb)`,
+ * calling `cb(null, key)`, `cb(null, null)` when no key applies (an
+ * unreadable token, an algorithm outside the list, an unknown kid), or
+ * `cb(err, null)`.
+ */
+function passportJwtSecret(options) {
+  requireOptions(options, 'passportJwtSecret');
+  requireJwksUri(options);
+  const client = new JwksClient(options);
+  const onError = options.handleSigningKeyError || withholdMissingKey;
+  const toSecret = verificationKeyOf(options);
+
+  return withClient(function secretProvider(req, rawJwtToken, cb) {
+    const decoded = decodeCompactJwt(rawJwtToken);
+    if (!decoded || !isSupportedAlgorithm(decoded.header.alg)) {
+      return cb(null, null);
+    }
+    // A callback that throws lands in the error handler, as with jwks-rsa.
+    client
+      .getSigningKey(decoded.header.kid)
+      .then((key) => {
+        cb(null, toSecret(key));
+      })
+      .catch((err) => {
+        onError(err, (newError) => cb(newError, null));
+      });
+    return undefined;
+  }, client);
+}
+
+module.exports = { passportJwtSecret };
