@@ -1,6 +1,6 @@
 'use strict';
 
-const binding = require('../binding.js');
+const binding = require('./native');
 const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');

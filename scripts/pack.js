@@ -1,0 +1,82 @@
+'use strict';
+
+// Packs the tarballs to publish into target/npm-pack/: the main package and
+// each platform package under npm/ that has its binary (`npm run build:all`).
+// The main package is packed from a staged copy whose manifest has no
+// `scripts`: the checkout's `prepare` (build on `npm install` in a checkout)
+// must not ship, or npm would list the package as having install scripts.
+// Publish the platform tarballs first, then the main one: `npm publish <tgz>`.
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const BINARY_NAME = 'jwks-rsa-native';
+
+function npmPack(dir, destination, extra = []) {
+  // --ignore-scripts: nothing is built here; the binaries already exist.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', ...extra, '--pack-destination', destination], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [info] = JSON.parse(out);
+  return { ...info, tarball: path.join(destination, info.filename) };
+}
+
+function stageDir(label) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${BINARY_NAME}-${label}-`));
+}
+
+function copyInto(stage, from, file) {
+  fs.mkdirSync(path.dirname(path.join(stage, file)), { recursive: true });
+  fs.copyFileSync(path.join(from, file), path.join(stage, file));
+}
+
+// `files` and .npmignore decide what ships: ask npm for that list, copy it,
+// then pack the copy with the publish manifest.
+function packMain(destination) {
+  const { files } = npmPack(ROOT, destination, ['--dry-run']);
+  const stage = stageDir('main');
+  for (const { path: file } of files) copyInto(stage, ROOT, file);
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return npmPack(stage, destination);
+}
+
+function packPlatform(platform, binary, destination) {
+  const dir = path.join(ROOT, 'npm', platform);
+  const stage = stageDir(platform);
+  for (const file of fs.readdirSync(dir)) if (!file.endsWith('.node')) copyInto(stage, dir, file);
+  copyInto(stage, ROOT, 'LICENSE');
+  fs.copyFileSync(binary, path.join(stage, `${BINARY_NAME}.${platform}.node`));
+  return npmPack(stage, destination);
+}
+
+function builtBinary(platform) {
+  const file = path.join(ROOT, 'npm', platform, `${BINARY_NAME}.${platform}.node`);
+  return fs.existsSync(file) ? file : null;
+}
+
+function platforms() {
+  return fs.readdirSync(path.join(ROOT, 'npm'));
+}
+
+if (require.main === module) {
+  const destination = path.join(ROOT, 'target', 'npm-pack');
+  fs.rmSync(destination, { recursive: true, force: true });
+  fs.mkdirSync(destination, { recursive: true });
+  const packed = platforms()
+    .filter(builtBinary)
+    .map((platform) => packPlatform(platform, builtBinary(platform), destination));
+  packed.push(packMain(destination));
+  for (const p of packed) {
+    console.log(`${path.relative(ROOT, p.tarball)}  ${p.entryCount} files, ${p.size} B packed, ${p.unpackedSize} B unpacked`);
+  }
+}
+
+module.exports = { packMain, packPlatform, builtBinary, platforms };
