@@ -103,4 +103,11 @@ test('without a platform package, require names the platform and how to build fr
     }),
   );
   assert.deepEqual(report.pems, expected);
+
+  // Or drop the built file next to the package's loader.
+  fs.copyFileSync(support.hostBinary(), path.join(bare, `node_modules/jwks-rsa-native/jwks-rsa-native.${support.HOST_PLATFORM}.node`));
+  const copied = support.smokeReport(
+    support.run(process.execPath, ['smoke.mjs'], { cwd: bare, env: support.toolchainFreeEnv() }),
+  );
+  assert.deepEqual(copied.pems, expected);
 });
