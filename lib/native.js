@@ -19,10 +19,14 @@ function platformKey() {
   return [process.platform, process.arch, libc()].filter(Boolean).join('-');
 }
 
+// The platforms with a prebuilt package, from the napi build targets:
+// `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`.
+const ARCHES = { x86_64: 'x64', aarch64: 'arm64' };
 function prebuiltPlatforms() {
-  return Object.keys(pkg.optionalDependencies || {})
-    .filter((name) => name.startsWith(PLATFORM_PREFIX))
-    .map((name) => name.slice(PLATFORM_PREFIX.length));
+  return pkg.napi.targets.map((target) => {
+    const [arch, , os, abi] = target.split('-');
+    return [os, ARCHES[arch] || arch, abi].filter(Boolean).join('-');
+  });
 }
 
 // The loader's error chains one error per candidate it tried (local file,

@@ -2,9 +2,11 @@
 
 // Packs the tarballs to publish into target/npm-pack/: the main package and
 // each platform package under npm/ that has its binary (`npm run build:all`).
-// The main package is packed from a staged copy whose manifest has no
-// `scripts`: the checkout's `prepare` (build on `npm install` in a checkout)
-// must not ship, or npm would list the package as having install scripts.
+// The main package is packed from a staged copy with the publish manifest:
+// - `optionalDependencies` name every platform package. The checkout cannot
+//   list them: until they are published, `npm ci` finds them in no lock file.
+// - no `scripts`: the checkout's `prepare` (build on `npm install` there)
+//   must not ship, or npm lists the package as having install scripts.
 // Publish the platform tarballs first, then the main one: `npm publish <tgz>`.
 
 const { execFileSync } = require('child_process');
@@ -14,6 +16,27 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINARY_NAME = 'jwks-rsa-native';
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function platforms() {
+  return fs.readdirSync(path.join(ROOT, 'npm'));
+}
+
+// Every platform package, at the main package's version.
+function optionalDependencies(version) {
+  const deps = {};
+  for (const platform of platforms()) {
+    const manifest = readJson(path.join(ROOT, 'npm', platform, 'package.json'));
+    if (manifest.version !== version) {
+      throw new Error(`npm/${platform} is at ${manifest.version}, the main package at ${version}: run npx napi version`);
+    }
+    deps[manifest.name] = manifest.version;
+  }
+  return deps;
+}
 
 function npmPack(dir, destination, extra = []) {
   // --ignore-scripts: nothing is built here; the binaries already exist.
@@ -41,9 +64,10 @@ function packMain(destination) {
   const { files } = npmPack(ROOT, destination, ['--dry-run']);
   const stage = stageDir('main');
   for (const { path: file } of files) copyInto(stage, ROOT, file);
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const manifest = readJson(path.join(ROOT, 'package.json'));
   delete manifest.scripts;
   delete manifest.devDependencies;
+  manifest.optionalDependencies = optionalDependencies(manifest.version);
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return npmPack(stage, destination);
 }
@@ -60,10 +84,6 @@ function packPlatform(platform, binary, destination) {
 function builtBinary(platform) {
   const file = path.join(ROOT, 'npm', platform, `${BINARY_NAME}.${platform}.node`);
   return fs.existsSync(file) ? file : null;
-}
-
-function platforms() {
-  return fs.readdirSync(path.join(ROOT, 'npm'));
 }
 
 if (require.main === module) {

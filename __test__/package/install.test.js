@@ -111,3 +111,16 @@ test('without a platform package, require names the platform and how to build fr
   );
   assert.deepEqual(copied.pems, expected);
 });
+
+test('on a platform without a prebuilt package, require lists the ones that exist', () => {
+  const pretend = "Object.defineProperty(process, 'arch', { value: 'riscv64' });";
+  const failed = support.run(process.execPath, ['-e', `${pretend} require('jwks-rsa-native')`], {
+    cwd: appDir,
+    env: support.toolchainFreeEnv(),
+  });
+  assert.notEqual(failed.status, 0);
+  assert.match(
+    failed.stderr,
+    /no native binary could be loaded for linux-riscv64-(gnu|musl) \(Node\.js v[^)]+\)\. Prebuilt binaries exist for linux-x64-gnu, linux-arm64-gnu, linux-x64-musl, linux-arm64-musl\. To build one from source/,
+  );
+});
