@@ -53,6 +53,14 @@ function stageDir(label) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${BINARY_NAME}-${label}-`));
 }
 
+function packStage(stage, destination) {
+  try {
+    return npmPack(stage, destination);
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}
+
 function copyInto(stage, from, file) {
   fs.mkdirSync(path.dirname(path.join(stage, file)), { recursive: true });
   fs.copyFileSync(path.join(from, file), path.join(stage, file));
@@ -69,7 +77,7 @@ function packMain(destination) {
   delete manifest.devDependencies;
   manifest.optionalDependencies = optionalDependencies(manifest.version);
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return npmPack(stage, destination);
+  return packStage(stage, destination);
 }
 
 function packPlatform(platform, binary, destination) {
@@ -78,7 +86,7 @@ function packPlatform(platform, binary, destination) {
   for (const file of fs.readdirSync(dir)) if (!file.endsWith('.node')) copyInto(stage, dir, file);
   copyInto(stage, ROOT, 'LICENSE');
   fs.copyFileSync(binary, path.join(stage, `${BINARY_NAME}.${platform}.node`));
-  return npmPack(stage, destination);
+  return packStage(stage, destination);
 }
 
 function builtBinary(platform) {

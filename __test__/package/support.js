@@ -18,8 +18,15 @@ const HOST_PLATFORM = `${process.platform}-${process.arch}-${process.report.getR
 // elsewhere a skip.
 const REQUIRE_ALL = process.env.JWKS_PACKAGE_TEST_ALL === '1';
 
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(label) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `jwks-rsa-native-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `jwks-rsa-native-${label}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 // The environment a user without Rust has: PATH without any folder that holds
@@ -61,7 +68,7 @@ function hostBinary() {
 function installApp(appDir, tarballs, flags = []) {
   fs.mkdirSync(appDir, { recursive: true });
   fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  const cache = path.join(tempDir('npm-cache'));
+  const cache = tempDir('npm-cache');
   return runOk(
     'npm',
     ['install', '--offline', '--no-audit', '--no-fund', '--cache', cache, ...flags, ...tarballs],
