@@ -1,7 +1,7 @@
 'use strict';
 
 const util = require('util');
-const binding = require('../binding.js');
+const binding = require('./native');
 const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
