@@ -5,11 +5,8 @@
 //! instead of starting another, whatever kid it asks for; the fetch ends by
 //! the source's deadline, so every waiter is answered.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
 use serde_json::Value;
 
@@ -30,19 +27,6 @@ pub struct ClientConfig {
     /// After a fetch, unknown kids are refused without fetching for this long.
     pub unknown_kid_cooldown: Option<Millis>,
 }
-
-/// One fetch, parsed once and shared by all its waiters.
-#[derive(Debug)]
-pub struct Fetched {
-    /// The body as received, for `getKeys()`.
-    pub body: Arc<str>,
-    /// The signing keys, or why there are none.
-    pub set: Result<Arc<KeySet>, Error>,
-    /// When the fetch started, on the caller's clock.
-    pub at: Millis,
-}
-
-type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Fetched>, Error>>>;
 
 /// The answer to a signing-key lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,79 +256,11 @@ impl Client {
         let fetched = self.shared_fetch(now, false)?.await?;
         Ok(Arc::clone(&fetched.body))
     }
-
-    /// Joins the fetch under way, or starts one (charging the rate limiter
-    /// when `charge` is set).
-    fn shared_fetch(&self, now: Millis, charge: bool) -> Result<SharedFetch, Error> {
-        let mut state = self.state.lock();
-        if let Some(inflight) = state.inflight.clone() {
-            state.stats.coalesced += 1;
-            return Ok(inflight);
-        }
-        if charge && !state.limiter.as_mut().is_none_or(|l| l.try_acquire(now)) {
-            state.stats.rate_limited += 1;
-            return Err(Error::JwksRateLimitError);
-        }
-        let fetch = run_fetch(Arc::clone(&self.source), Arc::clone(&self.state), now)
-            .boxed()
-            .shared();
-        state.inflight = Some(fetch.clone());
-        state.stats.fetches += 1;
-        Ok(fetch)
-    }
 }
 
-/// Fetches, parses once, stores the set, and always clears the in-flight
-/// slot: even a panic in a source must not leave later lookups waiting on a
-/// poisoned fetch.
-async fn run_fetch(
-    source: Arc<dyn KeySource>,
-    state: Arc<Mutex<State>>,
-    at: Millis,
-) -> Result<Arc<Fetched>, Error> {
-    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), at))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
-    let mut state = state.lock();
-    state.inflight = None;
-    match &result {
-        Ok(fetched) => {
-            state.last = Some(Arc::clone(fetched));
-            if let Ok(set) = &fetched.set {
-                if let Some(cache) = state.cache.as_mut() {
-                    cache.store_set(Arc::clone(set), at);
-                }
-                state.stats.keys = set.keys().len();
-                state.stats.skipped = set.skipped().len();
-            }
-        }
-        Err(_) => state.stats.fetch_errors += 1,
-    }
-    result
-}
-
-async fn fetch_and_parse(source: &dyn KeySource, at: Millis) -> Result<Arc<Fetched>, Error> {
-    let document = source.fetch().await?;
-    let set = parse_set(&document.body).map(Arc::new);
-    Ok(Arc::new(Fetched {
-        body: document.body,
-        set,
-        at,
-    }))
-}
-
-/// Parses a body the way jwks-rsa reads it: empty means no keys.
-fn parse_set(body: &str) -> Result<KeySet, Error> {
-    if body.is_empty() {
-        return Err(Error::content(crate::error::NO_KEYS));
-    }
-    let json: Value = serde_json::from_str(body).map_err(|e| Error::SyntaxError {
-        body: Arc::from(body),
-        detail: e.to_string(),
-    })?;
-    KeySet::from_json(&json)
-}
-
+mod shared_fetch;
 #[cfg(test)]
 mod tests;
+
+pub use shared_fetch::Fetched;
+use shared_fetch::SharedFetch;
