@@ -41,6 +41,7 @@ function createNative(options, config, hooks) {
 class JwksClient {
   #native;
   #memo;
+  #inflight = new Map();
   #onStale;
   #fetched = {};
   // undefined: no choice; true/false: fetching through Node's http or not.
@@ -104,15 +105,29 @@ class JwksClient {
         process.nextTick(cb, null, hit.key);
         return undefined;
       }
-      return cb ? this.#callback(kid, cb) : this.#load(kid);
+      return cb ? this.#callback(kid, cb, true) : this.#shared(kid).then();
     };
+  }
+
+  // Concurrent misses for one kid share one native lookup, as jwks-rsa's
+  // memoizer queues them: an awaited native call costs ~30 us, so 1000
+  // callers of one kid would otherwise cost ~15 ms instead of ~1 ms. Each
+  // caller still gets its own promise, unhandled if it leaves it so.
+  #shared(kid) {
+    const inflight = this.#inflight;
+    let pending = inflight.get(kid);
+    if (pending === undefined) {
+      pending = this.#load(kid).finally(() => inflight.delete(kid));
+      inflight.set(kid, pending);
+    }
+    return pending;
   }
 
   // util.callbackify's contract: the callback runs on a later tick, outside
   // the promise, so an exception it throws is not swallowed.
-  #callback(kid, cb) {
+  #callback(kid, cb, shared) {
     if (typeof cb !== 'function') rejectCallback(cb);
-    this.#load(kid).then(
+    (shared ? this.#shared(kid) : this.#load(kid)).then(
       (key) => process.nextTick(cb, null, key),
       (err) => process.nextTick(cb, err),
     );
