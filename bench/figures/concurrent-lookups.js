@@ -1,0 +1,66 @@
+'use strict';
+
+// A fresh client hit by 1000 concurrent lookups: all for the same kid, or
+// spread over the 100 kids of the 100-key set. Counts the requests the
+// JWKS server receives and the time until every lookup has resolved.
+
+const { fixtures } = require('../lib/fixtures');
+const { startWorkers, closeAll, alternate } = require('../lib/workers');
+const { NAMES, orderFor } = require('../lib/impls');
+const { median, msSince } = require('../lib/stats');
+const rows = require('../lib/rows');
+const format = require('../lib/format');
+
+const LOOKUPS = 1000;
+const SAME_KID_SET = 10;
+
+const tasks = {
+  /** `{ ms, requests }` for 1000 lookups over the first `kids` kids of a set. */
+  async round({ impl, size, kids }, state) {
+    const { server, sets, jwksClient } = await fixtures(state, impl);
+    const wanted = sets[size].slice(0, kids).map((k) => k.kid);
+    const before = server.requests();
+    const start = process.hrtime.bigint();
+    const client = jwksClient({ jwksUri: server.uri(size) });
+    const keys = await Promise.all(Array.from({ length: LOOKUPS }, (_, i) => client.getSigningKey(wanted[i % kids])));
+    const ms = msSince(start);
+    if (keys[LOOKUPS - 1].kid !== wanted[(LOOKUPS - 1) % kids]) throw new Error('wrong key');
+    return { ms, requests: server.requests() - before };
+  },
+};
+
+function caseRows(samples, { figure, min }) {
+  const ms = (impl) => median(samples[impl].map((s) => s.ms));
+  const requests = (impl) => Math.max(...samples[impl].map((s) => s.requests));
+  const ours = requests('jwks-rsa-native');
+  return [
+    rows.faster({ figure, base: ms('jwks-rsa'), ours: ms('jwks-rsa-native'), min }),
+    rows.custom({
+      figure: `${figure}: requests`,
+      base: format.count(requests('jwks-rsa'), 'req'),
+      ours: format.count(ours, 'req'),
+      bar: '1 request',
+      pass: ours === 1,
+    }),
+  ];
+}
+
+async function run({ quick }) {
+  const workers = startWorkers(NAMES);
+  try {
+    const same = { size: SAME_KID_SET, kids: 1 };
+    const spread = { size: 100, kids: 100 };
+    const measure = (params) => (w) => w.call('concurrent-lookups', 'round', params);
+    await alternate(workers, 1, measure(same), orderFor);
+    const sameSamples = await alternate(workers, quick ? 3 : 7, measure(same), orderFor);
+    const spreadSamples = await alternate(workers, quick ? 1 : 3, measure(spread), orderFor);
+    return [
+      ...caseRows(sameSamples, { figure: `1000 concurrent lookups, same kid (${SAME_KID_SET}-key set)`, min: 3 }),
+      ...caseRows(spreadSamples, { figure: '1000 concurrent lookups over 100 kids (100-key set)', min: 50 }),
+    ];
+  } finally {
+    await closeAll(workers);
+  }
+}
+
+module.exports = { tasks, run };
