@@ -1,13 +1,13 @@
 'use strict';
 
 const fs = require('fs');
-const tls = require('tls');
 
 // What Node's https trusts by default: its bundled roots plus the file named
 // by NODE_EXTRA_CA_CERTS. Handed to the native side once, when the first
 // https client is created, so `require()` stays cheap.
 function defaultRootsPem() {
-  const pems = [...tls.rootCertificates];
+  // Loaded here, not at require() time: most of that time would be `tls`.
+  const pems = [...require('tls').rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {

@@ -1,7 +1,5 @@
 'use strict';
 
-const { createPublicKey } = require('crypto');
-
 // A signing key with exactly the own properties jwks-rsa gives it, in the
 // same order: `publicKey` and `rsaPublicKey` getters, `getPublicKey()`, then
 // `kid` and `alg` only when the JWK has them. `getPublicKeyObject()` is
@@ -10,7 +8,8 @@ const { createPublicKey } = require('crypto');
 function publicKeyObjectOf(pem) {
   let keyObject;
   return function getPublicKeyObject() {
-    if (keyObject === undefined) keyObject = createPublicKey(pem);
+    // `crypto` is loaded on first use, to keep require() cheap.
+    if (keyObject === undefined) keyObject = require('crypto').createPublicKey(pem);
     return keyObject;
   };
 }
