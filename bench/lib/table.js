@@ -13,6 +13,7 @@ const COLUMNS = [
 ];
 
 function verdict(row) {
+  if (row.info) return 'info';
   if (row.pass === null || row.pass === undefined) return 'skip';
   return row.pass ? 'pass' : 'FAIL';
 }
@@ -33,9 +34,9 @@ function render(rows) {
 }
 
 function summary(rows) {
-  const by = { pass: 0, FAIL: 0, skip: 0 };
+  const by = { pass: 0, FAIL: 0, skip: 0, info: 0 };
   for (const row of rows) by[verdict(row)] += 1;
-  return `${by.pass} pass, ${by.FAIL} fail, ${by.skip} skipped`;
+  return `${by.pass} pass, ${by.FAIL} fail, ${by.skip} skipped, ${by.info} for information`;
 }
 
 module.exports = { render, summary, verdict };
