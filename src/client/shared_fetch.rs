@@ -58,7 +58,7 @@ async fn run_fetch(
     state: Arc<Mutex<State>>,
     at: Millis,
 ) -> Result<Arc<Fetched>, Error> {
-    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), at))
+    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), &state, at))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
@@ -80,14 +80,31 @@ async fn run_fetch(
     result
 }
 
-async fn fetch_and_parse(source: &dyn KeySource, at: Millis) -> Result<Arc<Fetched>, Error> {
+async fn fetch_and_parse(
+    source: &dyn KeySource,
+    state: &Mutex<State>,
+    at: Millis,
+) -> Result<Arc<Fetched>, Error> {
     let document = source.fetch().await?;
-    let set = parse_set(&document.body).map(Arc::new);
+    let set = match unchanged_set(state, &document.body) {
+        Some(set) => Ok(set),
+        None => parse_set(&document.body).map(Arc::new),
+    };
     Ok(Arc::new(Fetched {
         body: document.body,
         set,
         at,
     }))
+}
+
+/// The set of the last fetch when `body` is byte for byte the body it came
+/// from: an unchanged body (the usual refresh) is not parsed and converted
+/// again.
+fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Arc<KeySet>> {
+    let state = state.lock();
+    let last = state.last.as_ref()?;
+    let set = last.set.as_ref().ok()?;
+    (*last.body == *body).then(|| Arc::clone(set))
 }
 
 /// Parses a body the way jwks-rsa reads it: empty means no keys.

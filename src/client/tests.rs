@@ -241,3 +241,17 @@ async fn invalid_json_is_a_syntax_error_that_keeps_the_body() {
     }
     assert_eq!(client.document(1).await.as_deref(), Ok("<html>"));
 }
+
+#[tokio::test]
+async fn an_unchanged_body_is_not_parsed_again_and_a_changed_one_is() {
+    let endpoint = Endpoint::serving(&["a", "b"]);
+    let client = cached_client(Arc::clone(&endpoint), None);
+    let first = client.signing_keys(0).await.expect("set");
+    let again = client.signing_keys(1).await.expect("set");
+    assert!(Arc::ptr_eq(&first, &again));
+    *endpoint.body.lock() = Ok(jwks(&["a", "c"]));
+    let changed = client.signing_keys(2).await.expect("set");
+    assert!(!Arc::ptr_eq(&first, &changed));
+    assert!(changed.find("c").is_some());
+    assert_eq!(endpoint.count(), 3);
+}
