@@ -3,13 +3,16 @@
 // End to end: an express app protecting a route with express-jwt 8 and the
 // implementation's `expressJwtSecret`, loaded by autocannon with a real
 // RS256 token. jwks-rsa hands express-jwt a PEM, which jsonwebtoken parses
-// again on every request; with `keyObject: true` this package hands it a
-// cached `crypto.KeyObject` instead.
+// again on every request; so does this package by default, and with
+// `keyObject: true` it hands over a cached `crypto.KeyObject` instead.
+// Besides requests per second, each app's CPU time per request is read:
+// it does not depend on how much of the shared machine the app was given.
 
 const http = require('http');
 const jwt = require('jsonwebtoken');
 const autocannon = require('autocannon');
 const { fixtures } = require('../lib/fixtures');
+const { startApp } = require('../lib/express-app');
 const { Worker } = require('../lib/workers');
 const { loadPools, signer } = require('../lib/keys');
 const { median } = require('../lib/stats');
@@ -23,6 +26,7 @@ const VARIANTS = [
 ];
 
 const CONNECTIONS = 10;
+const FIGURE = 'express + express-jwt 8 end to end';
 
 const tasks = {
   /** Starts the app; resolves with its port, or with why it cannot run. */
@@ -31,20 +35,14 @@ const tasks = {
     if (typeof jwksClient.expressJwtSecret !== 'function') {
       return { skipped: `${impl} does not export expressJwtSecret yet` };
     }
-    const express = require('express');
-    const { expressjwt } = require('express-jwt');
     const options = { jwksUri: server.uri(10), cache: true, rateLimit: true, jwksRequestsPerMinute: 10 };
     if (keyObject) options.keyObject = true;
-    const app = express();
-    app.get('/protected', expressjwt({ secret: jwksClient.expressJwtSecret(options), algorithms: ['RS256'] }), (req, res) =>
-      res.json({ sub: req.auth.sub }),
-    );
-    app.use((err, req, res, next) => res.status(err.status || 500).json({ error: err.message }));
-    const listener = await new Promise((resolve) => {
-      const l = app.listen(0, '127.0.0.1', () => resolve(l));
-    });
-    state.app = listener;
-    return { port: listener.address().port };
+    state.app = await startApp(jwksClient.expressJwtSecret, options);
+    return { port: state.app.port };
+  },
+
+  usage(params, state) {
+    return state.app.usage();
   },
 };
 
@@ -65,32 +63,76 @@ function get(url, headers) {
   });
 }
 
-async function load(url, headers, seconds) {
-  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: seconds });
+/** One autocannon run: `{ rps, cpuPerReq }` (CPU microseconds per request). */
+async function load(app, headers, seconds) {
+  const before = await app.worker.call('express-jwt', 'usage');
+  const result = await autocannon({ url: app.url, headers, connections: CONNECTIONS, duration: seconds });
+  const after = await app.worker.call('express-jwt', 'usage');
   if (result.non2xx || result.errors || result.timeouts) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(`${app.variant.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return result.requests.mean;
+  return { rps: result.requests.mean, cpuPerReq: (after.cpuUs - before.cpuUs) / (after.served - before.served) };
 }
 
 async function startApps(headers) {
   const apps = [];
   for (const variant of VARIANTS) {
-    const worker = new Worker(variant.impl, []);
-    apps.push({ variant, worker });
-    const started = await worker.call('express-jwt', 'serve', { keyObject: variant.keyObject });
+    const app = { variant, worker: new Worker(variant.impl, []) };
+    apps.push(app);
+    const started = await app.worker.call('express-jwt', 'serve', { keyObject: variant.keyObject });
     if (started.skipped) return { apps, skipped: started.skipped };
-    const url = `http://127.0.0.1:${started.port}/protected`;
-    const check = await get(url, headers);
+    app.url = `http://127.0.0.1:${started.port}/protected`;
+    const check = await get(app.url, headers);
     if (check.status !== 200 || JSON.parse(check.body).sub !== 'bench-user') {
       throw new Error(`${variant.name}: ${check.status} ${check.body}`);
     }
-    Object.assign(apps[apps.length - 1], { url });
   }
   return { apps };
 }
 
-const FIGURE = 'express + express-jwt 8 end to end';
+/** Runs every app once a round, in rotating order; samples by variant. */
+async function measure(apps, headers, rounds, seconds) {
+  for (const app of apps) await load(app, headers, 1);
+  const s = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const shift = round % apps.length;
+    for (const app of [...apps.slice(shift), ...apps.slice(0, shift)]) {
+      s[app.variant.name].push(await load(app, headers, seconds));
+    }
+  }
+  return s;
+}
+
+function figureRows(s, rounds, seconds) {
+  const rps = (name) => median(s[name].map((r) => r.rps));
+  const cpu = (name) => median(s[name].map((r) => r.cpuPerReq));
+  // End-to-end figures drift with the machine's load; each round's ratio
+  // compares runs made seconds apart, and the median of those is quoted.
+  const paired = (name) => median(s[name].map((r, i) => r.rps / s['jwks-rsa'][i].rps));
+  const cpuNote = (name) =>
+    `CPU per request ${format.ms(cpu('jwks-rsa') / 1000)} vs ${format.ms(cpu(name) / 1000)} (${format.ratio(cpu('jwks-rsa') / cpu(name))} less work)`;
+  const setup = `${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s; ratio: median of per-round ratios`;
+  return [
+    rows.atLeast({
+      figure: `${FIGURE}, default`,
+      base: rps('jwks-rsa'),
+      ours: rps('default'),
+      ratio: paired('default'),
+      min: 1,
+      fmt: format.reqPerSec,
+      note: `${setup}; ${cpuNote('default')}`,
+    }),
+    rows.atLeast({
+      figure: `${FIGURE}, keyObject: true`,
+      base: rps('jwks-rsa'),
+      ours: rps('keyObject'),
+      ratio: paired('keyObject'),
+      min: 1.3,
+      fmt: format.reqPerSec,
+      note: cpuNote('keyObject'),
+    }),
+  ];
+}
 
 async function run({ quick }) {
   const { pools } = await loadPools();
@@ -103,40 +145,9 @@ async function run({ quick }) {
         rows.skipped({ figure: `${FIGURE}, keyObject: true`, bar: '>= 1.3x', reason: skipped }),
       ];
     }
-    const rounds = quick ? 2 : 7;
-    const seconds = quick ? 1 : 3;
-    for (const app of apps) await load(app.url, headers, 1);
-    const s = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
-    for (let round = 0; round < rounds; round++) {
-      const shift = round % apps.length;
-      for (const app of [...apps.slice(shift), ...apps.slice(0, shift)]) {
-        s[app.variant.name].push(await load(app.url, headers, seconds));
-      }
-    }
-    // End-to-end figures drift with the machine's load; each round's ratio
-    // compares runs made seconds apart, and the median of those is quoted.
-    const pairedRatio = (name) => median(s[name].map((v, i) => v / s['jwks-rsa'][i]));
-    const base = median(s['jwks-rsa']);
-    const note = `${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s per variant; ratio: median of per-round ratios`;
-    return [
-      rows.atLeast({
-        figure: `${FIGURE}, default`,
-        base,
-        ours: median(s.default),
-        ratio: pairedRatio('default'),
-        min: 1,
-        fmt: format.reqPerSec,
-        note,
-      }),
-      rows.atLeast({
-        figure: `${FIGURE}, keyObject: true`,
-        base,
-        ours: median(s.keyObject),
-        ratio: pairedRatio('keyObject'),
-        min: 1.3,
-        fmt: format.reqPerSec,
-      }),
-    ];
+    const rounds = quick ? 2 : 9;
+    const seconds = quick ? 1 : 2;
+    return figureRows(await measure(apps, headers, rounds, seconds), rounds, seconds);
   } finally {
     await Promise.all(apps.map((a) => a.worker.close()));
   }
