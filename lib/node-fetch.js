@@ -1,7 +1,5 @@
 'use strict';
 
-const http = require('http');
-const https = require('https');
 const timers = require('timers');
 const { JwksError } = require('./errors');
 
@@ -29,7 +27,7 @@ function requestOptions(url, headers, agent) {
 function nodeFetch({ uri, headers, agent, timeout, maxResponseBytes }) {
   return new Promise((resolve, reject) => {
     const url = new URL(uri);
-    const lib = url.protocol === 'https:' ? https : http;
+    const lib = url.protocol === 'https:' ? require('https') : require('http');
     let timer;
     const settle = (fn, value) => {
       realClearTimeout(timer);
@@ -74,15 +72,19 @@ function readBody(res, limit) {
   });
 }
 
+// `http`, `https` (and with it `tls`) load on the first miss, not at
+// require(): they were two thirds of this package's require() time.
+// Interceptors replace `http.ClientRequest`; `_http_client` keeps Node's own.
 let pristineClientRequest;
-try {
-  pristineClientRequest = require('_http_client').ClientRequest;
-} catch {
-  pristineClientRequest = http.ClientRequest;
-}
-
-// True while something (nock, msw, ...) has replaced Node's http client.
 function httpIntercepted() {
+  const http = require('http');
+  if (pristineClientRequest === undefined) {
+    try {
+      pristineClientRequest = require('_http_client').ClientRequest;
+    } catch {
+      pristineClientRequest = http.ClientRequest;
+    }
+  }
   return http.ClientRequest !== pristineClientRequest;
 }
 
