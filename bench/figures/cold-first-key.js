@@ -8,7 +8,7 @@
 
 const { fixtures } = require('../lib/fixtures');
 const { startWorkers, closeAll, alternate } = require('../lib/workers');
-const { NAMES, orderFor } = require('../lib/impls');
+const { NAMES } = require('../lib/impls');
 const { median, msSince } = require('../lib/stats');
 const rows = require('../lib/rows');
 
@@ -41,8 +41,8 @@ const CASES = [
 async function measureCase(workers, { size, keepAlive, clients }, rounds) {
   const round = (n) => (w) => w.call('cold-first-key', 'round', { size, keepAlive, clients: n });
   // Twenty unmeasured clients each first: the JIT settles after a few dozen.
-  await alternate(workers, 1, round(20), orderFor);
-  const s = await alternate(workers, rounds, (w) => round(clients)(w).then(median), orderFor);
+  await alternate(workers, 1, round(20));
+  const s = await alternate(workers, rounds, (w) => round(clients)(w).then(median));
   return { base: median(s['jwks-rsa']), ours: median(s['jwks-rsa-native']) };
 }
 

@@ -6,7 +6,7 @@
 
 const { fixtures } = require('../lib/fixtures');
 const { startWorkers, closeAll, alternate } = require('../lib/workers');
-const { NAMES, orderFor } = require('../lib/impls');
+const { NAMES } = require('../lib/impls');
 const { median, msSince } = require('../lib/stats');
 const rows = require('../lib/rows');
 const format = require('../lib/format');
@@ -66,9 +66,9 @@ async function run({ quick }) {
     const spread = { size: 100, kids: 100, clients: 1 };
     const measure = (params) => (w) => w.call('concurrent-lookups', 'round', params);
     // Twenty unmeasured clients each first: the JIT settles after a few dozen.
-    await alternate(workers, 1, measure({ ...same, clients: 20 }), orderFor);
-    const sameSamples = await alternate(workers, quick ? 3 : 7, measure(same), orderFor);
-    const spreadSamples = await alternate(workers, quick ? 1 : 3, measure(spread), orderFor);
+    await alternate(workers, 1, measure({ ...same, clients: 20 }));
+    const sameSamples = await alternate(workers, quick ? 3 : 7, measure(same));
+    const spreadSamples = await alternate(workers, quick ? 1 : 3, measure(spread));
     return [
       ...caseRows(sameSamples, { figure: `1000 concurrent lookups, same kid (${SAME_KID_SET}-key set)`, min: 3 }),
       ...caseRows(spreadSamples, { figure: '1000 concurrent lookups over 100 kids (100-key set)', min: 50 }),

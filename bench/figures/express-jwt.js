@@ -145,7 +145,7 @@ async function run({ quick }) {
         rows.skipped({ figure: `${FIGURE}, keyObject: true`, bar: '>= 1.3x', reason: skipped }),
       ];
     }
-    const rounds = quick ? 2 : 9;
+    const rounds = quick ? 2 : 15;
     const seconds = quick ? 1 : 2;
     return figureRows(await measure(apps, headers, rounds, seconds), rounds, seconds);
   } finally {

@@ -5,7 +5,7 @@
 
 const { fixtures } = require('../lib/fixtures');
 const { startWorkers, closeAll, alternate } = require('../lib/workers');
-const { NAMES, orderFor } = require('../lib/impls');
+const { NAMES } = require('../lib/impls');
 const { median, msSince } = require('../lib/stats');
 const rows = require('../lib/rows');
 
@@ -34,8 +34,8 @@ async function run({ quick }) {
   try {
     const measure = (w) => w.call('signing-keys', 'round', { calls }).then(median);
     // Ten unmeasured calls each first, for the JIT.
-    await alternate(workers, 1, (w) => w.call('signing-keys', 'round', { calls: 10 }), orderFor);
-    const s = await alternate(workers, rounds, measure, orderFor);
+    await alternate(workers, 1, (w) => w.call('signing-keys', 'round', { calls: 10 }));
+    const s = await alternate(workers, rounds, measure);
     return [
       rows.faster({
         figure: '`getSigningKeys()`, 100-key set',

@@ -5,7 +5,7 @@
 
 const { fixtures } = require('../lib/fixtures');
 const { startWorkers, closeAll, alternate } = require('../lib/workers');
-const { NAMES, orderFor } = require('../lib/impls');
+const { NAMES } = require('../lib/impls');
 const { median, msSince } = require('../lib/stats');
 const rows = require('../lib/rows');
 const format = require('../lib/format');
@@ -69,8 +69,8 @@ async function run({ quick }) {
     const out = [];
     for (const [form, figure, min] of figures) {
       // One unmeasured round each, for the JIT.
-      await alternate(workers, 1, (w) => w.call('warm-lookups', 'round', { form, ms }), orderFor);
-      const s = await alternate(workers, rounds, (w) => w.call('warm-lookups', 'round', { form, ms }), orderFor);
+      await alternate(workers, 1, (w) => w.call('warm-lookups', 'round', { form, ms }));
+      const s = await alternate(workers, rounds, (w) => w.call('warm-lookups', 'round', { form, ms }));
       out.push(
         rows.atLeast({
           figure,

@@ -4,6 +4,7 @@
 
 const { fork } = require('child_process');
 const path = require('path');
+const { orderFor } = require('./impls');
 
 const WORKER = path.join(__dirname, 'worker.js');
 
@@ -76,7 +77,7 @@ async function closeAll(workers) {
  * Runs `measure(worker, round)` for every implementation, `rounds` times,
  * in alternating order, and returns the samples by implementation.
  */
-async function alternate(workers, rounds, measure, orderFor) {
+async function alternate(workers, rounds, measure) {
   const samples = Object.fromEntries(Object.keys(workers).map((impl) => [impl, []]));
   for (let round = 0; round < rounds; round++) {
     for (const impl of orderFor(round, Object.keys(workers))) {
