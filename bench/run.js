@@ -44,6 +44,17 @@ function parseArgs(argv) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
+// A figure that breaks is reported as failed; the others still run.
+async function runFigure(name, quick) {
+  try {
+    return await require(`./figures/${name}`).run({ quick, log });
+  } catch (err) {
+    log(err.stack || String(err));
+    const reason = String(err.message || err).split('\n')[0];
+    return [{ figure: name, base: '-', ours: '-', ratio: '-', bar: '-', pass: false, note: `error: ${reason}` }];
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const start = process.hrtime.bigint();
@@ -53,7 +64,7 @@ async function main() {
   for (const name of FIGURES.filter((f) => args.only.includes(f))) {
     const t = process.hrtime.bigint();
     log(`${name}...`);
-    const figureRows = await require(`./figures/${name}`).run({ quick: args.quick, log });
+    const figureRows = await runFigure(name, args.quick);
     for (const row of figureRows) log(`  ${row.figure}: ${row.base} vs ${row.ours} (${row.ratio})`);
     log(`  (${format.ms(msSince(t))})`);
     all.push(...figureRows);
