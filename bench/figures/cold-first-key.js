@@ -34,7 +34,7 @@ const tasks = {
 const CASES = [
   { size: 1, keepAlive: false, min: 1, clients: [20, 40] },
   { size: 10, keepAlive: false, min: 5, clients: [10, 25] },
-  { size: 100, keepAlive: false, min: 30, clients: [3, 6] },
+  { size: 100, keepAlive: false, min: 30, clients: [5, 6] },
   { size: 1, keepAlive: true, min: undefined, clients: [20, 40] },
 ];
 
