@@ -9,8 +9,6 @@
 // it does not depend on how much of the shared machine the app was given.
 
 const http = require('http');
-const jwt = require('jsonwebtoken');
-const autocannon = require('autocannon');
 const { fixtures } = require('../lib/fixtures');
 const { startApp } = require('../lib/express-app');
 const { Worker } = require('../lib/workers');
@@ -46,7 +44,11 @@ const tasks = {
   },
 };
 
+// The apps' processes load this module too: what only the orchestrator
+// uses (jsonwebtoken, autocannon and its 200 modules) is loaded where used.
+
 function token(pools) {
+  const jwt = require('jsonwebtoken');
   const { kid, privatePem } = signer(pools);
   return jwt.sign({ sub: 'bench-user' }, privatePem, { algorithm: 'RS256', keyid: kid, expiresIn: '1h' });
 }
@@ -66,7 +68,7 @@ function get(url, headers) {
 /** One autocannon run: `{ rps, cpuPerReq }` (CPU microseconds per request). */
 async function load(app, headers, seconds) {
   const before = await app.worker.call('express-jwt', 'usage');
-  const result = await autocannon({ url: app.url, headers, connections: CONNECTIONS, duration: seconds });
+  const result = await require('autocannon')({ url: app.url, headers, connections: CONNECTIONS, duration: seconds });
   const after = await app.worker.call('express-jwt', 'usage');
   if (result.non2xx || result.errors || result.timeouts) {
     throw new Error(`${app.variant.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
