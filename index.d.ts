@@ -26,7 +26,7 @@ declare namespace JwksRsa {
   }
 
   interface ClientStats {
-    /** Lookups answered by the native cache (repeat hits are answered in JavaScript and not counted). */
+    /** Lookups answered from the cache, without asking the endpoint. */
     cacheHits: number;
     /** Requests (or fetcher calls) made to the endpoint. */
     fetches: number;

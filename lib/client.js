@@ -42,6 +42,8 @@ class JwksClient {
   #native;
   #memo;
   #inflight = new Map();
+  // Hits answered by the memo, which never reach native code.
+  #memoHits = { count: 0 };
   #onStale;
   #fetched = {};
   // undefined: no choice; true/false: fetching through Node's http or not.
@@ -94,12 +96,14 @@ class JwksClient {
   // crossing into native code.
   #bindGetSigningKey() {
     const memo = this.#memo;
+    const memoHits = this.#memoHits;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
     return (kid, cb) => {
       const hit = memo.get(kid);
       if (hit !== undefined && hit.expires >= Date.now()) {
+        memoHits.count++;
         if (!cb) return Promise.resolve(hit.key);
         if (typeof cb !== 'function') rejectCallback(cb);
         process.nextTick(cb, null, hit.key);
@@ -199,6 +203,7 @@ class JwksClient {
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
     const { rateLimitRemaining, ...stats } = this.#native.stats();
+    stats.cacheHits += this.#memoHits.count;
     return stats;
   }
 }

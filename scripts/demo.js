@@ -151,8 +151,7 @@ async function main() {
     for (const step of [firstFetch, cacheHits, ed25519Key, forgedKid, rotation, flood, endpointDown]) {
       await step(context);
     }
-    console.log(`\nIdentity provider requests in all: ${idp.requests}. The client behind the API, secret.client.stats()`);
-    console.log('(cacheHits counts the native cache; repeat hits are answered in JavaScript and not counted):');
+    console.log(`\nIdentity provider requests in all: ${idp.requests}. The client behind the API, secret.client.stats():`);
     console.log(api.secret.client.stats());
   } finally {
     api.server.closeAllConnections();
