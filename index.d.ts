@@ -69,8 +69,19 @@ declare namespace JwksRsa {
     onStaleCacheFallback?(err: Error, kid: string | null | undefined, staleKey: SigningKey): void;
     /** Fetch budget per minute when `rateLimit` is on. Default 10. */
     jwksRequestsPerMinute?: number;
-    /** Forward proxy URL for the native HTTP client, e.g. `http://proxy:3128`. */
+    /** Forward proxy URL for the native HTTP client, e.g. `http://user:pass@proxy:3128`. */
     proxy?: string;
+    /**
+     * Read `https_proxy`, `http_proxy`, `all_proxy` and `no_proxy` (either case) from the
+     * environment when `proxy` is not given. Default `true`.
+     */
+    useEnvProxy?: boolean;
+    /** PEM CA certificates trusted instead of Node's default roots (as Node's `tls` option `ca`). */
+    ca?: string | Buffer | Array<string | Buffer>;
+    /** PEM client certificate chain for mutual TLS (with `key`). */
+    cert?: string | Buffer | Array<string | Buffer>;
+    /** PEM private key of the client certificate, for mutual TLS. */
+    key?: string | Buffer;
     /** Headers sent with every JWKS request, exactly as given. */
     requestHeaders?: Headers;
     /** Deadline of one fetch in ms. Default 30000; 0 disables it. */

@@ -17,6 +17,10 @@ const client = jwksClient({
   timeout: 30000,
   requestHeaders: { 'User-Agent': 'my-api' },
   proxy: 'http://proxy.internal:3128',
+  useEnvProxy: false,
+  ca: [Buffer.from('-----BEGIN CERTIFICATE-----'), '-----BEGIN CERTIFICATE-----'],
+  cert: '-----BEGIN CERTIFICATE-----',
+  key: Buffer.from('-----BEGIN PRIVATE KEY-----'),
   maxResponseBytes: 1 << 20,
   unknownKidCooldown: 30000,
 });
