@@ -4,6 +4,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const jwksClient = require('..');
+const upstream = require('jwks-rsa');
 const { keyRing } = require('./helpers/keys');
 const { startJwksServer, startRawServer, closedPort } = require('./helpers/server');
 
@@ -16,17 +17,20 @@ async function withServer(keys, fn) {
   }
 }
 
-test('only Host and the configured requestHeaders are sent: no User-Agent, no Accept', async () => {
+test('only Host, Connection and the configured requestHeaders are sent, as jwks-rsa sends them', async () => {
   await withServer(keyRing().map((k) => k.jwk), async (server) => {
-    await jwksClient({ jwksUri: server.url }).getKeys();
-    assert.deepEqual(Object.keys(server.state.requests[0].headers), ['host']);
-    assert.equal(server.state.requests[0].headers.host, `127.0.0.1:${server.port}`);
     const requestHeaders = { 'User-Agent': 'My-bot', 'X-Tenant': 'acme' };
-    await jwksClient({ jwksUri: server.url, requestHeaders }).getKeys();
-    const { headers, url } = server.state.requests[1];
-    assert.equal(headers['user-agent'], 'My-bot');
-    assert.equal(headers['x-tenant'], 'acme');
-    assert.equal(url, '/.well-known/jwks.json');
+    for (const options of [{}, { requestHeaders }]) {
+      await upstream({ jwksUri: server.url, ...options }).getKeys();
+      await jwksClient({ jwksUri: server.url, ...options }).getKeys();
+    }
+    const [bareTheirs, bareOurs, withTheirs, withOurs] = server.state.requests.map((r) => r.headers);
+    assert.deepEqual(Object.keys(bareOurs).sort(), ['connection', 'host']);
+    assert.deepEqual(bareOurs, bareTheirs);
+    assert.equal(bareOurs.host, `127.0.0.1:${server.port}`);
+    assert.equal(withOurs['user-agent'], 'My-bot');
+    assert.equal(withOurs['x-tenant'], 'acme');
+    assert.deepEqual(withOurs, withTheirs);
   });
 });
 

@@ -14,7 +14,9 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
-use hyper::header::{CONTENT_LENGTH, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION};
+use hyper::header::{
+    CONNECTION, CONTENT_LENGTH, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+};
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
 
@@ -132,6 +134,10 @@ fn request(settings: &HttpSettings) -> Result<Request<Empty<Bytes>>, Error> {
         let host = HeaderValue::from_str(&settings.target.host_header)
             .map_err(|_| Error::invalid_uri())?;
         headers.insert(HOST, host);
+    }
+    // What Node's default agent sends, so the endpoint sees the same request.
+    if !headers.contains_key(CONNECTION) {
+        headers.insert(CONNECTION, HeaderValue::from_static("keep-alive"));
     }
     Ok(request)
 }
