@@ -170,18 +170,20 @@ impl KeyCache {
         });
     }
 
-    /// Records the answer to a lookup that came from outside the current set
-    /// (a `getKeysInterceptor` key).
-    pub fn store_key(&mut self, query: &KidQuery, key: &Arc<SigningKey>, now: Millis) {
+    /// Records the key that answered a lookup (from a fetched set or a
+    /// `getKeysInterceptor`), as confirmed at `confirmed_at`, and returns it
+    /// with its expiry.
+    pub fn store_key(
+        &mut self,
+        query: &KidQuery,
+        key: Arc<SigningKey>,
+        confirmed_at: Millis,
+    ) -> Hit {
+        let fresh_until = self.fresh_until(confirmed_at);
         if let Some(slot) = kid_of(query) {
-            let fresh_until = self.fresh_until(now);
-            self.retain(slot, key, now, fresh_until);
+            self.retain(slot, &key, confirmed_at, fresh_until);
         }
-    }
-
-    /// Records the answer to a lookup resolved from a set this client just fetched.
-    pub fn store_served(&mut self, query: &KidQuery, key: &Arc<SigningKey>, fetched_at: Millis) {
-        self.store_key(query, key, fetched_at);
+        Hit { key, fresh_until }
     }
 
     /// A stale key for a lookup whose fetch failed, if `cacheMaxAgeFallback`

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
-use crate::keyset::{KeySet, KidQuery};
+use crate::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::FetchLimiter;
 use crate::stats::Stats;
 
@@ -177,18 +177,26 @@ impl Client {
         let fetched = self.shared_fetch(now, charge)?.await?;
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
-        let mut state = self.state.lock();
-        let fresh_until = match state.cache.as_mut() {
-            Some(cache) => {
-                cache.store_served(query, &key, fetched.at);
-                self.config
-                    .cache
-                    .and_then(|c| c.max_age)
-                    .map(|age| fetched.at.saturating_add(age))
-            }
-            None => Some(now),
-        };
-        Ok((Hit { key, fresh_until }, true))
+        Ok((self.answered(query, key, fetched.at, now), true))
+    }
+
+    /// Records the key that answered `query`, confirmed by its source at
+    /// `confirmed_at`, and says until when it may be reused. Without a
+    /// cache the answer is good for this lookup only.
+    fn answered(
+        &self,
+        query: &KidQuery,
+        key: Arc<SigningKey>,
+        confirmed_at: Millis,
+        now: Millis,
+    ) -> Hit {
+        match self.state.lock().cache.as_mut() {
+            Some(cache) => cache.store_key(query, key, confirmed_at),
+            None => Hit {
+                key,
+                fresh_until: Some(now),
+            },
+        }
     }
 
     fn charge(&self, now: Millis) -> Result<(), Error> {
@@ -226,16 +234,7 @@ impl Client {
         let Some(key) = key.cloned() else {
             return Ok(None);
         };
-        let mut state = self.state.lock();
-        if let Some(cache) = state.cache.as_mut() {
-            cache.store_key(query, &key, now);
-        }
-        let fresh_until = self
-            .config
-            .cache
-            .and_then(|c| c.max_age)
-            .map(|age| now.saturating_add(age));
-        Ok(Some(Hit { key, fresh_until }))
+        Ok(Some(self.answered(query, key, now, now)))
     }
 
     /// `getSigningKeys()`: always asks the endpoint, as jwks-rsa does, but
