@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+'use strict';
+
+// `npm run test:runtimes [-- name...]`: fetches the pinned runtimes once
+// (fetch.js), then runs the whole node test suite on each Node.js and
+// __test__/runtimes/smoke.mjs on Bun and Deno, all with the addon that
+// `npm run build` made. One line per runtime says pass or fail; the full
+// output of each is in target/runtimes/matrix/logs/<name>.log. Exits non-zero
+// when any runtime fails.
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { ROOT, CACHE, binaryOf } = require('./list');
+const { fetchRuntimes } = require('./fetch');
+
+// Deno runs npm code with exactly the permissions the package needs (see
+// "Install" in the README): the addon (ffi), its files, loopback HTTP and
+// the environment variables it reads (DEBUG, proxies).
+const DENO_PERMISSIONS = ['--allow-ffi', '--allow-read', '--allow-net=127.0.0.1', '--allow-env'];
+
+function commandFor(runtime) {
+  const binary = binaryOf(runtime);
+  if (runtime.suite === 'node') {
+    const tests = fs.readdirSync(path.join(ROOT, '__test__')).filter((f) => f.endsWith('.test.js'));
+    return [binary, ['--test', '--test-concurrency=1', ...tests.sort().map((f) => `__test__/${f}`)]];
+  }
+  const smoke = '__test__/runtimes/smoke.mjs';
+  return runtime.name === 'deno' ? [binary, ['run', ...DENO_PERMISSIONS, smoke]] : [binary, [smoke]];
+}
+
+// The counts from node --test's closing lines ("# pass 12") or the smoke
+// suite's last line ("12 passed, 0 failed, 1 skipped").
+function summaryOf(suite, output) {
+  const count = (pattern) => Number((output.match(pattern) || [])[1] || 0);
+  if (suite === 'node') {
+    return { passed: count(/^# pass (\d+)$/m), failed: count(/^# fail (\d+)$/m), skipped: count(/^# skipped (\d+)$/m) };
+  }
+  return { passed: count(/^(\d+) passed, /m), failed: count(/ (\d+) failed/m), skipped: count(/ (\d+) skipped$/m) };
+}
+
+function run(runtime, logs) {
+  const [command, args] = commandFor(runtime);
+  const log = path.join(logs, `${runtime.name}.log`);
+  // Tests that start `node` by name get this runtime's node.
+  const env = { ...process.env, PATH: `${path.dirname(command)}${path.delimiter}${process.env.PATH}` };
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (err) => (output += `\n${err.message}\n`));
+    child.on('close', (code, signal) => {
+      fs.writeFileSync(log, output);
+      const counts = summaryOf(runtime.suite, output);
+      const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
+      resolve({ runtime, ok, code, signal, counts, seconds: (Date.now() - started) / 1000, log, output });
+    });
+  });
+}
+
+function lineOf({ runtime, ok, code, signal, counts, seconds }) {
+  const exit = ok ? '' : ` (exit ${signal || code})`;
+  const tests = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+  return `${ok ? 'pass' : 'FAIL'}  ${runtime.label.padEnd(15)} ${tests}, ${seconds.toFixed(0)} s${exit}`;
+}
+
+async function main() {
+  const started = Date.now();
+  const runtimes = fetchRuntimes(process.argv.slice(2));
+  const logs = path.join(CACHE, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const results = [];
+  for (const runtime of runtimes) {
+    const result = await run(runtime, logs);
+    if (!result.ok) console.log(`--- ${runtime.label}, last lines of ${path.relative(ROOT, result.log)}:\n${result.output.slice(-4000)}`);
+    console.log(lineOf(result));
+    results.push(result);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`runtimes: ${results.length - failed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exitCode = 1;
+});
