@@ -46,6 +46,7 @@ for (const key of keys) {
     assert.deepEqual({ kid: found.kid, alg: found.alg }, { kid: key.kid, alg: key.alg });
     assert.equal(found.getPublicKey(), key.pem);
     assert.equal(found.publicKey, key.pem);
+    assert.equal(found.getPublicKeyObject().export({ type: 'spki', format: 'pem' }), key.pem);
   });
 }
 
@@ -55,8 +56,12 @@ check('an Ed448 key is served as the SPKI PEM of its JWK', async () => {
 });
 
 check(
-  "that Ed448 PEM is the one this runtime's crypto exports",
-  () => assert.equal(ed448.cryptoPem, ed448.pem),
+  "that Ed448 PEM is the one this runtime's crypto exports, and loads there",
+  async () => {
+    assert.equal(ed448.cryptoPem, ed448.pem);
+    const found = await jwksClient({ jwksUri: server.url }).getSigningKey(ed448.kid);
+    assert.equal(found.getPublicKeyObject().asymmetricKeyType, 'ed448');
+  },
   ed448.reason,
 );
 
@@ -120,6 +125,23 @@ check('express with express-jwt verifies tokens through expressJwtSecret', async
     await api.close();
   }
 });
+
+// Last: it takes a permission away for the rest of the process.
+check(
+  'without --allow-ffi, require says which flag is missing',
+  async () => {
+    await globalThis.Deno.permissions.revoke({ name: 'ffi' });
+    // A fresh load: the loader, the generated binding and the addon itself.
+    const loaded = Object.keys(require.cache).filter((f) => /(lib\/native|binding)\.js$|\.node$/.test(f));
+    for (const file of loaded) delete require.cache[file];
+    assert.throws(() => require('../../lib/native.js'), (err) => {
+      assert.equal(err.code, 'ERR_JWKS_RSA_NATIVE_BINDING');
+      assert.match(err.message, /Requires ffi access to "[^"]+\.node", run again with the --allow-ffi flag/);
+      return true;
+    });
+  },
+  !globalThis.Deno && 'only Deno has permissions',
+);
 
 console.log(`# ${runtime}`);
 for (const { name, fn, skip } of checks) {

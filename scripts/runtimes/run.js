@@ -19,6 +19,10 @@ const { fetchRuntimes } = require('./fetch');
 // the environment variables it reads (DEBUG, proxies).
 const DENO_PERMISSIONS = ['--allow-ffi', '--allow-read', '--allow-net=127.0.0.1', '--allow-env'];
 
+// A CI guard, not a test: a runtime that hangs must not take the whole
+// CI budget. The node suite takes a few minutes per Node.js.
+const LIMIT_MINUTES = 20;
+
 function commandFor(runtime) {
   const binary = binaryOf(runtime);
   if (runtime.suite === 'node') {
@@ -47,12 +51,23 @@ function run(runtime, logs) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Written as it comes, so a runtime that hangs shows where.
+    const file = fs.createWriteStream(log);
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', (err) => (output += `\n${err.message}\n`));
+    const record = (chunk) => {
+      output += chunk;
+      file.write(chunk);
+    };
+    child.stdout.on('data', record);
+    child.stderr.on('data', record);
+    child.on('error', (err) => record(`\n${err.message}\n`));
+    const watchdog = setTimeout(() => {
+      record(`\nstopped after ${LIMIT_MINUTES} minutes\n`);
+      child.kill('SIGKILL');
+    }, LIMIT_MINUTES * 60_000);
     child.on('close', (code, signal) => {
-      fs.writeFileSync(log, output);
+      clearTimeout(watchdog);
+      file.end();
       const counts = summaryOf(runtime.suite, output);
       const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
       resolve({ runtime, ok, code, signal, counts, seconds: (Date.now() - started) / 1000, log, output });
