@@ -41,6 +41,8 @@ function fetchRuntimes(names) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the runtime matrix uses linux-x64 builds; this is ${process.platform}-${process.arch}`);
   }
+  const unknown = names.filter((name) => !RUNTIMES.some((r) => r.name === name));
+  if (unknown.length) throw new Error(`unknown runtime ${unknown.join(', ')}; known: ${RUNTIMES.map((r) => r.name).join(', ')}`);
   const wanted = names.length ? RUNTIMES.filter((r) => names.includes(r.name)) : RUNTIMES;
   for (const runtime of wanted) {
     removeOtherVersions(runtime);

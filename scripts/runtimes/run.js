@@ -27,18 +27,19 @@ function commandFor(runtime) {
   const binary = binaryOf(runtime);
   if (runtime.suite === 'node') {
     const tests = fs.readdirSync(path.join(ROOT, '__test__')).filter((f) => f.endsWith('.test.js'));
-    return [binary, ['--test', '--test-concurrency=1', ...tests.sort().map((f) => `__test__/${f}`)]];
+    const reporter = '--test-reporter=spec'; // the same log on every version (22 defaults to TAP off a TTY)
+    return [binary, ['--test', '--test-concurrency=1', reporter, ...tests.sort().map((f) => `__test__/${f}`)]];
   }
   const smoke = '__test__/runtimes/smoke.mjs';
   return runtime.name === 'deno' ? [binary, ['run', ...DENO_PERMISSIONS, smoke]] : [binary, [smoke]];
 }
 
-// The counts from node --test's closing lines ("# pass 12") or the smoke
+// The counts from node --test's closing lines ("ℹ pass 12") or the smoke
 // suite's last line ("12 passed, 0 failed, 1 skipped").
 function summaryOf(suite, output) {
   const count = (pattern) => Number((output.match(pattern) || [])[1] || 0);
   if (suite === 'node') {
-    return { passed: count(/^# pass (\d+)$/m), failed: count(/^# fail (\d+)$/m), skipped: count(/^# skipped (\d+)$/m) };
+    return { passed: count(/^ℹ pass (\d+)$/m), failed: count(/^ℹ fail (\d+)$/m), skipped: count(/^ℹ skipped (\d+)$/m) };
   }
   return { passed: count(/^(\d+) passed, /m), failed: count(/ (\d+) failed/m), skipped: count(/ (\d+) skipped$/m) };
 }
