@@ -14,13 +14,13 @@ const path = require('path');
 const { ROOT, CACHE, binaryOf } = require('./list');
 const { fetchRuntimes } = require('./fetch');
 
-// Deno runs npm code with exactly the permissions the package needs (see
-// "Install" in the README): the addon (ffi), its files, loopback HTTP and
-// the environment variables it reads (DEBUG, proxies).
+// Deno runs the smoke suite with the permissions the README lists for the
+// package (the addon, its files, the environment variables it reads) and
+// loopback networking for the suite's own servers.
 const DENO_PERMISSIONS = ['--allow-ffi', '--allow-read', '--allow-net=127.0.0.1', '--allow-env'];
 
 // A CI guard, not a test: a runtime that hangs must not take the whole
-// CI budget. The node suite takes a few minutes per Node.js.
+// CI budget. The node suite takes under a minute per Node.js here.
 const LIMIT_MINUTES = 20;
 
 function commandFor(runtime) {
