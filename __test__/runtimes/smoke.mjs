@@ -2,7 +2,8 @@
 // against a loopback JWKS, the errors users branch on, and express with
 // express-jwt. Plain asserts and a tiny runner rather than node:test, so the
 // same file runs unchanged wherever Node's `assert`, `http` and `crypto` do.
-// Its last line reads "N passed, N failed"; it exits non-zero on a failure.
+// Its last line reads "N passed, N failed" (", N skipped" when some are);
+// it exits non-zero on a failure.
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -114,8 +115,8 @@ check('express with express-jwt verifies tokens through expressJwtSecret', async
   const api = await listen(app);
   try {
     const [rsa, ec] = keys;
-    assert.deepEqual((await callApi(api.url, signToken(rsa))).body.sub, 'user-1');
-    assert.deepEqual((await callApi(api.url, signToken(ec))).status, 200);
+    assert.equal((await callApi(api.url, signToken(rsa))).body.sub, 'user-1');
+    assert.equal((await callApi(api.url, signToken(ec))).body.sub, 'user-1');
     const stranger = generate('RS256', 'stranger');
     assert.deepEqual(await callApi(api.url, signToken(stranger)), {
       status: 401,
