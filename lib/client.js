@@ -42,6 +42,7 @@ class JwksClient {
   #memo;
   #inflight = new Map();
   #limited;
+  #fallback;
   #onStale;
   #fetched = {};
   // undefined: no choice; true/false: fetching through Node's http or not.
@@ -58,6 +59,7 @@ class JwksClient {
     this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
     this.#limited = config.rateLimit;
+    this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#onStale = this.options.onStaleCacheFallback;
     log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
@@ -152,7 +154,12 @@ class JwksClient {
     if (answer.error) {
       const err = toError(answer.error);
       const held = load ? undefined : memo.held(kid, err);
-      if (held !== undefined) return held;
+      if (held !== undefined) {
+        // A key kept past its refresh because the endpoint failed: stale,
+        // and said so when the fallback is configured.
+        if (this.#fallback) this.#staleServed(err, kid, held);
+        return held;
+      }
       log.logFailure(err, kid, this.options);
       throw err;
     }

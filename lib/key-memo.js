@@ -10,7 +10,8 @@ const { makeSigningKey } = require('./signing-key');
 // Who decides what (src/client.rs and src/cache.rs say the same):
 // - Expiry of an answer: native. An entry answers until `expires`, the
 //   expiry native gave with the key (cacheMaxAge from the fetch that last
-//   listed it), never longer.
+//   listed it), never longer, and never past the kid's load plus
+//   cacheMaxAge (jwks-rsa's expiry, after which a lookup is a load).
 // - Recency and retention for cacheMaxEntries: here, where every hit is
 //   seen. A hit stamps its entry from a counter (one increment on the hot
 //   path); when a load needs room, the entry with the oldest stamp goes, as
@@ -21,8 +22,9 @@ const { makeSigningKey } = require('./signing-key');
 //   loads and failed loads only, as jwks-rsa's does.
 // - Stale eligibility: native, for loads. A lookup that is not a load is
 //   one jwks-rsa's memoizer answers; when the endpoint or the rate limit
-//   fails it here, the memo answers it too, silently, until jwks-rsa's
-//   expiry of the kid.
+//   fails it here, the memo answers it too, until jwks-rsa's expiry of the
+//   kid (reported to onStaleCacheFallback when the fallback is on: the key
+//   is past the expiry native gave it).
 
 // Bound when cacheMaxEntries is 0 (lru-cache then bounds by age alone).
 const UNBOUNDED_LIMIT = 4096;
@@ -66,15 +68,16 @@ class KeyMemo {
         entry.key = makeSigningKey(answer.key);
         entry.pem = answer.key.pem;
       }
-      entry.expires = answer.expires;
       if (load) this.#loaded(entry, now);
+      entry.expires = this.#expiry(entry, answer);
       return entry.key;
     }
     const old = this.retired.get(kid);
     this.retired.delete(kid);
     const key = old !== undefined && old.pem === answer.key.pem ? old.key : makeSigningKey(answer.key);
-    const added = { key, pem: answer.key.pem, expires: answer.expires, loadedAt: now, used: 0 };
+    const added = { key, pem: answer.key.pem, expires: 0, loadedAt: now, used: 0 };
     this.#loaded(added, now);
+    added.expires = this.#expiry(added, answer);
     this.entries.set(kid, added);
     if (this.entries.size > this.max) this.#evict();
     return key;
@@ -87,8 +90,18 @@ class KeyMemo {
     if (!err.isEndpointUnavailable && err.name !== 'JwksRateLimitError') return undefined;
     const entry = this.entries.get(kid);
     if (entry === undefined) return undefined;
-    entry.expires = this.maxAge ? entry.loadedAt + this.maxAge : Infinity;
+    entry.expires = this.#loadExpiry(entry);
     return entry.key;
+  }
+
+  // Native's expiry, but never past jwks-rsa's expiry of the kid: a lookup
+  // after that is a load there, and must be one here.
+  #expiry(entry, answer) {
+    return Math.min(answer.expires, this.#loadExpiry(entry));
+  }
+
+  #loadExpiry(entry) {
+    return this.maxAge ? entry.loadedAt + this.maxAge : Infinity;
   }
 
   #loaded(entry, now) {

@@ -11,9 +11,15 @@
 //! - expiry: a key is fresh for `cacheMaxAge` from the fetch that last
 //!   listed it (or from the interceptor's answer). The shim's memo reuses an
 //!   answer until this expiry and never longer.
-//! - retention of served keys: the `cacheMaxEntries` kids most recently
-//!   *loaded*, by the rule of jwks-rsa's stale store: a kid moves up when a
-//!   load of it succeeds and when a failed load asks for its stale key.
+//! - retention of served keys: the kids most recently *loaded*, by the rule
+//!   of jwks-rsa's stale store: a kid moves up when a load of it succeeds
+//!   and when a failed load asks for its stale key. At least
+//!   [`MIN_RETAINED`] of them are kept, more than jwks-rsa's
+//!   `cacheMaxEntries`: a load that the fresh set answers here is a fetch
+//!   in jwks-rsa, which fails if the endpoint has just gone down, so this
+//!   store sees a few loads that jwks-rsa's does not, and each could push
+//!   out a kid jwks-rsa still holds. With the slack, every kid jwks-rsa can
+//!   serve stale is still here.
 //!   Whether a lookup is a load (a miss of jwks-rsa's memoizer) is decided
 //!   by the shim's memo, which sees every hit, and handed over with the
 //!   lookup; hits never move a kid here, as they never reach jwks-rsa's
@@ -32,6 +38,10 @@ use lru::LruCache;
 
 use crate::error::Error;
 use crate::keyset::{KeySet, KidQuery, SigningKey};
+
+/// The fewest kids retained for the stale fallback, whatever
+/// `cacheMaxEntries` says (see the module documentation).
+pub const MIN_RETAINED: usize = 64;
 
 /// Milliseconds on the caller's clock.
 pub type Millis = u64;
@@ -104,9 +114,19 @@ fn kid_of(query: &KidQuery) -> Option<Option<String>> {
 }
 
 impl KeyCache {
-    /// An empty cache.
+    /// An empty cache, retaining `cacheMaxEntries` kids but at least
+    /// [`MIN_RETAINED`]; 0 means no bound.
     pub fn new(config: CacheConfig) -> Self {
-        let retained = match NonZeroUsize::new(config.max_entries) {
+        let capacity = match config.max_entries {
+            0 => 0,
+            n => n.max(MIN_RETAINED),
+        };
+        Self::with_capacity(config, capacity)
+    }
+
+    /// An empty cache retaining at most `capacity` kids (0: no bound).
+    pub fn with_capacity(config: CacheConfig, capacity: usize) -> Self {
+        let retained = match NonZeroUsize::new(capacity) {
             Some(cap) => LruCache::new(cap),
             None => LruCache::unbounded(),
         };

@@ -62,13 +62,30 @@ fn served_keys_outlive_their_rotation() {
 }
 
 #[test]
-fn retention_is_bounded_by_max_entries() {
-    let mut cache = KeyCache::new(config(1000, 2, None));
+fn retention_is_bounded() {
+    let mut cache = KeyCache::with_capacity(config(1000, 2, None), 2);
     cache.store_set(set(&["a", "b", "c"]), 0);
     for k in ["a", "b", "c"] {
         assert!(cache.lookup(&kid(k), 1, true).is_some());
     }
     assert_eq!(cache.retained_len(), 2);
+}
+
+#[test]
+fn at_least_min_retained_kids_are_kept() {
+    let kids: Vec<String> = (0..=MIN_RETAINED).map(|i| format!("k{i}")).collect();
+    let names: Vec<&str> = kids.iter().map(String::as_str).collect();
+    let mut cache = KeyCache::new(config(1000, 2, Some(1000)));
+    cache.store_set(set(&names), 0);
+    for k in &names {
+        assert!(cache.lookup(&kid(k), 1, true).is_some());
+    }
+    assert_eq!(cache.retained_len(), MIN_RETAINED);
+    assert!(
+        cache.stale(&kid("k0"), 1500).is_none(),
+        "the least recently loaded"
+    );
+    assert!(cache.stale(&kid("k1"), 1500).is_some());
 }
 
 #[test]
@@ -141,7 +158,7 @@ fn a_new_set_refreshes_retained_keys_but_not_their_window() {
 fn only_loads_and_failed_loads_move_a_kid_up() {
     // jwks-rsa's stale store: set on each load, read on each failed load;
     // hits of its memoizer never reach it.
-    let mut cache = KeyCache::new(config(1000, 2, Some(10_000)));
+    let mut cache = KeyCache::with_capacity(config(1000, 2, Some(10_000)), 2);
     cache.store_set(set(&["a", "b", "c", "d"]), 0);
     assert!(cache.lookup(&kid("a"), 1, true).is_some());
     assert!(cache.lookup(&kid("b"), 2, true).is_some());
@@ -163,7 +180,7 @@ fn only_loads_and_failed_loads_move_a_kid_up() {
 
 #[test]
 fn a_failed_load_moves_a_kid_up_even_out_of_its_window() {
-    let mut cache = KeyCache::new(config(100, 2, Some(100)));
+    let mut cache = KeyCache::with_capacity(config(100, 2, Some(100)), 2);
     cache.store_set(set(&["a", "b", "c"]), 0);
     assert!(cache.lookup(&kid("a"), 0, true).is_some());
     assert!(cache.lookup(&kid("b"), 1, true).is_some());
