@@ -29,10 +29,11 @@ export declare class NativeClient {
    */
   cached(kid: string | undefined | null, matchable: boolean, now: number, load: boolean): KeyAnswer | null
   /**
-   * `getSigningKey(kid)` past the cache; `limiter` carries the rate
-   * limiter's clocks when rate limiting is on.
+   * `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
+   * served the kid; `limiter` carries the rate limiter's clocks when rate
+   * limiting is on.
    */
-  signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
+  signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, seenAt?: number | undefined | null, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
   /** `getSigningKeys()`. */
   signingKeys(now: number): Promise<KeysAnswer>
   /** `getKeys()`: the body of a fetch, for the shim to parse. */

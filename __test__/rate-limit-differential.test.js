@@ -13,7 +13,8 @@ const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { withFakeTimers, seeded } = require('./helpers/fake-timers');
 
-const SEEDS = 60;
+// More with JWKS_TEST_SEEDS=n.
+const SEEDS = Number(process.env.JWKS_TEST_SEEDS) || 60;
 const implementations = { upstream, native };
 const key = generate('ES256', 'k0');
 

@@ -17,7 +17,8 @@ const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { withFakeTimers, seeded } = require('./helpers/fake-timers');
 
-const SEEDS = 60;
+// More with JWKS_TEST_SEEDS=n.
+const SEEDS = Number(process.env.JWKS_TEST_SEEDS) || 60;
 const KIDS = Array.from({ length: 8 }, (_, i) => `k${i}`);
 const keys = KIDS.map((kid) => generate('ES256', kid));
 const implementations = { upstream, native };

@@ -103,8 +103,10 @@ class JwksClient {
     const entries = memo.entries;
     return (kid, cb) => {
       const hit = entries.get(kid);
-      if (hit !== undefined && hit.expires >= Date.now()) {
+      const now = Date.now();
+      if (hit !== undefined && hit.expires >= now) {
         hit.used = ++memo.seq;
+        hit.seenAt = now;
         memo.hits++;
         if (!cb) return Promise.resolve(hit.key);
         if (typeof cb !== 'function') rejectCallback(cb);
@@ -144,16 +146,17 @@ class JwksClient {
     const now = Date.now();
     const native = this.#native;
     const memo = this.#memo;
+    const seenAt = memo === undefined ? undefined : memo.seenAt(kid);
     const load = memo === undefined || memo.isLoad(kid, now);
     let answer = native.cached(text, matchable, now, load);
     if (answer === null) {
       this.#chooseTransport();
-      answer = await this.#fetchKey(text, matchable, now, load);
+      answer = await this.#fetchKey(text, matchable, now, load, seenAt);
       log.logMiss(native, this.options, kid, answer);
     }
     if (answer.error) {
       const err = toError(answer.error);
-      const held = load ? undefined : memo.held(kid, err);
+      const held = load ? undefined : memo.held(kid, err, now);
       if (held !== undefined) {
         // A key kept past its refresh because the endpoint failed: stale,
         // and said so when the fallback is configured.
@@ -173,13 +176,13 @@ class JwksClient {
   // The native lookup past the cache. When the rate limiter makes it wait
   // for a token, it waits on this realm's timers (fake ones included), as
   // jwks-rsa's limiter does, then asks again.
-  async #fetchKey(text, matchable, now, load) {
+  async #fetchKey(text, matchable, now, load, seenAt) {
     const native = this.#native;
-    if (!this.#limited) return native.signingKey(text, matchable, now, load, undefined);
-    let answer = await native.signingKey(text, matchable, now, load, limiterClock(false));
+    if (!this.#limited) return native.signingKey(text, matchable, now, load, seenAt, undefined);
+    let answer = await native.signingKey(text, matchable, now, load, seenAt, limiterClock(false));
     while (answer.retryAfter != null) {
       await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
-      answer = await native.signingKey(text, matchable, Date.now(), load, limiterClock(true));
+      answer = await native.signingKey(text, matchable, Date.now(), load, seenAt, limiterClock(true));
     }
     return answer;
   }

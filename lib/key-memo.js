@@ -13,9 +13,9 @@ const { makeSigningKey } = require('./signing-key');
 //   listed it), never longer, and never past the kid's load plus
 //   cacheMaxAge (jwks-rsa's expiry, after which a lookup is a load).
 // - Recency and retention for cacheMaxEntries: here, where every hit is
-//   seen. A hit stamps its entry from a counter (one increment on the hot
-//   path); when a load needs room, the entry with the oldest stamp goes, as
-//   lru-cache's least recently used does.
+//   seen. A hit stamps its entry from a counter and with its time (two
+//   stores on the hot path); when a load needs room, the entry with the
+//   oldest stamp goes, as lru-cache's least recently used does.
 // - Whether a lookup is a load (a miss of jwks-rsa's memoizer): here, from
 //   that recency and from `loadedAt + cacheMaxAge`, jwks-rsa's expiry of the
 //   kid. It goes to native with the lookup; native's stale store moves on
@@ -24,14 +24,19 @@ const { makeSigningKey } = require('./signing-key');
 //   one jwks-rsa's memoizer answers; when the endpoint or the rate limit
 //   fails it here, the memo answers it too, until jwks-rsa's expiry of the
 //   kid (reported to onStaleCacheFallback when the fallback is on: the key
-//   is past the expiry native gave it).
+//   is past the expiry native gave it). With each lookup past the memo goes
+//   the time the kid was last served (`seenAt`): jwks-rsa's memoizer keeps
+//   a stale key it served for cacheMaxAge, and native, which decides, holds
+//   a stale key as long (see src/cache.rs).
 
 // Bound when cacheMaxEntries is 0 (lru-cache then bounds by age alone).
 const UNBOUNDED_LIMIT = 4096;
+// Entries kept after they leave, as many as native keeps for the fallback.
+const RETIRED_LIMIT = 64;
 
 class KeyMemo {
   constructor(maxEntries, maxAge) {
-    /** kid -> { key, pem, expires, loadedAt, used } */
+    /** kid -> { key, pem, expires, loadedAt, used, seenAt } */
     this.entries = new Map();
     // Entries that left (expired or least recently used), so that a stale
     // key is the very object its last load handed out, as in jwks-rsa.
@@ -43,6 +48,12 @@ class KeyMemo {
     this.max = maxEntries > 0 ? maxEntries : UNBOUNDED_LIMIT;
     // 0: no expiry, as a zero ttl in lru-cache.
     this.maxAge = maxAge;
+  }
+
+  // When the kid was last served, if the memo remembers it.
+  seenAt(kid) {
+    const entry = this.entries.get(kid) || this.retired.get(kid);
+    return entry === undefined ? undefined : entry.seenAt;
   }
 
   // For a lookup the memo did not answer: whether jwks-rsa's memoizer would
@@ -69,13 +80,14 @@ class KeyMemo {
         entry.pem = answer.key.pem;
       }
       if (load) this.#loaded(entry, now);
+      entry.seenAt = now;
       entry.expires = this.#expiry(entry, answer);
       return entry.key;
     }
     const old = this.retired.get(kid);
     this.retired.delete(kid);
     const key = old !== undefined && old.pem === answer.key.pem ? old.key : makeSigningKey(answer.key);
-    const added = { key, pem: answer.key.pem, expires: 0, loadedAt: now, used: 0 };
+    const added = { key, pem: answer.key.pem, expires: 0, loadedAt: now, used: 0, seenAt: now };
     this.#loaded(added, now);
     added.expires = this.#expiry(added, answer);
     this.entries.set(kid, added);
@@ -86,10 +98,11 @@ class KeyMemo {
   // The key jwks-rsa's memoizer would still answer with when a lookup that
   // is not a load fails for `err`, or undefined. It then answers until that
   // memoizer's expiry of the kid, without asking again.
-  held(kid, err) {
+  held(kid, err, now) {
     if (!err.isEndpointUnavailable && err.name !== 'JwksRateLimitError') return undefined;
     const entry = this.entries.get(kid);
     if (entry === undefined) return undefined;
+    entry.seenAt = now;
     entry.expires = this.#loadExpiry(entry);
     return entry.key;
   }
@@ -126,7 +139,7 @@ class KeyMemo {
     this.entries.delete(kid);
     this.retired.delete(kid);
     this.retired.set(kid, entry);
-    if (this.retired.size > this.max) this.retired.delete(this.retired.keys().next().value);
+    if (this.retired.size > RETIRED_LIMIT) this.retired.delete(this.retired.keys().next().value);
   }
 }
 

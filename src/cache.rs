@@ -30,6 +30,11 @@
 //!   fetch that lists the kid refreshes its key and expiry, not its window:
 //!   only a load does, and a load answered from the fresh set counts as a
 //!   load at the time of the lookup, as jwks-rsa's fetch at that time would.
+//!   jwks-rsa's memoizer then keeps a stale key it served for `cacheMaxAge`;
+//!   its memoizer and the shim's memo can disagree on which lookups those
+//!   were once more keys were served here, so a kid that was served within
+//!   the last `cacheMaxAge` (the shim says when) is held up to `cacheMaxAge`
+//!   past its window.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -250,11 +255,19 @@ impl KeyCache {
     /// allows one. Asking moves the kid up, in or out of its window, as
     /// jwks-rsa's stale store does. The key is then fresh again for
     /// `cacheMaxAge`, as the memoizer of jwks-rsa makes it.
-    pub fn stale(&mut self, query: &KidQuery, now: Millis) -> Option<Hit> {
-        let window = self.config.max_age?.saturating_add(self.config.fallback?);
+    ///
+    /// `seen_at` is when the kid was last served. A stale key served at
+    /// that time may be held by jwks-rsa's memoizer for `cacheMaxAge`, past
+    /// the window; so it is here, within `cacheMaxAge` of the window's end.
+    pub fn stale(&mut self, query: &KidQuery, now: Millis, seen_at: Option<Millis>) -> Option<Hit> {
+        let max_age = self.config.max_age?;
+        let window = max_age.saturating_add(self.config.fallback?);
         let fresh_until = self.fresh_until(now);
         let entry = self.retained.get_mut(&kid_of(query)?)?;
-        if now.saturating_sub(entry.stale_from) >= window {
+        let age = now.saturating_sub(entry.stale_from);
+        let held = seen_at.is_some_and(|at| now.saturating_sub(at) <= max_age)
+            && age < window.saturating_add(max_age);
+        if age >= window && !held {
             return None;
         }
         entry.fresh_until = fresh_until;

@@ -53,6 +53,8 @@ pub struct Lookup {
     /// Whether jwks-rsa's memoizer would miss: only loads, and the failures
     /// of loads, move the stale store.
     pub load: bool,
+    /// When the shim's memo last served the kid, if it remembers it.
+    pub seen_at: Option<Millis>,
     /// The rate limiter's clocks at the lookup.
     pub limiter: LimiterClock,
     /// Set when the lookup already waited for a token: only the bucket is
@@ -66,6 +68,7 @@ impl Lookup {
         Lookup {
             now,
             load: true,
+            seen_at: None,
             limiter: LimiterClock {
                 monotonic: now,
                 wall: now,
@@ -180,14 +183,20 @@ impl Client {
                 stale_because: None,
                 from_endpoint,
             }),
-            Err(err) if lookup.load && err.is_endpoint_unavailable() => self.stale(query, now, err),
+            Err(err) if lookup.load && err.is_endpoint_unavailable() => {
+                self.stale(query, lookup, err)
+            }
             Err(err) => Err(err),
         }
     }
 
-    fn stale(&self, query: KidQuery, now: Millis, err: Error) -> Result<Resolved, Error> {
+    fn stale(&self, query: KidQuery, lookup: Lookup, err: Error) -> Result<Resolved, Error> {
         let mut state = self.state.lock();
-        let Some(hit) = state.cache.as_mut().and_then(|c| c.stale(&query, now)) else {
+        let stale = state
+            .cache
+            .as_mut()
+            .and_then(|c| c.stale(&query, lookup.now, lookup.seen_at));
+        let Some(hit) = stale else {
             return Err(err);
         };
         state.stats.stale_served += 1;

@@ -82,10 +82,10 @@ fn at_least_min_retained_kids_are_kept() {
     }
     assert_eq!(cache.retained_len(), MIN_RETAINED);
     assert!(
-        cache.stale(&kid("k0"), 1500).is_none(),
+        cache.stale(&kid("k0"), 1500, None).is_none(),
         "the least recently loaded"
     );
-    assert!(cache.stale(&kid("k1"), 1500).is_some());
+    assert!(cache.stale(&kid("k1"), 1500, None).is_some());
 }
 
 #[test]
@@ -112,16 +112,21 @@ fn stale_keys_only_for_served_kids_inside_the_window() {
     let mut cache = KeyCache::new(config(100, 5, Some(1000)));
     cache.store_set(set(&["a", "b"]), 0);
     assert!(cache.lookup(&kid("a"), 1, true).is_some());
-    assert!(cache.stale(&kid("b"), 200).is_none(), "b was never served");
-    let hit = cache.stale(&kid("a"), 200).expect("inside the window");
+    assert!(
+        cache.stale(&kid("b"), 200, None).is_none(),
+        "b was never served"
+    );
+    let hit = cache
+        .stale(&kid("a"), 200, None)
+        .expect("inside the window");
     assert_eq!(hit.fresh_until, Some(300));
     assert!(
         cache.lookup(&kid("a"), 250, true).is_some(),
         "fresh again after a stale serve"
     );
-    assert!(cache.stale(&kid("a"), 1100).is_some());
+    assert!(cache.stale(&kid("a"), 1100, None).is_some());
     assert!(
-        cache.stale(&kid("a"), 1101).is_none(),
+        cache.stale(&kid("a"), 1101, None).is_none(),
         "window measured from the load at 1"
     );
 }
@@ -131,7 +136,7 @@ fn no_stale_keys_without_fallback() {
     let mut cache = KeyCache::new(config(100, 5, None));
     cache.store_set(set(&["a"]), 0);
     assert!(cache.lookup(&kid("a"), 1, true).is_some());
-    assert!(cache.stale(&kid("a"), 150).is_none());
+    assert!(cache.stale(&kid("a"), 150, None).is_none());
 }
 
 #[test]
@@ -150,8 +155,8 @@ fn a_new_set_refreshes_retained_keys_but_not_their_window() {
         Some(250)
     );
     // As in jwks-rsa, the window counts from the load at 1, not the fetch at 150.
-    assert!(cache.stale(&kid("a"), 200).is_some());
-    assert!(cache.stale(&kid("a"), 201).is_none());
+    assert!(cache.stale(&kid("a"), 200, None).is_some());
+    assert!(cache.stale(&kid("a"), 201, None).is_none());
 }
 
 #[test]
@@ -167,14 +172,14 @@ fn only_loads_and_failed_loads_move_a_kid_up() {
     }
     assert!(cache.lookup(&kid("c"), 300, true).is_some());
     // a was loaded before b: it is the one that goes, hits or not.
-    assert!(cache.stale(&kid("a"), 2000).is_none());
-    assert!(cache.stale(&kid("b"), 2000).is_some());
+    assert!(cache.stale(&kid("a"), 2000, None).is_none());
+    assert!(cache.stale(&kid("b"), 2000, None).is_some());
     // Asking for b's stale key moved it above c.
     cache.store_set(set(&["a", "b", "c", "d"]), 2001);
     assert!(cache.lookup(&kid("d"), 2001, true).is_some());
-    assert!(cache.stale(&kid("c"), 3000).is_none());
-    assert!(cache.stale(&kid("b"), 3000).is_some());
-    assert!(cache.stale(&kid("d"), 3000).is_some());
+    assert!(cache.stale(&kid("c"), 3000, None).is_none());
+    assert!(cache.stale(&kid("b"), 3000, None).is_some());
+    assert!(cache.stale(&kid("d"), 3000, None).is_some());
     assert_eq!(cache.retained_len(), 2);
 }
 
@@ -184,13 +189,19 @@ fn a_failed_load_moves_a_kid_up_even_out_of_its_window() {
     cache.store_set(set(&["a", "b", "c"]), 0);
     assert!(cache.lookup(&kid("a"), 0, true).is_some());
     assert!(cache.lookup(&kid("b"), 1, true).is_some());
-    assert!(cache.stale(&kid("a"), 500).is_none(), "out of its window");
+    assert!(
+        cache.stale(&kid("a"), 500, None).is_none(),
+        "out of its window"
+    );
     cache.store_set(set(&["a", "b", "c"]), 600);
     assert!(cache.lookup(&kid("c"), 600, true).is_some());
     // b, not a, was the least recently asked for.
-    assert!(cache.stale(&kid("b"), 650).is_none());
+    assert!(cache.stale(&kid("b"), 650, None).is_none());
     assert!(cache.lookup(&kid("a"), 650, true).is_some());
-    assert!(cache.stale(&kid("a"), 700).is_some(), "loaded again at 650");
+    assert!(
+        cache.stale(&kid("a"), 700, None).is_some(),
+        "loaded again at 650"
+    );
 }
 
 #[test]
@@ -200,9 +211,9 @@ fn the_window_starts_at_the_load_not_at_the_fetch() {
     assert!(cache.lookup(&kid("a"), 0, true).is_some());
     // b loaded from the set fetched at 0, but at 900: as jwks-rsa's fetch at 900.
     assert!(cache.lookup(&kid("b"), 900, true).is_some());
-    assert!(cache.stale(&kid("a"), 2000).is_none());
-    assert!(cache.stale(&kid("b"), 2899).is_some());
-    assert!(cache.stale(&kid("b"), 2900).is_none());
+    assert!(cache.stale(&kid("a"), 2000, None).is_none());
+    assert!(cache.stale(&kid("b"), 2899, None).is_some());
+    assert!(cache.stale(&kid("b"), 2900, None).is_none());
 }
 
 #[test]
@@ -211,9 +222,28 @@ fn a_lookup_that_is_not_a_load_restarts_nothing() {
     cache.store_set(set(&["a"]), 0);
     assert!(cache.lookup(&kid("a"), 0, true).is_some());
     assert!(cache.lookup(&kid("a"), 900, false).is_some());
-    assert!(cache.stale(&kid("a"), 2000).is_none());
+    assert!(cache.stale(&kid("a"), 2000, None).is_none());
     let mut fresh = KeyCache::new(config(1000, 5, Some(1000)));
     fresh.store_set(set(&["a"]), 0);
     assert!(fresh.lookup(&kid("a"), 900, false).is_some());
-    assert!(fresh.stale(&kid("a"), 1000).is_none(), "never loaded");
+    assert!(fresh.stale(&kid("a"), 1000, None).is_none(), "never loaded");
+}
+
+#[test]
+fn a_kid_served_within_max_age_is_held_past_its_window() {
+    let mut cache = KeyCache::new(config(1000, 5, Some(500)));
+    cache.store_set(set(&["a"]), 0);
+    assert!(cache.lookup(&kid("a"), 0, true).is_some());
+    // The window ends at 1500.
+    assert!(cache.stale(&kid("a"), 1600, None).is_none());
+    assert!(
+        cache.stale(&kid("a"), 1600, Some(599)).is_none(),
+        "served too long ago"
+    );
+    assert!(cache.stale(&kid("a"), 1600, Some(1400)).is_some());
+    assert!(cache.stale(&kid("a"), 2499, Some(1499)).is_some());
+    assert!(
+        cache.stale(&kid("a"), 2500, Some(2400)).is_none(),
+        "a window plus cacheMaxAge at most"
+    );
 }

@@ -81,8 +81,9 @@ impl NativeClient {
         })
     }
 
-    /// `getSigningKey(kid)` past the cache; `limiter` carries the rate
-    /// limiter's clocks when rate limiting is on.
+    /// `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
+    /// served the kid; `limiter` carries the rate limiter's clocks when rate
+    /// limiting is on.
     #[napi]
     pub async fn signing_key(
         &self,
@@ -90,12 +91,14 @@ impl NativeClient {
         matchable: bool,
         now: f64,
         load: bool,
+        seen_at: Option<f64>,
         limiter: Option<LimiterReading>,
     ) -> KeyAnswer {
         let now = clock_ms(now);
         let lookup = Lookup {
             now,
             load,
+            seen_at: seen_at.map(clock_ms),
             limiter: limiter
                 .as_ref()
                 .map(LimiterReading::clock)
