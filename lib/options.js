@@ -2,6 +2,7 @@
 
 const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } = require('./constants');
 const { proxyFor } = require('./proxy-env');
+const { limiterClock } = require('./limiter-clock');
 
 // Options are read as jwks-rsa reads them: the same defaults, and the same
 // TypeErrors (from lru-cache) for cache settings it cannot honour.
@@ -102,7 +103,11 @@ function nativeConfig(options) {
     headers: [],
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
-  if (config.rateLimit) config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
+  if (config.rateLimit) {
+    config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
+    // jwks-rsa's limiter starts its first minute when the client is created.
+    config.limiterClock = limiterClock(false);
+  }
   let deferredError;
   try {
     config.headers = requestHeaders(options.requestHeaders);

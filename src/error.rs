@@ -39,6 +39,11 @@ pub enum Error {
     /// The rate limiter refused to start a fetch (JS `JwksRateLimitError`).
     #[error("{}", RATE_LIMITED)]
     JwksRateLimitError,
+    /// The rate limiter makes the lookup wait this many milliseconds for a
+    /// token, then try again; the shim waits on its own timers, as jwks-rsa's
+    /// limiter does. Never shown to users.
+    #[error("{}", RATE_LIMITED)]
+    RateLimitWait(u64),
     /// No key matches the lookup (JS `SigningKeyNotFoundError`).
     #[error("{0}")]
     SigningKeyNotFoundError(String),
@@ -124,7 +129,9 @@ impl Error {
                 ..
             } => *endpoint_unavailable,
             Error::SystemError(_) | Error::SyntaxError { .. } => true,
-            Error::JwksRateLimitError | Error::SigningKeyNotFoundError(_) => false,
+            Error::JwksRateLimitError
+            | Error::RateLimitWait(_)
+            | Error::SigningKeyNotFoundError(_) => false,
         }
     }
 
@@ -133,7 +140,7 @@ impl Error {
         match self {
             Error::ArgumentError { .. } => "ArgumentError",
             Error::JwksError { .. } => "JwksError",
-            Error::JwksRateLimitError => "JwksRateLimitError",
+            Error::JwksRateLimitError | Error::RateLimitWait(_) => "JwksRateLimitError",
             Error::SigningKeyNotFoundError(_) => "SigningKeyNotFoundError",
             Error::SystemError(_) => "Error",
             Error::SyntaxError { .. } => "SyntaxError",

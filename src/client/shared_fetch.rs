@@ -9,7 +9,7 @@ use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
 use serde_json::Value;
 
-use super::{Client, State};
+use super::{Client, Lookup, State, admit};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::KeySource;
@@ -30,16 +30,19 @@ pub(super) type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Fetched>, Err
 
 impl Client {
     /// Joins the fetch under way, or starts one (charging the rate limiter
-    /// when `charge` is set).
-    pub(super) fn shared_fetch(&self, now: Millis, charge: bool) -> Result<SharedFetch, Error> {
+    /// for the lookup `charge`, if given).
+    pub(super) fn shared_fetch(
+        &self,
+        now: Millis,
+        charge: Option<&Lookup>,
+    ) -> Result<SharedFetch, Error> {
         let mut state = self.state.lock();
         if let Some(inflight) = state.inflight.clone() {
             state.stats.coalesced += 1;
             return Ok(inflight);
         }
-        if charge && !state.limiter.as_mut().is_none_or(|l| l.try_acquire(now)) {
-            state.stats.rate_limited += 1;
-            return Err(Error::JwksRateLimitError);
+        if let Some(lookup) = charge {
+            admit(&mut state, lookup)?;
         }
         let fetch = run_fetch(Arc::clone(&self.source), Arc::clone(&self.state), now)
             .boxed()

@@ -6,11 +6,12 @@ use hyper::header::{HeaderName, HeaderValue};
 use napi_derive::napi;
 
 use super::tls_roots;
-use crate::cache::CacheConfig;
+use crate::cache::{CacheConfig, Millis};
 use crate::client::ClientConfig;
 use crate::error::Error;
 use crate::http::{HttpSettings, Target};
 use crate::proxy::Proxy;
+use crate::rate_limit::LimiterClock;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]
@@ -56,6 +57,38 @@ pub struct NativeConfig {
     /// Client private key (PEM) for mutual TLS.
     pub key: Option<String>,
     pub proxy: Option<ProxyParts>,
+    /// The rate limiter's clocks when the client was created.
+    pub limiter_clock: Option<LimiterReading>,
+}
+
+/// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
+#[napi(object)]
+pub struct LimiterReading {
+    /// `process.hrtime()`, whole milliseconds.
+    pub monotonic: f64,
+    /// `new Date()`.
+    pub wall: f64,
+    /// Set when the lookup already waited for a token.
+    pub waited: Option<bool>,
+}
+
+impl LimiterReading {
+    /// The core's view of these readings.
+    pub fn clock(&self) -> LimiterClock {
+        LimiterClock {
+            monotonic: clock_ms(self.monotonic),
+            wall: clock_ms(self.wall),
+        }
+    }
+}
+
+/// A JavaScript clock reading as whole milliseconds; nonsense reads as 0.
+pub fn clock_ms(now: f64) -> Millis {
+    if now.is_finite() && now > 0.0 {
+        now.min(u64::MAX as f64) as Millis
+    } else {
+        0
+    }
 }
 
 fn millis(value: f64) -> Option<u64> {
@@ -90,6 +123,11 @@ impl NativeConfig {
                 None
             },
             unknown_kid_cooldown: millis(self.unknown_kid_cooldown),
+            created_at: self
+                .limiter_clock
+                .as_ref()
+                .map(LimiterReading::clock)
+                .unwrap_or_default(),
         }
     }
 

@@ -46,6 +46,9 @@ pub struct KeyAnswer {
     pub stale: Option<ErrorInfo>,
     /// Whether answering asked the endpoint.
     pub fetched: bool,
+    /// Set when the rate limiter makes the lookup wait this many
+    /// milliseconds, then ask again with `waited` set.
+    pub retry_after: Option<f64>,
 }
 
 /// The answer to `getSigningKeys`.
@@ -74,7 +77,7 @@ pub struct NativeStats {
     pub cooldown_refusals: f64,
     pub keys: u32,
     pub skipped: u32,
-    pub rate_limit_remaining: Option<u32>,
+    pub rate_limit_remaining: Option<f64>,
 }
 
 /// A key of the last set that is not a signing key, and why.
@@ -142,13 +145,18 @@ fn expires(hit: &Hit) -> f64 {
 impl KeyAnswer {
     /// A failed lookup.
     pub fn failed(err: &Error) -> Self {
+        let retry_after = match err {
+            Error::RateLimitWait(ms) => Some(*ms as f64),
+            _ => None,
+        };
         KeyAnswer {
             key: None,
             expires: 0.0,
             cacheable: false,
-            error: Some(err.into()),
+            error: retry_after.is_none().then(|| err.into()),
             stale: None,
             fetched: false,
+            retry_after,
         }
     }
 
@@ -161,6 +169,7 @@ impl KeyAnswer {
             error: None,
             stale: None,
             fetched: false,
+            retry_after: None,
         }
     }
 
@@ -173,6 +182,7 @@ impl KeyAnswer {
             error: None,
             stale: resolved.stale_because.as_ref().map(ErrorInfo::from),
             fetched: resolved.from_endpoint,
+            retry_after: None,
         }
     }
 }
