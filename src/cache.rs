@@ -87,10 +87,12 @@ fn kid_of(query: &KidQuery) -> Option<Option<String>> {
 impl KeyCache {
     /// An empty cache.
     pub fn new(config: CacheConfig) -> Self {
-        let retained = match NonZeroUsize::new(config.max_entries) {
-            Some(cap) => LruCache::new(cap),
-            None => LruCache::unbounded(),
-        };
+        // `LruCache::new` reserves room for `cap` entries up front; the cap
+        // comes from an option (`cacheMaxEntries: 1e9`), so it only bounds.
+        let mut retained = LruCache::unbounded();
+        if let Some(cap) = NonZeroUsize::new(config.max_entries) {
+            retained.resize(cap);
+        }
         KeyCache {
             config,
             current: None,

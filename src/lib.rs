@@ -12,6 +12,7 @@ pub mod ed448;
 pub mod error;
 pub mod fetch;
 pub mod http;
+pub mod json;
 pub mod jwk;
 pub mod keyset;
 // Exports are only registered in the addon build, so tests leave this layer out.
@@ -19,6 +20,7 @@ pub mod keyset;
 mod napi;
 pub mod net;
 mod node_error;
+pub mod option_rule;
 pub mod pem;
 pub mod proxy;
 pub mod rate_limit;
