@@ -41,20 +41,19 @@ async function both(body, kid = 'good') {
 }
 
 test('one odd member does not take the set down, as with JSON.parse', async () => {
-  const odd = [
-    { huge: 1e400 },
-    { lone: '\udc00' },
-    { deep: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) },
-  ];
+  const jwk = JSON.stringify(good.jwk);
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  // Written by hand: JSON.stringify would turn 1e400 into null and cannot
+  // write 5000 levels of nesting.
+  const odd = `{"huge":1e400,"lone":"\\udc00","deep":${deep}}`;
   const bodies = [
-    // Written by hand: JSON.stringify would turn 1e400 into null.
-    `{"keys":[${JSON.stringify(good.jwk)}],"x":1e400}`,
-    `{"keys":[${JSON.stringify(good.jwk)},{"kty":"RSA","n":-1e400,"e":"AQAB"}]}`,
-    `{"keys":[${JSON.stringify(good.jwk)}],"note":"\\udc00"}`,
-    `{"keys":[{"kty":"RSA","kid":"\\ud800x","n":"\\udc00","e":"AQAB"},${JSON.stringify(good.jwk)}]}`,
-    JSON.stringify({ keys: [good.jwk], odd }),
-    JSON.stringify({ keys: [{ ...good.jwk, x5c: odd }] }),
-    `{"keys":[${JSON.stringify(good.jwk)},${'['.repeat(100_000)}${']'.repeat(100_000)}]}`,
+    `{"keys":[${jwk}],"x":1e400}`,
+    `{"keys":[${jwk},{"kty":"RSA","n":-1e400,"e":"AQAB"}]}`,
+    `{"keys":[${jwk}],"note":"\\udc00"}`,
+    `{"keys":[{"kty":"RSA","kid":"\\ud800x","n":"\\udc00","e":"AQAB"},${jwk}]}`,
+    `{"keys":[${jwk}],"odd":${odd}}`,
+    `{"keys":[${jwk.slice(0, -1)},"x5c_odd":${odd}}]}`,
+    `{"keys":[${jwk},${'['.repeat(100_000)}${']'.repeat(100_000)}]}`,
   ];
   for (const body of bodies) {
     const result = await both(body);
@@ -101,7 +100,7 @@ test('a null body lets cacheMaxAgeFallback serve the stale key, as in jwks-rsa',
 });
 
 test('every lookup waiting on a non-JSON page shares one copy of it', async () => {
-  const page = `<!DOCTYPE html><html>${'x'.repeat(1 << 20)}</html>`;
+  const page = `<!DOCTYPE html><html>${'x'.repeat((1 << 20) - 64)}</html>`; // just under the default cap
   server.state.body = page;
   let expected;
   try {
@@ -176,4 +175,35 @@ test('cacheMaxEntries: 1e9 is no practical limit, not an allocation', async () =
   server.state.body = JSON.stringify({ keys: [good.jwk] });
   const key = await native({ jwksUri: server.url, cacheMaxEntries: 1e9 }).getSigningKey('good');
   assert.equal(key.kid, 'good');
+});
+
+test('base64url members decode as Node decodes them, as in jwks-rsa', async () => {
+  const keys = { rsa: good.jwk, ec: generate('ES256', 'ec').jwk, ed: generate('EdDSA', 'ed').jwk };
+  const variants = {
+    padding: (s) => `${s}==`,
+    space: (s) => `${s.slice(0, 4)} ${s.slice(4)}`,
+    newline: (s) => `${s.slice(0, 4)}\n${s.slice(4)}`,
+    stray: (s) => `${s.slice(0, 4)}!${s.slice(4)}`,
+    standard: (s) => s.replace(/-/g, '+').replace(/_/g, '/'),
+    nonAscii: (s) => `${s.slice(0, 4)}\u00e9${s.slice(4)}`,
+  };
+  for (const [type, jwk] of Object.entries(keys)) {
+    const member = type === 'rsa' ? 'n' : 'x';
+    for (const [name, change] of Object.entries(variants)) {
+      const body = JSON.stringify({ keys: [{ ...jwk, kid: 'good', [member]: change(jwk[member]) }] });
+      const result = await both(body);
+      assert.equal(result.kid, 'good', `${type} ${name}`);
+    }
+  }
+});
+
+test('at most 1000 entries of a set are read', async () => {
+  const filler = Array.from({ length: 999 }, (_, i) => ({ kty: 'oct', kid: `f${i}`, k: 'AA' }));
+  const last = { ...good.jwk, kid: 'last-read' };
+  const past = { ...good.jwk, kid: 'past' };
+  server.state.body = JSON.stringify({ keys: [...filler, last, past] });
+  const client = native({ jwksUri: server.url });
+  assert.equal((await client.getSigningKey('last-read')).kid, 'last-read');
+  await assert.rejects(client.getSigningKey('past'), { name: 'SigningKeyNotFoundError' });
+  assert.equal(client.stats().skipped, 1000);
 });
