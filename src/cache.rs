@@ -205,14 +205,6 @@ impl KeyCache {
         })
     }
 
-    /// The current set, if it is still fresh.
-    pub fn fresh_set(&self, now: Millis) -> Option<&Arc<KeySet>> {
-        self.current
-            .as_ref()
-            .filter(|c| is_fresh(c.fresh_until, now))
-            .map(|c| &c.set)
-    }
-
     /// When the current set was fetched.
     pub fn fetched_at(&self) -> Option<Millis> {
         self.current.as_ref().map(|c| c.fetched_at)

@@ -2,8 +2,9 @@
 //! misses and hands out each signing key as an SPKI PEM, with the behaviour
 //! of the npm package `jwks-rsa` 4.1.0.
 //!
-//! The core (everything but [`napi`]) knows nothing of Node.js: I/O comes in
-//! through [`fetch::KeySource`], time as plain milliseconds from the caller.
+//! The core (everything but the private `napi` module) knows nothing of
+//! Node.js: I/O comes in through [`fetch::KeySource`], time as plain
+//! milliseconds from the caller.
 
 pub mod cache;
 pub mod client;
