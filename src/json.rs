@@ -62,6 +62,14 @@ impl Stack {
     fn depth(&self) -> usize {
         self.built.len() + self.deep.len()
     }
+
+    /// Opens a container: built when `frame` is given, else only checked.
+    fn open(&mut self, frame: Option<Frame>, object: bool) {
+        match frame {
+            Some(frame) => self.built.push(frame),
+            None => self.deep.push(object),
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -94,6 +102,18 @@ impl Reader<'_> {
         } else {
             self.fail(expected)
         }
+    }
+
+    /// Steps over an opening bracket; says whether `close` follows at once
+    /// (and steps over it too).
+    fn open_is_empty(&mut self, close: u8) -> bool {
+        self.pos += 1;
+        self.skip_ws();
+        let empty = self.peek() == Some(close);
+        if empty {
+            self.pos += 1;
+        }
+        empty
     }
 
     fn literal(&mut self, word: &'static str, value: Value) -> Result<Value, SyntaxError> {
@@ -265,33 +285,19 @@ fn open_or_read(reader: &mut Reader<'_>, stack: &mut Stack) -> Result<Option<Val
     let built = stack.depth() < BUILT_DEPTH;
     let value = match reader.peek() {
         Some(b'{') => {
-            reader.pos += 1;
-            reader.skip_ws();
-            if reader.peek() == Some(b'}') {
-                reader.pos += 1;
+            if reader.open_is_empty(b'}') {
                 Value::Object(Map::new())
             } else {
                 let name = member_name(reader)?;
-                if built {
-                    stack.built.push(Frame::Object(Map::new(), name));
-                } else {
-                    stack.deep.push(true);
-                }
+                stack.open(built.then(|| Frame::Object(Map::new(), name)), true);
                 return Ok(None);
             }
         }
         Some(b'[') => {
-            reader.pos += 1;
-            reader.skip_ws();
-            if reader.peek() == Some(b']') {
-                reader.pos += 1;
+            if reader.open_is_empty(b']') {
                 Value::Array(Vec::new())
             } else {
-                if built {
-                    stack.built.push(Frame::Array(Vec::new()));
-                } else {
-                    stack.deep.push(false);
-                }
+                stack.open(built.then(|| Frame::Array(Vec::new())), false);
                 return Ok(None);
             }
         }

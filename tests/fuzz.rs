@@ -7,6 +7,14 @@
 //! `FUZZ_INPUTS=10000000 cargo test --profile fuzz --test fuzz -- --nocapture`
 //! (`FUZZ_SEED` picks another sequence; `FUZZ_HTTP_INPUTS` sizes the HTTP part).
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    reason = "a test harness: its own bounds are checked, it reports its counts, and failing loudly is its job"
+)]
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
