@@ -73,6 +73,9 @@ impl Stack {
 }
 
 struct Reader<'a> {
+    /// The document; every position the reader stops at is an ASCII byte,
+    /// so slicing it there is always on a character boundary.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -161,21 +164,28 @@ impl Reader<'_> {
                 return self.fail("a digit");
             }
         }
-        let text = std::str::from_utf8(self.bytes.get(start..self.pos).unwrap_or_default())
-            .unwrap_or_default();
-        let value: f64 = text.parse().unwrap_or(0.0);
-        let finite = if value.is_finite() {
-            value
-        } else {
-            f64::MAX.copysign(value)
-        };
-        // Integers keep serde_json's integer form (but `-0` is a float there).
-        let number = (text != "-0")
-            .then(|| text.parse::<i64>().map(Number::from).ok())
-            .flatten()
-            .or_else(|| text.parse::<u64>().map(Number::from).ok())
-            .or_else(|| Number::from_f64(finite))
-            .unwrap_or_else(|| Number::from(0));
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        // Integers keep serde_json's integer form (`-0` is a float there).
+        let integer = !text.contains(['.', 'e', 'E']) && text != "-0";
+        let exact = integer
+            .then(|| {
+                text.parse::<i64>()
+                    .map(Number::from)
+                    .ok()
+                    .or_else(|| text.parse::<u64>().map(Number::from).ok())
+            })
+            .flatten();
+        let number = exact.unwrap_or_else(|| {
+            let value: f64 = text.parse().unwrap_or(0.0);
+            // Outside the f64 range JSON.parse gives ±Infinity: truthy and
+            // non-zero, as ±f64::MAX is.
+            let finite = if value.is_finite() {
+                value
+            } else {
+                f64::MAX.copysign(value)
+            };
+            Number::from_f64(finite).unwrap_or_else(|| Number::from(0))
+        });
         Ok(Value::Number(number))
     }
 
@@ -198,18 +208,17 @@ impl Reader<'_> {
         let mut text = String::new();
         loop {
             let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            let rest = self.bytes.get(start..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             // The input is a `str` and the run stops only at ASCII bytes, so
             // the run is whole UTF-8.
-            let run = self.bytes.get(start..self.pos).unwrap_or_default();
+            let run = self.text.get(start..self.pos).unwrap_or_default();
             if !run.is_empty() {
                 flush_units(&mut units, &mut text);
-                text.push_str(std::str::from_utf8(run).unwrap_or_default());
+                text.push_str(run);
             }
             match self.peek() {
                 Some(b'"') => {
@@ -259,6 +268,7 @@ fn flush_units(units: &mut Vec<u16>, text: &mut String) {
 /// Where the text stops being JSON.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     let mut reader = Reader {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
     };
