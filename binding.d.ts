@@ -61,8 +61,11 @@ export interface ErrorInfo {
   address?: string
   port?: number
   hostname?: string
-  /** For `SyntaxError`: the body the shim re-parses. */
-  body?: string
+  /**
+   * For `SyntaxError`: which body, for [`syntax_error_body`]. The body
+   * itself is not copied into every waiting lookup's answer.
+   */
+  syntaxId?: number
   /** For `HookError`: where the shim keeps the thrown value. */
   handle?: number
 }
@@ -198,6 +201,9 @@ export interface SkippedData {
   kid?: string
   reason: string
 }
+
+/** The body of a recent `SyntaxError` answer, while it is kept. */
+export declare function syntaxErrorBody(id: number): string | null
 
 /** `jwksUri`, parsed by the shim with WHATWG URL rules. */
 export interface UriParts {

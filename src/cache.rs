@@ -131,10 +131,12 @@ impl KeyCache {
 
     /// An empty cache retaining at most `capacity` kids (0: no bound).
     pub fn with_capacity(config: CacheConfig, capacity: usize) -> Self {
-        let retained = match NonZeroUsize::new(capacity) {
-            Some(cap) => LruCache::new(cap),
-            None => LruCache::unbounded(),
-        };
+        // `LruCache::new` reserves room for `cap` entries up front; the cap
+        // comes from an option (`cacheMaxEntries: 1e9`), so it only bounds.
+        let mut retained = LruCache::unbounded();
+        if let Some(cap) = NonZeroUsize::new(capacity) {
+            retained.resize(cap);
+        }
         KeyCache {
             config,
             current: None,
@@ -275,14 +277,6 @@ impl KeyCache {
             key: Arc::clone(&entry.key),
             fresh_until,
         })
-    }
-
-    /// The current set, if it is still fresh.
-    pub fn fresh_set(&self, now: Millis) -> Option<&Arc<KeySet>> {
-        self.current
-            .as_ref()
-            .filter(|c| is_fresh(c.fresh_until, now))
-            .map(|c| &c.set)
     }
 
     /// When the current set was fetched.

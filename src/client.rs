@@ -276,7 +276,7 @@ impl Client {
         let Some(json) = interceptor.keys().await? else {
             return Ok(None);
         };
-        let entries: Vec<Value> = match serde_json::from_str::<Value>(&json) {
+        let entries: Vec<Value> = match crate::json::parse(&json) {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };

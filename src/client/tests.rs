@@ -268,3 +268,46 @@ async fn an_unchanged_body_is_not_parsed_again_and_a_changed_one_is() {
     assert!(changed.find("c").is_some());
     assert_eq!(endpoint.count(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_waiter_on_a_non_json_page_shares_one_body_and_one_error() {
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&[], Arc::clone(&gate));
+    let page = format!("<!DOCTYPE html>{}", "x".repeat(1 << 20));
+    *endpoint.body.lock() = Ok(page);
+    let client = Arc::new(cached_client(Arc::clone(&endpoint), None));
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { client.signing_key(kid(&format!("k{i}")), 0).await })
+        })
+        .collect();
+    while client.stats().coalesced < 199 {
+        tokio::task::yield_now().await;
+    }
+    gate.add_permits(1);
+    let mut first: Option<(Arc<str>, u64)> = None;
+    for task in tasks {
+        match task.await.expect("task") {
+            Err(Error::SyntaxError { body, id, .. }) => match &first {
+                None => first = Some((body, id)),
+                Some((shared, shared_id)) => {
+                    assert!(Arc::ptr_eq(shared, &body), "one copy of the body");
+                    assert_eq!(*shared_id, id, "one error per fetch");
+                }
+            },
+            other => panic!("unexpected {:?}", other.map(|_| ())),
+        }
+    }
+    assert_eq!(endpoint.count(), 1);
+    // One copy for the fetch itself and one held by the client's last fetch.
+    let (body, id) = first.expect("errors");
+    assert!(Arc::strong_count(&body) <= 3);
+    // The same page again is not parsed again: same error, same id.
+    gate.add_permits(1);
+    match client.signing_key(kid("again"), 1).await {
+        Err(Error::SyntaxError { id: again, .. }) => assert_eq!(again, id),
+        other => panic!("unexpected {:?}", other.map(|_| ())),
+    }
+    assert_eq!(endpoint.count(), 2);
+}

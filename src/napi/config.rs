@@ -10,6 +10,7 @@ use crate::cache::{CacheConfig, Millis};
 use crate::client::ClientConfig;
 use crate::error::Error;
 use crate::http::{HttpSettings, Target};
+use crate::option_rule;
 use crate::proxy::Proxy;
 use crate::rate_limit::LimiterClock;
 
@@ -91,10 +92,6 @@ pub fn clock_ms(now: f64) -> Millis {
     }
 }
 
-fn millis(value: f64) -> Option<u64> {
-    (value.is_finite() && value >= 1.0).then(|| value.min(u64::MAX as f64) as u64)
-}
-
 fn invalid(message: &str) -> Error {
     Error::ArgumentError {
         message: message.to_owned(),
@@ -106,7 +103,7 @@ impl NativeConfig {
     /// The core's view of these options.
     pub fn client_config(&self) -> ClientConfig {
         let cache = self.cache.then(|| CacheConfig {
-            max_age: self.cache_max_age.and_then(millis),
+            max_age: self.cache_max_age.and_then(option_rule::millis),
             max_entries: self
                 .cache_max_entries
                 .map_or(5, |n| n.clamp(0.0, usize::MAX as f64) as usize),
@@ -122,7 +119,7 @@ impl NativeConfig {
             } else {
                 None
             },
-            unknown_kid_cooldown: millis(self.unknown_kid_cooldown),
+            unknown_kid_cooldown: option_rule::millis(self.unknown_kid_cooldown),
             created_at: self
                 .limiter_clock
                 .as_ref()
@@ -131,9 +128,14 @@ impl NativeConfig {
         }
     }
 
-    /// The deadline of one fetch.
-    pub fn deadline(&self) -> Option<Duration> {
-        millis(self.timeout).map(Duration::from_millis)
+    /// The deadline of one fetch: there is always one.
+    pub fn deadline(&self) -> Duration {
+        Duration::from_millis(option_rule::timeout_ms(self.timeout))
+    }
+
+    /// The largest body accepted, in bytes: never below one byte by rounding.
+    pub fn max_response_bytes(&self) -> usize {
+        option_rule::max_response_bytes(self.max_response_bytes)
     }
 
     fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
@@ -192,8 +194,8 @@ impl NativeConfig {
                 host_header: uri.host_header.clone(),
             },
             headers: self.headers(),
-            timeout: self.deadline(),
-            max_response_bytes: self.max_response_bytes.clamp(1.0, usize::MAX as f64) as usize,
+            timeout: Some(self.deadline()),
+            max_response_bytes: self.max_response_bytes(),
             tls,
             proxy: self.proxy()?,
         }))
