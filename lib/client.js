@@ -1,7 +1,7 @@
 'use strict';
 
 const util = require('util');
-const binding = require('./native');
+const { binding, backend } = require('./native');
 const { makeSigningKey } = require('./signing-key');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
@@ -30,12 +30,24 @@ function rejectCallback(cb) {
 }
 
 function createNative(options, config, hooks) {
-  if (config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
+  // The WebAssembly build has no TLS of its own: Node's https brings its roots.
+  if (backend === 'native' && config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
   try {
-    return new binding.NativeClient(config, hooks);
+    const native = new binding.NativeClient(config, hooks);
+    if (backend === 'wasm') checkTls(options, config);
+    return native;
   } catch (err) {
     throw new ArgumentError(err.message);
   }
+}
+
+// What the native client checks when it builds its TLS settings, here done
+// by Node's tls for the WebAssembly build: an unusable `ca`, `cert` or `key`
+// fails the constructor rather than each fetch.
+function checkTls(options, config) {
+  if (!config.uri || !config.uri.https || (config.ca === undefined && config.cert === undefined)) return;
+  const { ca, cert, key } = options;
+  require('tls').createSecureContext({ ca, cert, key });
 }
 
 class JwksClient {
@@ -67,10 +79,11 @@ class JwksClient {
   #hooks(config, deferredError) {
     const options = this.options;
     const hooks = {};
+    const transport = { own: backend === 'wasm', timeout: config.timeout };
     if (deferredError) hooks.fetch = sources.failingSource(deferredError);
-    else if (typeof options.fetcher === 'function') hooks.fetch = sources.fetcherSource(options, this.#fetched);
+    else if (typeof options.fetcher === 'function') hooks.fetch = sources.fetcherSource(options, this.#fetched, transport);
     else if (config.uri) {
-      hooks.nodeHttp = sources.nodeHttpSource(options, config);
+      hooks.nodeHttp = sources.nodeHttpSource(options, config, transport);
       this.#viaNode = false;
       this.#agentOnly = Boolean(options.requestAgent);
     }

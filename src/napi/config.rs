@@ -2,14 +2,18 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "native-http")]
 use hyper::header::{HeaderName, HeaderValue};
 use napi_derive::napi;
 
+#[cfg(feature = "native-http")]
 use super::tls_roots;
 use crate::cache::CacheConfig;
 use crate::client::ClientConfig;
 use crate::error::Error;
+#[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
+#[cfg(feature = "native-http")]
 use crate::proxy::Proxy;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
@@ -93,11 +97,24 @@ impl NativeConfig {
         }
     }
 
+    /// `cert` and `key` come together or not at all.
+    ///
+    /// # Errors
+    /// `ArgumentError` when only one of them is set.
+    pub fn check_identity(&self) -> Result<(), Error> {
+        if self.cert.is_some() == self.key.is_some() {
+            Ok(())
+        } else {
+            Err(invalid("Mutual TLS needs both `cert` and `key`"))
+        }
+    }
+
     /// The deadline of one fetch.
     pub fn deadline(&self) -> Option<Duration> {
         millis(self.timeout).map(Duration::from_millis)
     }
 
+    #[cfg(feature = "native-http")]
     fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
         self.headers
             .iter()
@@ -109,6 +126,7 @@ impl NativeConfig {
             .collect()
     }
 
+    #[cfg(feature = "native-http")]
     fn proxy(&self) -> Result<Option<Proxy>, Error> {
         let Some(parts) = &self.proxy else {
             return Ok(None);
@@ -121,6 +139,7 @@ impl NativeConfig {
         }))
     }
 
+    #[cfg(feature = "native-http")]
     /// Settings of the native HTTP source, or `None` when `jwksUri` is unusable.
     ///
     /// # Errors
