@@ -41,13 +41,25 @@ function createNative(options, config, hooks) {
   }
 }
 
-// What the native client checks when it builds its TLS settings, here done
-// by Node's tls for the WebAssembly build: an unusable `ca`, `cert` or `key`
-// fails the constructor rather than each fetch.
+// What the native client checks when it builds its TLS settings, here with
+// Node's crypto and tls for the WebAssembly build: a `ca` without a usable
+// certificate, or an unusable `cert`/`key`, fails the constructor rather
+// than each fetch.
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 function checkTls(options, config) {
-  if (!config.uri || !config.uri.https || (config.ca === undefined && config.cert === undefined)) return;
-  const { ca, cert, key } = options;
-  require('tls').createSecureContext({ ca, cert, key });
+  if (!config.uri || !config.uri.https) return;
+  if (config.ca !== undefined) {
+    const { X509Certificate } = require('crypto');
+    const usable = (config.ca.match(PEM_CERTIFICATE) || []).filter((pem) => {
+      try {
+        return new X509Certificate(pem) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    if (usable.length === 0) throw new Error('No usable CA certificate was given');
+  }
+  if (config.cert !== undefined) require('tls').createSecureContext({ cert: options.cert, key: options.key });
 }
 
 class JwksClient {

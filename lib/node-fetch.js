@@ -50,21 +50,31 @@ function requestOptions(url, { headers, agent, proxy, tls }, tunnel) {
   return options;
 }
 
+// What Node raises for a request destroyed before its response ended, and
+// what the native client reports when `timeout` expires.
+function hangUp() {
+  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+}
+
 function nodeFetch(request) {
   const { uri, timeout, maxResponseBytes, proxy, agent } = request;
   return new Promise((resolve, reject) => {
     const url = new URL(uri);
     const https = url.protocol === 'https:';
     let current;
-    let expired = false;
-    const timer = startTimer(timeout, () => {
-      expired = true;
-      if (current) current.destroy();
-    });
+    let settled = false;
     const settle = (fn, value) => {
+      if (settled) return;
+      settled = true;
       realClearTimeout(timer);
       fn(value);
     };
+    // The deadline covers the whole request, tunnel included, whatever
+    // the connection is doing (even trickling a body).
+    const timer = startTimer(timeout, () => {
+      settle(reject, hangUp());
+      if (current) current.destroy();
+    });
     const send = (tunnel) => {
       const lib = https ? require('https') : require('http');
       const req = lib.request(requestOptions(url, request, tunnel), (res) => {
@@ -76,8 +86,8 @@ function nodeFetch(request) {
         readBody(res, maxResponseBytes).then(
           (body) => settle(resolve, body),
           (err) => {
-            req.destroy();
             settle(reject, err);
+            req.destroy();
           },
         );
       });
@@ -87,9 +97,9 @@ function nodeFetch(request) {
     };
     if (proxy && https && !agent) {
       const target = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) || 443 };
-      current = openTunnel(proxy, target, () => expired, (err, socket) => {
+      current = openTunnel(proxy, target, () => settled, (err, socket) => {
         if (err) settle(reject, err);
-        else if (expired) socket.destroy();
+        else if (settled) socket.destroy();
         else send(socket);
       });
     } else {
@@ -117,8 +127,9 @@ function readBody(res, limit) {
     res.on('data', (chunk) => {
       size += chunk.length;
       if (size > limit) {
-        res.destroy();
+        // Rejected first: destroying the response emits 'aborted' at once.
         reject(new JwksError(`The JWKS response exceeded the limit of ${limit} bytes`));
+        res.destroy();
         return;
       }
       chunks.push(chunk);
