@@ -14,6 +14,8 @@ if ! rustup target list --installed | grep -qx "$TARGET"; then
 fi
 
 start=$SECONDS
+# The code this build compiles (the core without `native-http`), linted on the host.
+cargo clippy --no-default-features --lib -- -D warnings
 RUSTFLAGS="${RUSTFLAGS:-} --cfg tokio_unstable" npx napi build --platform --release \
   --target "$TARGET" --no-default-features --output-dir target/wasm32-wasi --no-js \
   --dts binding.d.ts
