@@ -5,7 +5,10 @@
 // generated message blames an npm bug; say instead which platform was looked
 // for and what to do, and keep the loader's own errors as the cause.
 
+const fs = require('fs');
+const path = require('path');
 const pkg = require('../package.json');
+const { elfShortfall } = require('./elf');
 const { createLogger } = require('./debug');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;
@@ -77,15 +80,56 @@ function fallbackReason() {
   return `no native binary for ${platformKey()} loaded (${errors.join('; ')})`;
 }
 
+// The native binaries the loader may try on this OS and CPU (either libc).
+function nativeCandidates() {
+  const base = `${process.platform}-${process.arch}`;
+  const files = [];
+  if (process.env.NAPI_RS_NATIVE_LIBRARY_PATH) files.push(process.env.NAPI_RS_NATIVE_LIBRARY_PATH);
+  const root = path.join(__dirname, '..');
+  for (const file of fs.readdirSync(root)) {
+    if (file.startsWith(`${pkg.napi.binaryName}.${base}`) && file.endsWith('.node')) files.push(path.join(root, file));
+  }
+  for (const suffix of ['', '-gnu', '-musl']) {
+    try {
+      files.push(require.resolve(`${PLATFORM_PREFIX}${base}${suffix}`));
+    } catch {
+      // Not installed: nothing to check.
+    }
+  }
+  return files;
+}
+
+// A truncated binary would crash the process inside dlopen rather than fail
+// to load, so the loader is kept away from it: WebAssembly only, this once.
+function truncatedNative() {
+  if (process.env.NAPI_RS_FORCE_WASI) return null;
+  for (const file of nativeCandidates()) {
+    const shortfall = elfShortfall(file);
+    if (shortfall) return `the native binary ${file} is truncated (${shortfall})`;
+  }
+  return null;
+}
+
+function requireBinding(truncated) {
+  if (!truncated) return require('../binding.js');
+  process.env.NAPI_RS_FORCE_WASI = 'error';
+  try {
+    return require('../binding.js');
+  } finally {
+    delete process.env.NAPI_RS_FORCE_WASI;
+  }
+}
+
+const truncated = truncatedNative();
 let binding;
 try {
-  binding = require('../binding.js');
+  binding = requireBinding(truncated);
 } catch (err) {
   throw loadError(err);
 }
 
 const backend = binding.__napiBindingTarget === 'wasm32-wasi' ? 'wasm' : 'native';
-const reason = backend === 'wasm' ? fallbackReason() : 'the native binary loaded';
+const reason = backend === 'wasm' ? truncated || fallbackReason() : 'the native binary loaded';
 
 // jwks-rsa prints nothing at load time: with the native binary neither do we.
 const log = createLogger('jwks');
