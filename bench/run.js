@@ -48,9 +48,9 @@ function parseArgs(argv) {
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // A figure that breaks is reported as failed; the others still run.
-async function runFigure(name, quick) {
+async function runFigure(name, quick, backend) {
   try {
-    return await require(`./figures/${name}`).run({ quick, log });
+    return await require(`./figures/${name}`).run({ quick, log, backend });
   } catch (err) {
     log(err.stack || String(err));
     const reason = String(err.message || err).split('\n')[0];
@@ -68,7 +68,7 @@ async function main() {
   for (const name of FIGURES.filter((f) => args.only.includes(f))) {
     const t = process.hrtime.bigint();
     log(`${name}...`);
-    const figureRows = await runFigure(name, args.quick);
+    const figureRows = await runFigure(name, args.quick, args.backend);
     for (const row of figureRows) log(`  ${row.figure}: ${row.base} vs ${row.ours} (${row.ratio})`);
     log(`  (${format.ms(msSince(t))})`);
     all.push(...figureRows);
