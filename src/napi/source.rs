@@ -70,22 +70,27 @@ impl ChosenSource {
     }
 }
 
-/// The source for a client.
+/// The source for a client: its `fetcher`, or HTTP to `jwksUri`.
 ///
 /// # Errors
 /// `ArgumentError` for unusable TLS or proxy settings.
-#[cfg(feature = "native-http")]
 pub fn key_source(
     config: &NativeConfig,
     fetcher: Option<HookFn>,
     node_http: Option<HookFn>,
 ) -> Result<ChosenSource, Error> {
-    if let Some(hook) = fetcher {
-        return Ok(ChosenSource::only(Arc::new(JsSource::new(
+    match fetcher {
+        Some(hook) => Ok(ChosenSource::only(Arc::new(JsSource::new(
             hook,
             config.deadline(),
-        ))));
+        )))),
+        None => http_source(config, node_http),
     }
+}
+
+/// Native HTTP, switchable to Node's http.
+#[cfg(feature = "native-http")]
+fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
     let Some(settings) = config.http_settings()? else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
@@ -106,21 +111,11 @@ pub fn key_source(
     })
 }
 
-/// The source for a client without the native transport: every fetch goes
-/// through Node's http, which enforces `timeout` (as the shim does for a
-/// `fetcher`) and applies `ca`, `cert`, `key` and the proxy itself.
-///
-/// # Errors
-/// `ArgumentError` for a `cert` without a `key` or the reverse.
+/// Without the native transport every fetch goes through Node's http, which
+/// enforces `timeout` (as the shim does for a `fetcher`) and applies `ca`,
+/// `cert`, `key` and the proxy itself.
 #[cfg(not(feature = "native-http"))]
-pub fn key_source(
-    config: &NativeConfig,
-    fetcher: Option<HookFn>,
-    node_http: Option<HookFn>,
-) -> Result<ChosenSource, Error> {
-    if let Some(hook) = fetcher {
-        return Ok(ChosenSource::only(Arc::new(JsSource::new(hook, None))));
-    }
+fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
     let (Some(uri), Some(hook)) = (&config.uri, node_http) else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
