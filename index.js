@@ -2,6 +2,7 @@
 
 const { JwksClient } = require('./lib/client');
 const errors = require('./lib/errors');
+const { backend } = require('./lib/native');
 
 function jwksClient(options) {
   return new JwksClient(options);
@@ -28,3 +29,6 @@ module.exports.hapiJwt2Key = lazyHelper('hapi', 'hapiJwt2Key');
 module.exports.hapiJwt2KeyAsync = lazyHelper('hapi', 'hapiJwt2KeyAsync');
 module.exports.koaJwtSecret = lazyHelper('koa', 'koaJwtSecret');
 module.exports.passportJwtSecret = lazyHelper('passport', 'passportJwtSecret');
+// 'native' or 'wasm': which build serves this process. Not enumerable, so the
+// module keeps the exact shape of jwks-rsa's.
+Object.defineProperty(module.exports, 'backend', { value: backend, enumerable: false });

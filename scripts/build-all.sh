@@ -25,4 +25,7 @@ for entry in "${PLATFORMS[@]}"; do
   echo "built $platform ($target) in $((SECONDS - start)) s"
 done
 
+# The WebAssembly fallback package, npm/wasm32-wasi/.
+bash scripts/cross/wasm.sh
+
 node scripts/cross/report.js

@@ -5,6 +5,9 @@
 //! The core (everything but the private `napi` module) knows nothing of
 //! Node.js: I/O comes in through [`fetch::KeySource`], time as plain
 //! milliseconds from the caller.
+//!
+//! The `native-http` feature (default) adds the HTTP transport in Rust; the
+//! WebAssembly build leaves it out and fetches through Node's http.
 
 pub mod cache;
 pub mod client;
@@ -12,6 +15,7 @@ mod der;
 pub mod ed448;
 pub mod error;
 pub mod fetch;
+#[cfg(feature = "native-http")]
 pub mod http;
 pub mod json;
 pub mod jwk;
@@ -19,14 +23,18 @@ pub mod keyset;
 // Exports are only registered in the addon build, so tests leave this layer out.
 #[cfg(not(test))]
 mod napi;
+#[cfg(feature = "native-http")]
 pub mod net;
+#[cfg(feature = "native-http")]
 mod node_error;
 pub mod option_rule;
 pub mod pem;
+#[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
 pub mod skip;
 pub mod stats;
+#[cfg(feature = "native-http")]
 pub mod tls;
 
 pub use client::{Client, ClientConfig, Resolved};

@@ -8,4 +8,5 @@ mod config;
 mod convert;
 mod hooks;
 mod source;
+#[cfg(feature = "native-http")]
 mod tls_roots;
