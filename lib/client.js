@@ -176,6 +176,12 @@ class JwksClient {
     return key;
   }
 
+  // jwks-rsa has it on the prototype too (stubbed there by test suites);
+  // instances answer through their own property.
+  async getSigningKey(kid) {
+    return this.#load(kid);
+  }
+
   async getKeys() {
     try {
       this.#chooseTransport();
