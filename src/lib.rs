@@ -14,17 +14,15 @@ pub mod fetch;
 pub mod http;
 pub mod jwk;
 pub mod keyset;
-// Exports are only registered in the addon build, so tests leave this layer out.
-#[cfg(not(test))]
 mod napi;
 pub mod net;
-mod node_error;
 pub mod pem;
 pub mod proxy;
 pub mod rate_limit;
 pub mod skip;
 pub mod stats;
 pub mod tls;
+pub mod transport;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;
