@@ -55,89 +55,24 @@ pub const CURRENT_OS: Os = if cfg!(windows) {
     Os::Linux
 };
 
-/// One error: its libuv name, Rust kind, raw numbers per OS, and libuv's
-/// Windows errno (on Unix libuv's errno is minus the OS number).
-struct Row {
-    name: &'static str,
-    kind: ErrorKind,
-    linux: i32,
-    bsd: i32,
-    winsock: i32,
-    uv_windows: i32,
-}
-
-const fn row(
-    name: &'static str,
-    kind: ErrorKind,
-    linux: i32,
-    bsd: i32,
-    winsock: i32,
-    uv_windows: i32,
-) -> Row {
-    Row {
-        name,
-        kind,
-        linux,
-        bsd,
-        winsock,
-        uv_windows,
-    }
-}
+/// One error: its libuv name, Rust kind, raw number on Linux, on macOS/BSD,
+/// on Windows (Winsock), and libuv's Windows errno (on Unix libuv's errno is
+/// minus the OS number).
+type Row = (&'static str, ErrorKind, i32, i32, i32, i32);
 
 /// errno.h of each OS, Winsock's WSAE* codes, and libuv's `uv/errno.h`.
+#[rustfmt::skip]
 const ROWS: [Row; 10] = [
-    row(
-        "ECONNREFUSED",
-        ErrorKind::ConnectionRefused,
-        111,
-        61,
-        10061,
-        -4078,
-    ),
-    row(
-        "ECONNRESET",
-        ErrorKind::ConnectionReset,
-        104,
-        54,
-        10054,
-        -4077,
-    ),
-    row("ETIMEDOUT", ErrorKind::TimedOut, 110, 60, 10060, -4039),
-    row(
-        "EHOSTUNREACH",
-        ErrorKind::HostUnreachable,
-        113,
-        65,
-        10065,
-        -4073,
-    ),
-    row(
-        "ENETUNREACH",
-        ErrorKind::NetworkUnreachable,
-        101,
-        51,
-        10051,
-        -4062,
-    ),
-    row(
-        "EADDRNOTAVAIL",
-        ErrorKind::AddrNotAvailable,
-        99,
-        49,
-        10049,
-        -4090,
-    ),
-    row("EACCES", ErrorKind::PermissionDenied, 13, 13, 10013, -4092),
-    row("EPIPE", ErrorKind::BrokenPipe, 32, 32, 109, -4047),
-    row(
-        "ECONNABORTED",
-        ErrorKind::ConnectionAborted,
-        103,
-        53,
-        10053,
-        -4079,
-    ),
-    row("ENETDOWN", ErrorKind::NetworkDown, 100, 50, 10050, -4063),
+    ("ECONNREFUSED", ErrorKind::ConnectionRefused, 111, 61, 10061, -4078),
+    ("ECONNRESET", ErrorKind::ConnectionReset, 104, 54, 10054, -4077),
+    ("ETIMEDOUT", ErrorKind::TimedOut, 110, 60, 10060, -4039),
+    ("EHOSTUNREACH", ErrorKind::HostUnreachable, 113, 65, 10065, -4073),
+    ("ENETUNREACH", ErrorKind::NetworkUnreachable, 101, 51, 10051, -4062),
+    ("EADDRNOTAVAIL", ErrorKind::AddrNotAvailable, 99, 49, 10049, -4090),
+    ("EACCES", ErrorKind::PermissionDenied, 13, 13, 10013, -4092),
+    ("EPIPE", ErrorKind::BrokenPipe, 32, 32, 109, -4047),
+    ("ECONNABORTED", ErrorKind::ConnectionAborted, 103, 53, 10053, -4079),
+    ("ENETDOWN", ErrorKind::NetworkDown, 100, 50, 10050, -4063),
 ];
 
 /// The row for ECONNRESET: what Node reports for a connection that failed
@@ -145,10 +80,11 @@ const ROWS: [Row; 10] = [
 const FALLBACK: usize = 1;
 
 fn raw_of(row: &Row, os: Os) -> i32 {
+    let (_, _, linux, bsd, winsock, _) = *row;
     match os {
-        Os::Linux => row.linux,
-        Os::Bsd => row.bsd,
-        Os::Windows => row.winsock,
+        Os::Linux => linux,
+        Os::Bsd => bsd,
+        Os::Windows => winsock,
     }
 }
 
@@ -156,14 +92,14 @@ fn raw_of(row: &Row, os: Os) -> i32 {
 pub fn uv_code(kind: ErrorKind, raw: Option<i32>, os: Os) -> (&'static str, i32) {
     let found = ROWS
         .iter()
-        .find(|r| r.kind == kind)
+        .find(|r| r.1 == kind)
         .or_else(|| raw.and_then(|code| ROWS.iter().find(|r| raw_of(r, os) == code)));
     let row = found.unwrap_or(&ROWS[FALLBACK]);
     let errno = match os {
-        Os::Windows => row.uv_windows,
+        Os::Windows => row.5,
         Os::Linux | Os::Bsd => -raw_of(row, os),
     };
-    (row.name, errno)
+    (row.0, errno)
 }
 
 /// OpenSSL's code and message for a certificate refusal, as Node raises it.
@@ -344,8 +280,8 @@ mod tests {
     fn every_row_maps_back_to_itself_on_every_os() {
         for os in [Os::Linux, Os::Bsd, Os::Windows] {
             for r in &ROWS {
-                assert_eq!(uv_code(r.kind, None, os).0, r.name);
-                assert_eq!(uv_code(ErrorKind::Other, Some(raw_of(r, os)), os).0, r.name);
+                assert_eq!(uv_code(r.1, None, os).0, r.0);
+                assert_eq!(uv_code(ErrorKind::Other, Some(raw_of(r, os)), os).0, r.0);
             }
         }
         // Linux's number for ECONNREFUSED is not macOS's: read per OS.
