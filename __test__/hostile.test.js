@@ -55,7 +55,7 @@ const scenarios = [
   ['closed mid-body', (s) => s.end(head('200 OK', ['Content-Length: 1000']) + '{"keys":['), { code: 'ECONNRESET' }],
   ['redirect loop', (s) => s.end(head('302 Found', ['Location: /jwks', 'Content-Length: 0'])), { name: 'JwksError', message: 'Found' }],
   ['gzip bomb', (s) => s.end(raw(bomb, ['Content-Encoding: gzip'])), { name: 'SyntaxError' }],
-  ['10,000 headers', (s) => s.end(head('200 OK', Array.from({ length: 10_000 }, (_, i) => `X-H${i}: ${i}`)) + '{"keys":[]}'), { code: /^HPE_/ }],
+  ['10,000 headers', (s) => s.end(head('200 OK', Array.from({ length: 10_000 }, (_, i) => `X-H${i}: ${i}`)) + '{"keys":[]}'), { code: 'HPE_HEADER_OVERFLOW', message: 'Parse Error: Header overflow' }],
   ['invalid UTF-8', (s) => s.end(raw(Buffer.from('{"keys":["\xff\xfe"]}', 'latin1'))), { name: 'JwksError' }],
   ['BOM', (s) => s.end(json(`\uFEFF${JSON.stringify({ keys: [key] })}`)), { name: 'SyntaxError' }],
   ['a huge kid', (s) => s.end(json(JSON.stringify({ keys: [{ ...key, kid: 'k'.repeat(60_000) }] }))), { name: 'SigningKeyNotFoundError' }],

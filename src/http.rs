@@ -210,6 +210,10 @@ fn status_message<B>(response: &hyper::Response<B>) -> String {
 }
 
 fn hyper_failed(err: &hyper::Error) -> Error {
+    // hyper offers no predicate for its "too large" parse error, only its text.
+    if err.is_parse() && err.to_string().contains("too large") {
+        return transport::header_overflow();
+    }
     if err.is_parse() || err.is_parse_status() {
         return transport::parse_failed(&err.to_string());
     }

@@ -71,6 +71,8 @@ pub enum TransportError {
         /// The OS's description.
         detail: String,
     },
+    /// The response head was larger than the parser accepts (too many headers or bytes).
+    HeaderOverflow,
     /// The response was not valid HTTP/1.
     Parse {
         /// What the parser objected to.
@@ -88,6 +90,7 @@ impl std::fmt::Display for TransportError {
             TransportError::ConnectTimeout { addr } => write!(f, "connecting to {addr} timed out"),
             TransportError::HangUp => f.write_str("the connection closed before a full response"),
             TransportError::Io { detail, .. } => f.write_str(detail),
+            TransportError::HeaderOverflow => f.write_str("the response head is too large"),
             TransportError::Parse { detail } => write!(f, "invalid HTTP response: {detail}"),
             TransportError::Tls(failure) => write!(f, "TLS handshake failed: {failure:?}"),
         }
@@ -137,6 +140,11 @@ pub fn io_failed(err: &io::Error) -> Error {
         os_code: err.raw_os_error(),
         detail: err.to_string(),
     })
+}
+
+/// A response head over the parser's limits.
+pub fn header_overflow() -> Error {
+    transport(TransportError::HeaderOverflow)
 }
 
 /// A malformed HTTP response.

@@ -191,6 +191,11 @@ pub fn describe(err: &TransportError, os: Os) -> NodeSystemError {
                 ..NodeSystemError::default()
             }
         }
+        TransportError::HeaderOverflow => NodeSystemError {
+            message: "Parse Error: Header overflow".to_owned(),
+            code: "HPE_HEADER_OVERFLOW".to_owned(),
+            ..NodeSystemError::default()
+        },
         TransportError::Parse { detail } => NodeSystemError {
             message: format!("Parse Error: {detail}"),
             code: "HPE_INVALID_CONSTANT".to_owned(),
