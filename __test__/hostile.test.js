@@ -60,7 +60,7 @@ const scenarios = [
   ['BOM', (s) => s.end(json(`\uFEFF${JSON.stringify({ keys: [key] })}`)), { name: 'SyntaxError' }],
   ['a huge kid', (s) => s.end(json(JSON.stringify({ keys: [{ ...key, kid: 'k'.repeat(60_000) }] }))), { name: 'SigningKeyNotFoundError' }],
   ['100,000 entries', (s) => s.end(json(JSON.stringify({ keys: Array(100_000).fill(0) }))), { name: 'JwksError' }, undefined, { maxResponseBytes: 1 << 20 }],
-  ['deep nesting', (s) => s.end(json(`{"keys":[${JSON.stringify(key)}],"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)), { nameOrKey: 'SyntaxError' }, undefined, { maxResponseBytes: 1 << 20 }],
+  ['deep nesting', (s) => s.end(json(`{"keys":[${JSON.stringify(key)}],"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)), { key: 'k' }, undefined, { maxResponseBytes: 1 << 20 }],
 ];
 
 // One raw server whose behaviour is the current scenario's.
@@ -100,7 +100,8 @@ async function attempt(options) {
 }
 
 function matches(outcome, expected) {
-  if (expected.nameOrKey) return outcome.key === 'k' || outcome.name === expected.nameOrKey;
+  // Deep nesting elsewhere in the document leaves the keys usable, as JSON.parse does.
+  if (expected.key) return outcome.key === expected.key;
   if (expected.name && outcome.name !== expected.name) return false;
   if (expected.message && outcome.message !== expected.message) return false;
   if (expected.code instanceof RegExp) return expected.code.test(outcome.code || '');
