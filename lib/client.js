@@ -72,6 +72,7 @@ class JwksClient {
   // undefined: no choice; true/false: fetching through Node's http or not.
   #viaNode;
   #agentOnly = false;
+  #https = false;
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -99,6 +100,7 @@ class JwksClient {
       hooks.nodeHttp = sources.nodeHttpSource(options, config, transport);
       this.#viaNode = false;
       this.#agentOnly = Boolean(options.requestAgent);
+      this.#https = config.uri.https;
     }
     if (typeof options.getKeysInterceptor === 'function') {
       hooks.intercept = sources.interceptorSource(options.getKeysInterceptor);
@@ -106,11 +108,12 @@ class JwksClient {
     return hooks;
   }
 
-  // Fetch through Node's http with a requestAgent, or while nock or msw
-  // intercept it; natively otherwise. Checked on each miss, not each hit.
+  // Fetch through Node's http with a requestAgent, or while nock, msw or a
+  // stub of `request` intercepts it; natively otherwise. Checked on each
+  // miss, not each hit.
   #chooseTransport() {
     if (this.#viaNode === undefined) return;
-    const viaNode = this.#agentOnly || httpIntercepted();
+    const viaNode = this.#agentOnly || httpIntercepted(this.#https);
     if (viaNode !== this.#viaNode) {
       this.#viaNode = viaNode;
       this.#native.useNodeHttp(viaNode);
@@ -215,6 +218,12 @@ class JwksClient {
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
     if (this.#onStale) this.#onStale(err, kid, key);
+  }
+
+  // jwks-rsa has it on the prototype too (stubbed there by test suites);
+  // instances answer through their own property.
+  async getSigningKey(kid) {
+    return this.#load(kid);
   }
 
   async getKeys() {

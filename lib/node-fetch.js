@@ -144,8 +144,7 @@ function readBody(res, limit) {
 // require(): they were two thirds of this package's require() time.
 // Interceptors replace `http.ClientRequest`; `_http_client` keeps Node's own.
 let pristineClientRequest;
-function httpIntercepted() {
-  const http = require('http');
+function clientRequestReplaced(http) {
   if (pristineClientRequest === undefined) {
     try {
       pristineClientRequest = require('_http_client').ClientRequest;
@@ -154,6 +153,38 @@ function httpIntercepted() {
     }
   }
   return http.ClientRequest !== pristineClientRequest;
+}
+
+// A stub (sinon, jest.spyOn, a hand-made patch) replaces `request`, which is
+// what jwks-rsa calls. Node's own `http.request` and `https.request` are
+// named `request` and construct a ClientRequest; a replacement does not.
+// The answer is kept per function, so a miss pays for one comparison.
+const requestChecked = new WeakMap();
+function requestReplaced(request) {
+  if (typeof request !== 'function') return true;
+  let replaced = requestChecked.get(request);
+  if (replaced === undefined) {
+    const source = Function.prototype.toString.call(request);
+    replaced = request.name !== 'request' || !/\bClientRequest\b/.test(source);
+    requestChecked.set(request, replaced);
+  }
+  return replaced;
+}
+
+// `https` is only looked at once something has loaded it: until then
+// nothing can have replaced it, and loading it would cost ~8 ms.
+function httpsLoaded() {
+  const list = process.moduleLoadList;
+  return !Array.isArray(list) || list.includes('NativeModule https');
+}
+
+// Whether a fetch must go through Node's http to be seen by whatever
+// intercepts or stubs it.
+function httpIntercepted(https) {
+  const http = require('http');
+  if (clientRequestReplaced(http)) return true;
+  if (https) return httpsLoaded() && requestReplaced(require('https').request);
+  return requestReplaced(http.request);
 }
 
 module.exports = { nodeFetch, withDeadline, httpIntercepted };

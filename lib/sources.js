@@ -56,7 +56,7 @@ function nodeHttpSource(options, config, { own }) {
       agent: options.requestAgent,
       timeout: config.timeout,
       maxResponseBytes: config.maxResponseBytes,
-      ...(own && !httpIntercepted() && { proxy: config.proxy, tls }),
+      ...(own && !httpIntercepted(Boolean(config.uri && config.uri.https)) && { proxy: config.proxy, tls }),
     }),
   );
 }

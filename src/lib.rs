@@ -20,13 +20,9 @@ pub mod http;
 pub mod json;
 pub mod jwk;
 pub mod keyset;
-// Exports are only registered in the addon build, so tests leave this layer out.
-#[cfg(not(test))]
 mod napi;
 #[cfg(feature = "native-http")]
 pub mod net;
-#[cfg(feature = "native-http")]
-mod node_error;
 pub mod option_rule;
 pub mod pem;
 #[cfg(feature = "native-http")]
@@ -36,6 +32,7 @@ pub mod skip;
 pub mod stats;
 #[cfg(feature = "native-http")]
 pub mod tls;
+pub mod transport;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;

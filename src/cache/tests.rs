@@ -259,7 +259,7 @@ fn a_huge_entry_bound_reserves_nothing_and_still_works() {
             .expect("hit")
             .expect("key");
         assert_eq!(hit.key.kid.as_deref(), Some("b"));
-        cache.store_key(&kid("b"), hit.key, 10, None);
+        cache.store_key(&kid("b"), hit.key, 10, Some(10));
         assert_eq!(cache.retained_len(), 1);
     }
 }
