@@ -41,9 +41,24 @@ function hookError(info) {
   return err;
 }
 
+// Node 24 and later end these certificate errors with a hint about
+// `--use-system-ca` (even when it is on); jwks-rsa, going through Node's
+// https, reports them that way, so the native client's errors read the same.
+const SYSTEM_CA_HINT = '; if the root CA is installed locally, try running Node.js with --use-system-ca';
+const HINTED_CODES = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+function nodeHintsSystemCa() {
+  if (process.versions.bun || process.versions.deno) return false;
+  return Number(process.versions.node.split('.')[0]) >= 24;
+}
+
+function transportMessage(info) {
+  return HINTED_CODES.has(info.code) && nodeHintsSystemCa() ? info.message + SYSTEM_CA_HINT : info.message;
+}
+
 // A transport failure, with Node's own property order.
 function systemError(info) {
-  const err = new Error(info.message);
+  const err = new Error(transportMessage(info));
   if (info.errno !== undefined) err.errno = info.errno;
   err.code = info.code;
   if (info.syscall !== undefined) err.syscall = info.syscall;
