@@ -30,6 +30,16 @@ function libcOf(needed) {
   return 'none';
 }
 
+// Symbols the library defines for others: global or weak, not undefined.
+function exportedSymbols(file) {
+  return readelf('--dyn-syms', file)
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && ['GLOBAL', 'WEAK'].includes(f[4]) && f[6] !== 'UND')
+    .map((f) => f[7].replace(/@.*/, ''))
+    .sort();
+}
+
 function describeBinary(file) {
   const header = readelf('--file-header', file);
   const machine = /Machine:\s+(.+)/.exec(header)[1].trim();
@@ -43,9 +53,10 @@ function describeBinary(file) {
     arch: MACHINES[machine] ?? machine,
     libc: libcOf(needed),
     needed,
+    osAbi: /OS\/ABI:\s+(.+)/.exec(header)[1].trim(),
     glibcFloor: glibc.sort(compareVersions).pop() ?? null,
     summary: execFileSync('file', ['--brief', file], { encoding: 'utf8' }).trim(),
   };
 }
 
-module.exports = { describeBinary, compareVersions };
+module.exports = { describeBinary, exportedSymbols, compareVersions };
