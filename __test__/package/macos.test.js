@@ -25,7 +25,7 @@ for (const { platform, arch, minOs, signed } of MACOS) {
   const binary = support.builtBinary(platform);
   const skip = !binary && !support.REQUIRE_ALL && 'not built (npm run build:all)';
 
-  test(`${platform}: a ${arch} Mach-O dylib exporting only _napi_register_module_v1`, { skip }, () => {
+  test(`${platform}: Mach-O dylib for ${arch}, exporting only _napi_register_module_v1`, { skip }, () => {
     assert.ok(binary, `npm/${platform} has no binary`);
     const d = describeMachO(binary);
     assert.equal(d.type, 'DYLIB');

@@ -57,15 +57,17 @@ function describePE(file) {
 
   // Import descriptors are 20 bytes with the DLL name's RVA at +12; delay
   // import descriptors are 32 bytes with it at +4. Both lists end with zeros.
+  // A DLL can appear more than once (Rust's raw-dylib imports get their own
+  // descriptors) and in any case: names are listed once, in lower case.
   const dlls = (dir, stride, nameAt) => {
     const out = [];
     const { rva } = directory(dir);
     for (let d = rva && offset(rva); rva; d += stride) {
       const nameRva = buf.readUInt32LE(d + nameAt);
       if (!nameRva) break;
-      out.push(name(nameRva));
+      out.push(name(nameRva).toLowerCase());
     }
-    return out;
+    return [...new Set(out)].sort();
   };
 
   return {
