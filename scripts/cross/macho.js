@@ -11,6 +11,7 @@ const fs = require('fs');
 const MH_MAGIC_64 = 0xfeedfacf;
 const CPU = { 0x01000007: 'x64', 0x0100000c: 'arm64' };
 const FILE_TYPE = { 1: 'OBJECT', 2: 'EXECUTE', 6: 'DYLIB', 8: 'BUNDLE' };
+const PLATFORM = { 1: 'macos', 2: 'ios', 3: 'tvos', 4: 'watchos', 6: 'maccatalyst' };
 const LC = {
   LOAD_DYLIB: 0xc,
   ID_DYLIB: 0xd,
@@ -121,6 +122,7 @@ function describeMachO(file) {
     type: FILE_TYPE[buf.readUInt32LE(12)] ?? String(buf.readUInt32LE(12)),
     installName: null,
     dylibs: [],
+    platform: null,
     minOs: null,
     sdk: null,
     exports: [],
@@ -134,9 +136,12 @@ function describeMachO(file) {
     if (DYLIB_COMMANDS.includes(cmd)) result.dylibs.push(cString(buf, pos + buf.readUInt32LE(pos + 8)));
     else if (cmd === LC.ID_DYLIB) result.installName = cString(buf, pos + buf.readUInt32LE(pos + 8));
     else if (cmd === LC.BUILD_VERSION) {
+      const platform = buf.readUInt32LE(pos + 8);
+      result.platform = PLATFORM[platform] ?? String(platform);
       result.minOs = version(buf.readUInt32LE(pos + 12));
       result.sdk = version(buf.readUInt32LE(pos + 16));
     } else if (cmd === LC.VERSION_MIN_MACOSX) {
+      result.platform = 'macos';
       result.minOs = version(buf.readUInt32LE(pos + 8));
       result.sdk = version(buf.readUInt32LE(pos + 12));
     } else if (cmd === LC.DYLD_EXPORTS_TRIE) {
