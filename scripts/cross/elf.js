@@ -45,7 +45,8 @@ function describeBinary(file) {
   const machine = /Machine:\s+(.+)/.exec(header)[1].trim();
   const type = /Type:\s+(\w+)/.exec(header)[1];
   const needed = [...readelf('--dynamic', file).matchAll(/\(NEEDED\)\s+Shared library: \[(.+?)\]/g)].map((m) => m[1]);
-  const glibc = [...new Set([...readelf('--version-info', file).matchAll(/GLIBC_(\d+(?:\.\d+)+)/g)].map((m) => m[1]))];
+  const versionInfo = readelf('--version-info', file);
+  const glibc = [...new Set([...versionInfo.matchAll(/GLIBC_(\d+(?:\.\d+)+)/g)].map((m) => m[1]))];
   return {
     file,
     bytes: fs.statSync(file).size,
@@ -53,8 +54,9 @@ function describeBinary(file) {
     arch: MACHINES[machine] ?? machine,
     libc: libcOf(needed),
     needed,
-    osAbi: /OS\/ABI:\s+(.+)/.exec(header)[1].trim(),
     glibcFloor: glibc.sort(compareVersions).pop() ?? null,
+    // Symbol versions needed from the libraries (GLIBC_2.17, FBSD_1.6, ...).
+    versionsNeeded: [...new Set([...versionInfo.matchAll(/Name: (\S+)\s+Flags/g)].map((m) => m[1]))].sort(),
     summary: execFileSync('file', ['--brief', file], { encoding: 'utf8' }).trim(),
   };
 }
