@@ -30,7 +30,8 @@ function describe(file) {
     return { ...d, kind: `macOS ${d.minOs}+${signed}`, loads: d.dylibs.join(' ') };
   }
   const d = describeBinary(file);
-  return { ...d, kind: `${d.libc} ${d.glibcFloor ? `GLIBC_${d.glibcFloor}` : '-'}`, loads: d.needed.join(' ') };
+  const floor = d.glibcFloor ? `GLIBC_${d.glibcFloor}` : d.versionsNeeded.at(-1) ?? '-';
+  return { ...d, kind: `${d.libc} ${floor}`, loads: d.needed.join(' ') };
 }
 
 for (const file of files) {
