@@ -3,8 +3,8 @@
 # npm/<platform>/ folder, then reports their sizes, CPUs and what they load.
 # Linux and FreeBSD link with zig; macOS with clang-14 and ld64.lld against a
 # stub SDK (scripts/cross/macos.sh); Windows with mingw-w64
-# (scripts/cross/windows.sh). The gnu targets carry zig's `.2.17` suffix, so they link
-# against glibc 2.17 and load on distributions back to RHEL/CentOS 7.
+# (scripts/cross/windows.sh). The gnu targets carry zig's `.2.17` suffix, so
+# they link against glibc 2.17 and load on distributions back to RHEL/CentOS 7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/cross/toolchain.sh
