@@ -24,11 +24,16 @@ export declare class NativeClient {
   /**
    * The cached answer for a kid, or `null` when a fetch is needed.
    * `matchable` is false for kids that are not strings (`kid` is then
-   * their display text); `kid` is `null` for `undefined`/`null`.
+   * their display text); `kid` is `null` for `undefined`/`null`. `load`
+   * is false when jwks-rsa's memoizer would have answered the lookup.
    */
-  cached(kid: string | undefined | null, matchable: boolean, now: number): KeyAnswer | null
-  /** `getSigningKey(kid)` past the cache. */
-  signingKey(kid: string | undefined | null, matchable: boolean, now: number): Promise<KeyAnswer>
+  cached(kid: string | undefined | null, matchable: boolean, now: number, load: boolean): KeyAnswer | null
+  /**
+   * `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
+   * served the kid; `limiter` carries the rate limiter's clocks when rate
+   * limiting is on.
+   */
+  signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, seenAt?: number | undefined | null, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
   /** `getSigningKeys()`. */
   signingKeys(now: number): Promise<KeysAnswer>
   /** `getKeys()`: the body of a fetch, for the shim to parse. */
@@ -56,8 +61,11 @@ export interface ErrorInfo {
   address?: string
   port?: number
   hostname?: string
-  /** For `SyntaxError`: the body the shim re-parses. */
-  body?: string
+  /**
+   * For `SyntaxError`: which body, for [`syntax_error_body`]. The body
+   * itself is not copied into every waiting lookup's answer.
+   */
+  syntaxId?: number
   /** For `HookError`: where the shim keeps the thrown value. */
   handle?: number
 }
@@ -84,6 +92,11 @@ export interface KeyAnswer {
   stale?: ErrorInfo
   /** Whether answering asked the endpoint. */
   fetched: boolean
+  /**
+   * Set when the rate limiter makes the lookup wait this many
+   * milliseconds, then ask again with `waited` set.
+   */
+  retryAfter?: number
 }
 
 /** A signing key as data; the shim builds the jwks-rsa object from it. */
@@ -104,6 +117,16 @@ export interface LastFetch {
   body: string
   keys: Array<KeyData>
   skipped: Array<SkippedData>
+}
+
+/** Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds. */
+export interface LimiterReading {
+  /** `process.hrtime()`, whole milliseconds. */
+  monotonic: number
+  /** `new Date()`. */
+  wall: number
+  /** Set when the lookup already waited for a token. */
+  waited?: boolean
 }
 
 /** The options of a client, normalized by the shim. */
@@ -130,6 +153,8 @@ export interface NativeConfig {
   /** Client private key (PEM) for mutual TLS. */
   key?: string
   proxy?: ProxyParts
+  /** The rate limiter's clocks when the client was created. */
+  limiterClock?: LimiterReading
 }
 
 /** The JavaScript hooks of a client. */
@@ -176,6 +201,9 @@ export interface SkippedData {
   kid?: string
   reason: string
 }
+
+/** The body of a recent `SyntaxError` answer, while it is kept. */
+export declare function syntaxErrorBody(id: number): string | null
 
 /** `jwksUri`, parsed by the shim with WHATWG URL rules. */
 export interface UriParts {

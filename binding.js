@@ -838,3 +838,4 @@ module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.hasDefaultRoots = nativeBinding.hasDefaultRoots
 module.exports.setDefaultRoots = nativeBinding.setDefaultRoots
+module.exports.syntaxErrorBody = nativeBinding.syntaxErrorBody

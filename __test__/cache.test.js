@@ -6,6 +6,7 @@ const jwksClient = require('..');
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
+const { withFakeTimers } = require('./helpers/fake-timers');
 
 let server;
 const hundred = Array.from({ length: 100 }, (_, i) => generate('ES256', `k${i}`).jwk);
@@ -119,15 +120,28 @@ test('cached lookups never touch the rate limiter', async () => {
   assert.equal(server.count, 1);
 });
 
-test('the rate limit refills with time on the JavaScript clock', async () => {
-  await withClock(async (advance) => {
+test('the rate limit refills with time on the clocks fake timers move', async () => {
+  await withFakeTimers(async (clock) => {
     const client = jwksClient({ jwksUri: server.url, rateLimit: true, jwksRequestsPerMinute: 1 });
     await assert.rejects(client.getSigningKey('forged-1'), { name: 'SigningKeyNotFoundError' });
     await assert.rejects(client.getSigningKey('forged-2'), { name: 'JwksRateLimitError' });
-    advance(60_000);
+    clock.advance(60_000);
     await assert.rejects(client.getSigningKey('forged-3'), { name: 'SigningKeyNotFoundError' });
     assert.equal(server.count, 2);
   });
+});
+
+test('a fake clock that moves only Date refills the bucket but never ends the minute, as in jwks-rsa', async () => {
+  await withFakeTimers(
+    async (clock) => {
+      const client = jwksClient({ jwksUri: server.url, rateLimit: true, jwksRequestsPerMinute: 1 });
+      await assert.rejects(client.getSigningKey('forged-1'), { name: 'SigningKeyNotFoundError' });
+      clock.advance(600_000);
+      await assert.rejects(client.getSigningKey('forged-2'), { name: 'JwksRateLimitError' });
+      assert.equal(server.count, 1);
+    },
+    { monotonic: false },
+  );
 });
 
 test('unknownKidCooldown refuses unknown kids without fetching, and never real ones', async () => {

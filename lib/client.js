@@ -3,6 +3,8 @@
 const util = require('util');
 const binding = require('./native');
 const { makeSigningKey } = require('./signing-key');
+const { KeyMemo } = require('./key-memo');
+const { limiterClock } = require('./limiter-clock');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
 const { ensureDefaultRoots } = require('./roots');
@@ -10,9 +12,6 @@ const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const log = require('./client-log');
-
-// Bound on the JavaScript memo; only kids that resolved to a key enter it.
-const MEMO_LIMIT = 4096;
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
 // for the only key; a non-string can never match but is still looked up.
@@ -42,8 +41,8 @@ class JwksClient {
   #native;
   #memo;
   #inflight = new Map();
-  // Hits answered by the memo, which never reach native code.
-  #memoHits = { count: 0 };
+  #limited;
+  #fallback;
   #onStale;
   #fetched = {};
   // undefined: no choice; true/false: fetching through Node's http or not.
@@ -58,7 +57,9 @@ class JwksClient {
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
     const { config, deferredError } = nativeConfig(this.options);
     this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
-    this.#memo = config.cache ? new Map() : undefined;
+    this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
+    this.#limited = config.rateLimit;
+    this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#onStale = this.options.onStaleCacheFallback;
     log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
@@ -93,17 +94,20 @@ class JwksClient {
 
   // An own property, as in jwks-rsa, so `promisify(client.getSigningKey)`
   // and destructuring keep working. A memoized key is answered without
-  // crossing into native code.
+  // crossing into native code; the hit is stamped for the memo's recency.
   #bindGetSigningKey() {
     const memo = this.#memo;
-    const memoHits = this.#memoHits;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
+    const entries = memo.entries;
     return (kid, cb) => {
-      const hit = memo.get(kid);
-      if (hit !== undefined && hit.expires >= Date.now()) {
-        memoHits.count++;
+      const hit = entries.get(kid);
+      const now = Date.now();
+      if (hit !== undefined && hit.expires >= now) {
+        hit.used = ++memo.seq;
+        hit.seenAt = now;
+        memo.hits++;
         if (!cb) return Promise.resolve(hit.key);
         if (typeof cb !== 'function') rejectCallback(cb);
         process.nextTick(cb, null, hit.key);
@@ -141,39 +145,51 @@ class JwksClient {
     const [text, matchable] = kidArgs(kid);
     const now = Date.now();
     const native = this.#native;
-    let answer = native.cached(text, matchable, now);
+    const memo = this.#memo;
+    const seenAt = memo === undefined ? undefined : memo.seenAt(kid);
+    const load = memo === undefined || memo.isLoad(kid, now);
+    let answer = native.cached(text, matchable, now, load);
     if (answer === null) {
       this.#chooseTransport();
-      answer = await native.signingKey(text, matchable, now);
+      answer = await this.#fetchKey(text, matchable, now, load, seenAt);
       log.logMiss(native, this.options, kid, answer);
     }
     if (answer.error) {
       const err = toError(answer.error);
+      const held = load ? undefined : memo.held(kid, err, now);
+      if (held !== undefined) {
+        // A key kept past its refresh because the endpoint failed: stale,
+        // and said so when the fallback is configured.
+        if (this.#fallback) this.#staleServed(err, kid, held);
+        return held;
+      }
       log.logFailure(err, kid, this.options);
       throw err;
     }
-    const key = this.#keyFor(kid, answer);
+    const key = memo === undefined || !answer.cacheable
+      ? makeSigningKey(answer.key)
+      : memo.answered(kid, answer, load, Date.now());
     if (answer.stale) this.#staleServed(toError(answer.stale), kid, key);
     return key;
+  }
+
+  // The native lookup past the cache. When the rate limiter makes it wait
+  // for a token, it waits on this realm's timers (fake ones included), as
+  // jwks-rsa's limiter does, then asks again.
+  async #fetchKey(text, matchable, now, load, seenAt) {
+    const native = this.#native;
+    if (!this.#limited) return native.signingKey(text, matchable, now, load, seenAt, undefined);
+    let answer = await native.signingKey(text, matchable, now, load, seenAt, limiterClock(false));
+    while (answer.retryAfter != null) {
+      await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
+      answer = await native.signingKey(text, matchable, Date.now(), load, seenAt, limiterClock(true));
+    }
+    return answer;
   }
 
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
     if (this.#onStale) this.#onStale(err, kid, key);
-  }
-
-  #keyFor(kid, answer) {
-    const memo = this.#memo;
-    if (memo === undefined || !answer.cacheable) return makeSigningKey(answer.key);
-    const known = memo.get(kid);
-    if (known !== undefined && known.pem === answer.key.pem) {
-      known.expires = answer.expires;
-      return known.key;
-    }
-    const key = makeSigningKey(answer.key);
-    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value);
-    memo.set(kid, { key, pem: answer.key.pem, expires: answer.expires });
-    return key;
   }
 
   async getKeys() {
@@ -203,7 +219,7 @@ class JwksClient {
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
     const { rateLimitRemaining, ...stats } = this.#native.stats();
-    stats.cacheHits += this.#memoHits.count;
+    if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
     return stats;
   }
 }

@@ -6,6 +6,9 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Deadline of a fetch when `timeout` is not a positive number: 30 s. */
 const DEFAULT_TIMEOUT_MS = 30000;
 
+/** Longest deadline: Node's timers clamp to this (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2147483647;
+
 /** The algorithms the framework helpers accept, as in jwks-rsa. */
 const SUPPORTED_ALGORITHMS = Object.freeze([
   'RS256',
@@ -20,4 +23,4 @@ const SUPPORTED_ALGORITHMS = Object.freeze([
   'EdDSA',
 ]);
 
-module.exports = { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, SUPPORTED_ALGORITHMS };
+module.exports = { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, SUPPORTED_ALGORITHMS };

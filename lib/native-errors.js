@@ -7,7 +7,7 @@ const {
   SigningKeyNotFoundError,
 } = require('./errors');
 
-const classes = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError };
+const classes = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError, TypeError };
 
 // Values thrown by JavaScript hooks, held until the lookups that failed
 // because of them take them back. Handles only grow, so a stale handle can
@@ -54,13 +54,30 @@ function systemError(info) {
 }
 
 // V8's own SyntaxError for the body, as JSON.parse raised it in jwks-rsa.
-function syntaxError(info) {
-  try {
-    JSON.parse(info.body);
-  } catch (err) {
-    return err;
+// Every lookup that waited on one fetch receives the same syntaxId: the
+// body crosses over and is parsed once per fetch, not once per lookup.
+const syntaxMessages = new Map();
+const SYNTAX_MESSAGES_KEPT = 16;
+
+function syntaxMessage(info) {
+  const known = syntaxMessages.get(info.syntaxId);
+  if (known !== undefined) return known;
+  const body = require('./native').syntaxErrorBody(info.syntaxId);
+  let message = info.message;
+  if (typeof body === 'string') {
+    try {
+      JSON.parse(body);
+    } catch (err) {
+      message = err.message;
+    }
   }
-  return new SyntaxError(info.message);
+  syntaxMessages.set(info.syntaxId, message);
+  if (syntaxMessages.size > SYNTAX_MESSAGES_KEPT) syntaxMessages.delete(syntaxMessages.keys().next().value);
+  return message;
+}
+
+function syntaxError(info) {
+  return new SyntaxError(syntaxMessage(info));
 }
 
 function toError(info) {

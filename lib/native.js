@@ -11,8 +11,14 @@ const PLATFORM_PREFIX = `${pkg.name}-`;
 
 function libc() {
   if (process.platform !== 'linux') return null;
-  const header = process.report && process.report.getReport().header;
-  return header && header.glibcVersionRuntime ? 'gnu' : 'musl';
+  try {
+    const header = process.report && process.report.getReport().header;
+    return header && header.glibcVersionRuntime ? 'gnu' : 'musl';
+  } catch {
+    // Deno refuses the report without --allow-sys; the load errors that
+    // follow still say what failed (there, often a missing --allow-ffi).
+    return null;
+  }
 }
 
 function platformKey() {

@@ -1,7 +1,8 @@
 'use strict';
 
-const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } = require('./constants');
+const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } = require('./constants');
 const { proxyFor } = require('./proxy-env');
+const { limiterClock } = require('./limiter-clock');
 
 // Options are read as jwks-rsa reads them: the same defaults, and the same
 // TypeErrors (from lru-cache) for cache settings it cannot honour.
@@ -84,9 +85,16 @@ function pem(value) {
   return parts.map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : String(part))).join('\n');
 }
 
-function positiveNumber(value, fallback) {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
+// The one rule for the numeric options this package reads itself
+// (`timeout`, `maxResponseBytes`, `unknownKidCooldown`): a whole number of
+// units, truncated; anything below one unit (0.5, 0, negative, NaN, not a
+// number) means the default; anything above `max` (Infinity too) means
+// `max`. So no value can disable the deadline or cap a body at one byte by
+// rounding. The native side applies the same rule to what it receives.
+function wholeNumber(value, fallback, max) {
+  const n = Math.floor(Number(value));
+  if (!(n >= 1)) return fallback;
+  return Math.min(n, max);
 }
 
 // The configuration handed to the native client, and any error that must
@@ -96,13 +104,17 @@ function nativeConfig(options) {
     cache: Boolean(options.cache),
     rateLimit: Boolean(options.rateLimit),
     // Falsy or invalid: still bounded, as Node's agent bounds jwks-rsa's fetch.
-    timeout: positiveNumber(options.timeout, DEFAULT_TIMEOUT_MS),
-    maxResponseBytes: positiveNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
-    unknownKidCooldown: positiveNumber(options.unknownKidCooldown, 0),
+    timeout: wholeNumber(options.timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    maxResponseBytes: wholeNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, Number.MAX_SAFE_INTEGER),
+    unknownKidCooldown: wholeNumber(options.unknownKidCooldown, 0, Number.MAX_SAFE_INTEGER),
     headers: [],
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
-  if (config.rateLimit) config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
+  if (config.rateLimit) {
+    config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
+    // jwks-rsa's limiter starts its first minute when the client is created.
+    config.limiterClock = limiterClock(false);
+  }
   let deferredError;
   try {
     config.headers = requestHeaders(options.requestHeaders);
@@ -121,4 +133,4 @@ function nativeConfig(options) {
   return { config, deferredError };
 }
 
-module.exports = { nativeConfig, parseJwksUri };
+module.exports = { nativeConfig, parseJwksUri, wholeNumber };

@@ -6,8 +6,10 @@
 // each step. Every step checks its own outcome; the demo exits non-zero if
 // any surprises it.
 //
-// It never sleeps: the client reads time from Date.now(), so the demo moves
-// its clock forward where a real deployment would wait minutes.
+// It never sleeps: the client reads time from Date.now() for its cache, and
+// from process.hrtime() and new Date() for its rate limit (the clocks
+// jwks-rsa's limiter reads), so the demo moves those clocks forward where a
+// real deployment would wait minutes.
 
 const crypto = require('crypto');
 const express = require('express');
@@ -16,8 +18,26 @@ const { expressJwtSecret } = require('..');
 const { createSigningKey, signWith, startIdentityProvider } = require('../examples/identity-provider');
 
 let clockSkewMs = 0;
-const realNow = Date.now;
-Date.now = () => realNow() + clockSkewMs;
+const RealDate = Date;
+global.Date = class extends RealDate {
+  constructor(...args) {
+    super(...(args.length ? args : [RealDate.now() + clockSkewMs]));
+  }
+
+  static now() {
+    return RealDate.now() + clockSkewMs;
+  }
+};
+const realHrtime = process.hrtime;
+process.hrtime = Object.assign(
+  (previous) => {
+    const [s, ns] = realHrtime();
+    const total = BigInt(s) * 1_000_000_000n + BigInt(ns) + BigInt(clockSkewMs) * 1_000_000n;
+    const since = previous ? total - (BigInt(previous[0]) * 1_000_000_000n + BigInt(previous[1])) : total;
+    return [Number(since / 1_000_000_000n), Number(since % 1_000_000_000n)];
+  },
+  { bigint: () => realHrtime.bigint() + BigInt(clockSkewMs) * 1_000_000n },
+);
 
 const RATE_LIMIT = 5;
 const staleServes = [];

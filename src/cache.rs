@@ -2,9 +2,39 @@
 //!
 //! `jwks-rsa` memoizes one key per kid. Here the whole latest set answers
 //! lookups while it is fresh (so ten kids cost one fetch, not ten), and the
-//! keys already served are retained per kid, as jwks-rsa does, so that keys
-//! rotated out of the set keep working until their own expiry and so that
-//! `cacheMaxAgeFallback` serves exactly the keys jwks-rsa would.
+//! keys already served are retained per kid, so that keys rotated out of the
+//! set keep working until their own expiry and so that `cacheMaxAgeFallback`
+//! serves at least the keys jwks-rsa would.
+//!
+//! What is decided here, and on what:
+//!
+//! - expiry: a key is fresh for `cacheMaxAge` from the fetch that last
+//!   listed it (or from the interceptor's answer). The shim's memo reuses an
+//!   answer until this expiry and never longer.
+//! - retention of served keys: the kids most recently *loaded*, by the rule
+//!   of jwks-rsa's stale store: a kid moves up when a load of it succeeds
+//!   and when a failed load asks for its stale key. At least
+//!   [`MIN_RETAINED`] of them are kept, more than jwks-rsa's
+//!   `cacheMaxEntries`: a load that the fresh set answers here is a fetch
+//!   in jwks-rsa, which fails if the endpoint has just gone down, so this
+//!   store sees a few loads that jwks-rsa's does not, and each could push
+//!   out a kid jwks-rsa still holds. With the slack, every kid jwks-rsa can
+//!   serve stale is still here.
+//!   Whether a lookup is a load (a miss of jwks-rsa's memoizer) is decided
+//!   by the shim's memo, which sees every hit, and handed over with the
+//!   lookup; hits never move a kid here, as they never reach jwks-rsa's
+//!   stale store. Recency among memo hits, which decides `cacheMaxEntries`
+//!   for the memo itself, is the memo's alone.
+//! - stale eligibility: a retained kid, within `cacheMaxAge +
+//!   cacheMaxAgeFallback` of its own last load, as in jwks-rsa. A later
+//!   fetch that lists the kid refreshes its key and expiry, not its window:
+//!   only a load does, and a load answered from the fresh set counts as a
+//!   load at the time of the lookup, as jwks-rsa's fetch at that time would.
+//!   jwks-rsa's memoizer then keeps a stale key it served for `cacheMaxAge`;
+//!   its memoizer and the shim's memo can disagree on which lookups those
+//!   were once more keys were served here, so a kid that was served within
+//!   the last `cacheMaxAge` (the shim says when) is held up to `cacheMaxAge`
+//!   past its window.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -13,6 +43,10 @@ use lru::LruCache;
 
 use crate::error::Error;
 use crate::keyset::{KeySet, KidQuery, SigningKey};
+
+/// The fewest kids retained for the stale fallback, whatever
+/// `cacheMaxEntries` says (see the module documentation).
+pub const MIN_RETAINED: usize = 64;
 
 /// Milliseconds on the caller's clock.
 pub type Millis = u64;
@@ -51,8 +85,8 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 struct Entry {
     key: Arc<SigningKey>,
-    /// When the endpoint last confirmed this key.
-    confirmed_at: Millis,
+    /// Start of the stale-fallback window: the kid's last load.
+    stale_from: Millis,
     fresh_until: Option<Millis>,
 }
 
@@ -85,12 +119,24 @@ fn kid_of(query: &KidQuery) -> Option<Option<String>> {
 }
 
 impl KeyCache {
-    /// An empty cache.
+    /// An empty cache, retaining `cacheMaxEntries` kids but at least
+    /// [`MIN_RETAINED`]; 0 means no bound.
     pub fn new(config: CacheConfig) -> Self {
-        let retained = match NonZeroUsize::new(config.max_entries) {
-            Some(cap) => LruCache::new(cap),
-            None => LruCache::unbounded(),
+        let capacity = match config.max_entries {
+            0 => 0,
+            n => n.max(MIN_RETAINED),
         };
+        Self::with_capacity(config, capacity)
+    }
+
+    /// An empty cache retaining at most `capacity` kids (0: no bound).
+    pub fn with_capacity(config: CacheConfig, capacity: usize) -> Self {
+        // `LruCache::new` reserves room for `cap` entries up front; the cap
+        // comes from an option (`cacheMaxEntries: 1e9`), so it only bounds.
+        let mut retained = LruCache::unbounded();
+        if let Some(cap) = NonZeroUsize::new(capacity) {
+            retained.resize(cap);
+        }
         KeyCache {
             config,
             current: None,
@@ -102,29 +148,41 @@ impl KeyCache {
         self.config.max_age.map(|age| from.saturating_add(age))
     }
 
-    /// Answers a lookup from fresh data, or `None` on a miss.
+    /// Answers a lookup from fresh data, or `None` on a miss. `load` says
+    /// whether the lookup is a load (a miss of jwks-rsa's memoizer): a load
+    /// the current set answers moves the kid up, as a successful fetch
+    /// would in jwks-rsa.
     ///
     /// A fresh set with several keys answers a lookup without kid with the
     /// same error a fetch would produce.
-    pub fn lookup(&mut self, query: &KidQuery, now: Millis) -> Option<Result<Hit, Error>> {
+    pub fn lookup(
+        &mut self,
+        query: &KidQuery,
+        now: Millis,
+        load: bool,
+    ) -> Option<Result<Hit, Error>> {
         let slot = kid_of(query)?;
         if let Some(current) = self
             .current
             .as_ref()
             .filter(|c| is_fresh(c.fresh_until, now))
         {
-            let (fetched_at, fresh_until) = (current.fetched_at, current.fresh_until);
+            let fresh_until = current.fresh_until;
             match current.set.select(query) {
                 Ok(key) => {
                     let key = Arc::clone(key);
-                    self.retain(slot, &key, fetched_at, fresh_until);
+                    if load {
+                        self.retain(slot, &key, now, fresh_until);
+                    }
                     return Some(Ok(Hit { key, fresh_until }));
                 }
                 Err(err) if *query == KidQuery::Absent => return Some(Err(err)),
                 Err(_) => {}
             }
         }
-        let entry = self.retained.get(&slot)?;
+        // A key no longer listed: jwks-rsa's load would not find it, so
+        // answering it moves nothing.
+        let entry = self.retained.peek(&slot)?;
         is_fresh(entry.fresh_until, now).then(|| {
             Ok(Hit {
                 key: Arc::clone(&entry.key),
@@ -137,14 +195,14 @@ impl KeyCache {
         &mut self,
         slot: Option<String>,
         key: &Arc<SigningKey>,
-        confirmed_at: Millis,
+        stale_from: Millis,
         fresh_until: Option<Millis>,
     ) {
         self.retained.put(
             slot,
             Entry {
                 key: Arc::clone(key),
-                confirmed_at,
+                stale_from,
                 fresh_until,
             },
         );
@@ -153,14 +211,12 @@ impl KeyCache {
     /// Makes a freshly fetched set the current one.
     pub fn store_set(&mut self, set: Arc<KeySet>, fetched_at: Millis) {
         let fresh_until = self.fresh_until(fetched_at);
-        // Retained keys the endpoint still lists are confirmed again.
+        // Retained keys the endpoint still lists are confirmed again; their
+        // order and their stale windows are left as they are.
         for (slot, entry) in self.retained.iter_mut() {
             if let Some(key) = slot.as_deref().and_then(|kid| set.find(kid)) {
-                *entry = Entry {
-                    key: Arc::clone(key),
-                    confirmed_at: fetched_at,
-                    fresh_until,
-                };
+                entry.key = Arc::clone(key);
+                entry.fresh_until = fresh_until;
             }
         }
         self.current = Some(Current {
@@ -172,28 +228,48 @@ impl KeyCache {
 
     /// Records the key that answered a lookup (from a fetched set or a
     /// `getKeysInterceptor`), as confirmed at `confirmed_at`, and returns it
-    /// with its expiry.
+    /// with its expiry. `loaded_at` is the time of the lookup when it is a
+    /// load: the kid then moves up and its stale window restarts; otherwise
+    /// only the key and expiry of a kid already retained are updated.
     pub fn store_key(
         &mut self,
         query: &KidQuery,
         key: Arc<SigningKey>,
         confirmed_at: Millis,
+        loaded_at: Option<Millis>,
     ) -> Hit {
         let fresh_until = self.fresh_until(confirmed_at);
         if let Some(slot) = kid_of(query) {
-            self.retain(slot, &key, confirmed_at, fresh_until);
+            match loaded_at {
+                Some(at) => self.retain(slot, &key, at, fresh_until),
+                None => {
+                    if let Some(entry) = self.retained.peek_mut(&slot) {
+                        entry.key = Arc::clone(&key);
+                        entry.fresh_until = fresh_until;
+                    }
+                }
+            }
         }
         Hit { key, fresh_until }
     }
 
-    /// A stale key for a lookup whose fetch failed, if `cacheMaxAgeFallback`
-    /// allows one. The key is then fresh again for `cacheMaxAge`, as the
-    /// memoizer of jwks-rsa makes it.
-    pub fn stale(&mut self, query: &KidQuery, now: Millis) -> Option<Hit> {
-        let window = self.config.max_age?.saturating_add(self.config.fallback?);
+    /// A stale key for a load whose fetch failed, if `cacheMaxAgeFallback`
+    /// allows one. Asking moves the kid up, in or out of its window, as
+    /// jwks-rsa's stale store does. The key is then fresh again for
+    /// `cacheMaxAge`, as the memoizer of jwks-rsa makes it.
+    ///
+    /// `seen_at` is when the kid was last served. A stale key served at
+    /// that time may be held by jwks-rsa's memoizer for `cacheMaxAge`, past
+    /// the window; so it is here, within `cacheMaxAge` of the window's end.
+    pub fn stale(&mut self, query: &KidQuery, now: Millis, seen_at: Option<Millis>) -> Option<Hit> {
+        let max_age = self.config.max_age?;
+        let window = max_age.saturating_add(self.config.fallback?);
         let fresh_until = self.fresh_until(now);
         let entry = self.retained.get_mut(&kid_of(query)?)?;
-        if now.saturating_sub(entry.confirmed_at) >= window {
+        let age = now.saturating_sub(entry.stale_from);
+        let held = seen_at.is_some_and(|at| now.saturating_sub(at) <= max_age)
+            && age < window.saturating_add(max_age);
+        if age >= window && !held {
             return None;
         }
         entry.fresh_until = fresh_until;
@@ -201,14 +277,6 @@ impl KeyCache {
             key: Arc::clone(&entry.key),
             fresh_until,
         })
-    }
-
-    /// The current set, if it is still fresh.
-    pub fn fresh_set(&self, now: Millis) -> Option<&Arc<KeySet>> {
-        self.current
-            .as_ref()
-            .filter(|c| is_fresh(c.fresh_until, now))
-            .map(|c| &c.set)
     }
 
     /// When the current set was fetched.

@@ -4,6 +4,20 @@
 //! Every miss that arrives while a fetch is under way waits for that fetch
 //! instead of starting another, whatever kid it asks for; the fetch ends by
 //! the source's deadline, so every waiter is answered.
+//!
+//! With the shim's memo in front, the two sides split the cache decisions
+//! so that each is taken where its information is (see `lib/key-memo.js`):
+//!
+//! - expiry: here. A key is fresh for `cacheMaxAge` from the fetch that
+//!   last listed it; the memo reuses an answer until the expiry given here.
+//! - recency and retention for `cacheMaxEntries`: in the memo, which sees
+//!   every hit. It decides, as jwks-rsa's memoizer does, whether a lookup
+//!   is a *load* (a memoizer miss) and says so with each lookup ([`Lookup`]).
+//! - the stale store and stale eligibility: here, from the loads and the
+//!   failed loads, the only events that move jwks-rsa's stale store; a
+//!   lookup that is not a load never moves it. When such a lookup finds the
+//!   endpoint down, the memo answers it as jwks-rsa's memoizer would.
+//! - the rate limit: here, on the clocks the shim reads for it.
 
 use std::sync::Arc;
 
@@ -14,7 +28,7 @@ use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
 use crate::keyset::{KeySet, KidQuery, SigningKey};
-use crate::rate_limit::FetchLimiter;
+use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::stats::Stats;
 
 /// Behaviour of a client, from its options.
@@ -26,6 +40,42 @@ pub struct ClientConfig {
     pub requests_per_minute: Option<u32>,
     /// After a fetch, unknown kids are refused without fetching for this long.
     pub unknown_kid_cooldown: Option<Millis>,
+    /// The limiter's clocks when the client was created: its first interval
+    /// starts then.
+    pub created_at: LimiterClock,
+}
+
+/// One `getSigningKey` lookup past the memo, as the shim saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lookup {
+    /// `Date.now()` at the lookup.
+    pub now: Millis,
+    /// Whether jwks-rsa's memoizer would miss: only loads, and the failures
+    /// of loads, move the stale store.
+    pub load: bool,
+    /// When the shim's memo last served the kid, if it remembers it.
+    pub seen_at: Option<Millis>,
+    /// The rate limiter's clocks at the lookup.
+    pub limiter: LimiterClock,
+    /// Set when the lookup already waited for a token: only the bucket is
+    /// tried again.
+    pub waited: bool,
+}
+
+impl Lookup {
+    /// A load at `now`, with both limiter clocks reading `now`.
+    pub fn at(now: Millis) -> Self {
+        Lookup {
+            now,
+            load: true,
+            seen_at: None,
+            limiter: LimiterClock {
+                monotonic: now,
+                wall: now,
+            },
+            waited: false,
+        }
+    }
 }
 
 /// The answer to a signing-key lookup.
@@ -63,7 +113,9 @@ impl Client {
     pub fn new(config: ClientConfig, source: Arc<dyn KeySource>) -> Self {
         let state = State {
             cache: config.cache.map(KeyCache::new),
-            limiter: config.requests_per_minute.map(FetchLimiter::new),
+            limiter: config
+                .requests_per_minute
+                .map(|n| FetchLimiter::new(n, config.created_at)),
             inflight: None,
             last: None,
             stats: Stats::default(),
@@ -95,10 +147,11 @@ impl Client {
         self.state.lock().last.clone()
     }
 
-    /// Answers from the cache alone; `None` means a fetch is needed.
-    pub fn cached(&self, query: &KidQuery, now: Millis) -> Option<Result<Hit, Error>> {
+    /// Answers from the cache alone; `None` means a fetch is needed. `load`
+    /// says whether jwks-rsa's memoizer would miss (see [`Lookup::load`]).
+    pub fn cached(&self, query: &KidQuery, now: Millis, load: bool) -> Option<Result<Hit, Error>> {
         let mut state = self.state.lock();
-        let answer = state.cache.as_mut()?.lookup(query, now);
+        let answer = state.cache.as_mut()?.lookup(query, now, load);
         if answer.is_some() {
             state.stats.cache_hits += 1;
         }
@@ -109,10 +162,12 @@ impl Client {
     ///
     /// # Errors
     /// The jwks-rsa error for the lookup: not found, rate limited, or the
-    /// fetch failure when no stale key may stand in.
-    pub async fn signing_key(&self, query: KidQuery, now: Millis) -> Result<Resolved, Error> {
+    /// fetch failure when no stale key may stand in; or
+    /// [`Error::RateLimitWait`] when the limiter makes the lookup wait.
+    pub async fn signing_key(&self, query: KidQuery, lookup: Lookup) -> Result<Resolved, Error> {
+        let now = lookup.now;
         let cacheable = self.config.cache.is_some();
-        if let Some(answer) = self.cached(&query, now) {
+        if let Some(answer) = self.cached(&query, now, lookup.load) {
             return answer.map(|hit| Resolved {
                 hit,
                 cacheable,
@@ -121,21 +176,27 @@ impl Client {
             });
         }
         self.refuse_unknown_in_cooldown(&query, now)?;
-        match self.load(&query, now).await {
+        match self.load(&query, lookup).await {
             Ok((hit, from_endpoint)) => Ok(Resolved {
                 hit,
                 cacheable,
                 stale_because: None,
                 from_endpoint,
             }),
-            Err(err) if err.is_endpoint_unavailable() => self.stale(query, now, err),
+            Err(err) if lookup.load && err.is_endpoint_unavailable() => {
+                self.stale(query, lookup, err)
+            }
             Err(err) => Err(err),
         }
     }
 
-    fn stale(&self, query: KidQuery, now: Millis, err: Error) -> Result<Resolved, Error> {
+    fn stale(&self, query: KidQuery, lookup: Lookup, err: Error) -> Result<Resolved, Error> {
         let mut state = self.state.lock();
-        let Some(hit) = state.cache.as_mut().and_then(|c| c.stale(&query, now)) else {
+        let stale = state
+            .cache
+            .as_mut()
+            .and_then(|c| c.stale(&query, lookup.now, lookup.seen_at));
+        let Some(hit) = stale else {
             return Err(err);
         };
         state.stats.stale_served += 1;
@@ -166,18 +227,19 @@ impl Client {
 
     /// The miss path: rate limit, interceptor, then the shared fetch. Says
     /// whether the endpoint was asked.
-    async fn load(&self, query: &KidQuery, now: Millis) -> Result<(Hit, bool), Error> {
+    async fn load(&self, query: &KidQuery, lookup: Lookup) -> Result<(Hit, bool), Error> {
+        let now = lookup.now;
         if let Some(interceptor) = &self.interceptor {
-            self.charge(now)?;
-            if let Some(hit) = self.intercept(interceptor.as_ref(), query, now).await? {
+            self.charge(&lookup)?;
+            if let Some(hit) = self.intercept(interceptor.as_ref(), query, lookup).await? {
                 return Ok((hit, false));
             }
         }
-        let charge = self.interceptor.is_none();
+        let charge = self.interceptor.is_none().then_some(&lookup);
         let fetched = self.shared_fetch(now, charge)?.await?;
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
-        Ok((self.answered(query, key, fetched.at, now), true))
+        Ok((self.answered(query, key, fetched.at, lookup), true))
     }
 
     /// Records the key that answered `query`, confirmed by its source at
@@ -188,37 +250,33 @@ impl Client {
         query: &KidQuery,
         key: Arc<SigningKey>,
         confirmed_at: Millis,
-        now: Millis,
+        lookup: Lookup,
     ) -> Hit {
         match self.state.lock().cache.as_mut() {
-            Some(cache) => cache.store_key(query, key, confirmed_at),
+            Some(cache) => {
+                cache.store_key(query, key, confirmed_at, lookup.load.then_some(lookup.now))
+            }
             None => Hit {
                 key,
-                fresh_until: Some(now),
+                fresh_until: Some(lookup.now),
             },
         }
     }
 
-    fn charge(&self, now: Millis) -> Result<(), Error> {
-        let mut state = self.state.lock();
-        let allowed = state.limiter.as_mut().is_none_or(|l| l.try_acquire(now));
-        if !allowed {
-            state.stats.rate_limited += 1;
-            return Err(Error::JwksRateLimitError);
-        }
-        Ok(())
+    fn charge(&self, lookup: &Lookup) -> Result<(), Error> {
+        admit(&mut self.state.lock(), lookup)
     }
 
     async fn intercept(
         &self,
         interceptor: &dyn Interceptor,
         query: &KidQuery,
-        now: Millis,
+        lookup: Lookup,
     ) -> Result<Option<Hit>, Error> {
         let Some(json) = interceptor.keys().await? else {
             return Ok(None);
         };
-        let entries: Vec<Value> = match serde_json::from_str::<Value>(&json) {
+        let entries: Vec<Value> = match crate::json::parse(&json) {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };
@@ -234,7 +292,7 @@ impl Client {
         let Some(key) = key.cloned() else {
             return Ok(None);
         };
-        Ok(Some(self.answered(query, key, now, now)))
+        Ok(Some(self.answered(query, key, lookup.now, lookup)))
     }
 
     /// `getSigningKeys()`: always asks the endpoint, as jwks-rsa does, but
@@ -243,7 +301,7 @@ impl Client {
     /// # Errors
     /// The fetch failure, or the content error of the set.
     pub async fn signing_keys(&self, now: Millis) -> Result<Arc<KeySet>, Error> {
-        let fetched = self.shared_fetch(now, false)?.await?;
+        let fetched = self.shared_fetch(now, None)?.await?;
         fetched.set.clone()
     }
 
@@ -252,8 +310,28 @@ impl Client {
     /// # Errors
     /// The fetch failure.
     pub async fn document(&self, now: Millis) -> Result<Arc<str>, Error> {
-        let fetched = self.shared_fetch(now, false)?.await?;
+        let fetched = self.shared_fetch(now, None)?.await?;
         Ok(Arc::clone(&fetched.body))
+    }
+}
+
+/// Asks the limiter, if any, for the fetch of `lookup`.
+fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
+    let Some(limiter) = state.limiter.as_mut() else {
+        return Ok(());
+    };
+    let admission = if lookup.waited {
+        limiter.retry(lookup.limiter.wall)
+    } else {
+        limiter.try_acquire(lookup.limiter)
+    };
+    match admission {
+        Admission::Admitted => Ok(()),
+        Admission::Wait(ms) => Err(Error::RateLimitWait(ms)),
+        Admission::Refused => {
+            state.stats.rate_limited += 1;
+            Err(Error::JwksRateLimitError)
+        }
     }
 }
 

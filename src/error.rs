@@ -5,6 +5,7 @@
 //! `jwks-rsa` 4.1.0, byte for byte.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Message of the error raised when `jwksUri` cannot be parsed as an http(s) URL.
 pub const INVALID_URI: &str = "Invalid JWKS URI: The provided URI is not a valid URL.";
@@ -14,6 +15,10 @@ pub const NO_KEYS: &str = "The JWKS endpoint did not contain any keys";
 pub const NO_SIGNING_KEYS: &str = "The JWKS endpoint did not contain any signing keys";
 /// Message raised when no kid is given and the set holds several keys.
 pub const NO_KID_MANY_KEYS: &str = "No KID specified and JWKS endpoint returned more than 1 key";
+/// jwks-rsa's `TypeError` when the body is `null` (`res.keys` on null).
+pub const NULL_BODY: &str = "Cannot read properties of null (reading 'keys')";
+/// jwks-rsa's `TypeError` when `keys` has a truthy `length` but is no array.
+pub const KEYS_NOT_ARRAY: &str = "jwks.filter is not a function";
 /// Message of the rate limiter's refusal.
 pub const RATE_LIMITED: &str = "Too many requests to the JWKS endpoint";
 
@@ -39,6 +44,11 @@ pub enum Error {
     /// The rate limiter refused to start a fetch (JS `JwksRateLimitError`).
     #[error("{}", RATE_LIMITED)]
     JwksRateLimitError,
+    /// The rate limiter makes the lookup wait this many milliseconds for a
+    /// token, then try again; the shim waits on its own timers, as jwks-rsa's
+    /// limiter does. Never shown to users.
+    #[error("{}", RATE_LIMITED)]
+    RateLimitWait(u64),
     /// No key matches the lookup (JS `SigningKeyNotFoundError`).
     #[error("{0}")]
     SigningKeyNotFoundError(String),
@@ -48,10 +58,22 @@ pub enum Error {
     /// A 2xx body that is not JSON; the shim re-parses it to raise V8's own `SyntaxError`.
     #[error("{detail}")]
     SyntaxError {
-        /// The body as received (bounded by the response-size cap).
+        /// The body as received (bounded by the response-size cap), shared
+        /// by every lookup that waited on the fetch.
         body: Arc<str>,
         /// The parser's description, used if the shim cannot reproduce the error.
         detail: String,
+        /// Unique per parsed body: lets the shim build V8's message once per
+        /// fetch, whatever the number of lookups that receive it.
+        id: u64,
+    },
+    /// What jwks-rsa's JavaScript throws on a body of the wrong shape (JS `TypeError`).
+    #[error("{message}")]
+    TypeError {
+        /// V8's message, as jwks-rsa's code produces it.
+        message: &'static str,
+        /// True when jwks-rsa raises it while reading the response.
+        endpoint_unavailable: bool,
     },
     /// A JavaScript hook threw or rejected; the shim rethrows that very value.
     #[error("a JavaScript hook failed")]
@@ -91,6 +113,16 @@ impl Error {
         }
     }
 
+    /// A `SyntaxError` for a body that is not JSON, with a fresh id.
+    pub fn syntax(body: Arc<str>, detail: String) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        Error::SyntaxError {
+            body,
+            detail,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
     /// A `JwksError` raised while reaching the endpoint.
     pub fn unavailable(message: impl Into<String>) -> Self {
         Error::JwksError {
@@ -122,9 +154,15 @@ impl Error {
             | Error::HookError {
                 endpoint_unavailable,
                 ..
+            }
+            | Error::TypeError {
+                endpoint_unavailable,
+                ..
             } => *endpoint_unavailable,
             Error::SystemError(_) | Error::SyntaxError { .. } => true,
-            Error::JwksRateLimitError | Error::SigningKeyNotFoundError(_) => false,
+            Error::JwksRateLimitError
+            | Error::RateLimitWait(_)
+            | Error::SigningKeyNotFoundError(_) => false,
         }
     }
 
@@ -133,11 +171,12 @@ impl Error {
         match self {
             Error::ArgumentError { .. } => "ArgumentError",
             Error::JwksError { .. } => "JwksError",
-            Error::JwksRateLimitError => "JwksRateLimitError",
+            Error::JwksRateLimitError | Error::RateLimitWait(_) => "JwksRateLimitError",
             Error::SigningKeyNotFoundError(_) => "SigningKeyNotFoundError",
             Error::SystemError(_) => "Error",
             Error::SyntaxError { .. } => "SyntaxError",
             Error::HookError { .. } => "HookError",
+            Error::TypeError { .. } => "TypeError",
         }
     }
 }

@@ -26,9 +26,6 @@ use crate::net::{self, Io};
 use crate::node_error;
 use crate::proxy::{self, Proxy};
 
-/// Default cap on the size of a JWKS response: 1 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
-
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

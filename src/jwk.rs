@@ -4,21 +4,10 @@
 //! `kty`, its algorithm inference, then the checks `jose.importJWK` and
 //! WebCrypto apply), plus the material checks of [`crate::pem`].
 
-use base64::Engine;
-use base64::alphabet::URL_SAFE;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 
 use crate::pem::{EcCurve, KeyMaterial, OkpCurve};
 use crate::skip::SkipReason;
-
-/// Base64url as Node decodes JWK members: padding optional, loose trailing bits.
-const B64URL: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
 
 /// RSA members that only a private key has; a set publishing them has leaked its key.
 const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];
@@ -187,24 +176,37 @@ fn member(jwk: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>, SkipR
         .get(name)
         .and_then(Value::as_str)
         .ok_or(SkipReason::MissingMember(name))?;
-    decode_b64url(text).ok_or(SkipReason::InvalidEncoding(name))
+    Ok(decode_b64url(text))
 }
 
-/// Base64url (RFC 4648 §5) with optional padding; standard-alphabet characters
-/// are accepted too, as Node's decoder does.
-pub fn decode_b64url(text: &str) -> Option<Vec<u8>> {
-    if text.bytes().any(|b| b == b'+' || b == b'/') {
-        let url: String = text
-            .chars()
-            .map(|c| match c {
-                '+' => '-',
-                '/' => '_',
-                c => c,
-            })
-            .collect();
-        return B64URL.decode(url).ok();
+/// Base64url as Node decodes JWK members (`Buffer.from(s, 'base64url')`,
+/// which `createPublicKey` uses too): both alphabets, characters outside
+/// them skipped (spaces, line breaks, stray symbols), decoding stops at the
+/// first `=`, and a last incomplete group gives the bytes its bits fill.
+/// Node reads each UTF-16 unit by its low byte; so is each unit here. What
+/// the bytes are worth is for the key checks to decide.
+pub fn decode_b64url(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for unit in text.encode_utf16() {
+        let sextet = match unit.to_le_bytes()[0] {
+            c @ b'A'..=b'Z' => c - b'A',
+            c @ b'a'..=b'z' => c - b'a' + 26,
+            c @ b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' => break,
+            _ => continue,
+        };
+        acc = (acc << 6 | u32::from(sextet)) & 0xffff;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
     }
-    B64URL.decode(text).ok()
+    out
 }
 
 fn material(

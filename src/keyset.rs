@@ -6,9 +6,34 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::error::{Error, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS};
+use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
 use crate::jwk::parse_key;
 use crate::skip::SkipReason;
+
+/// Entries of a `keys` array read at most: real sets have fewer than 50,
+/// and each entry can cost milliseconds of CPU (Ed448, large RSA moduli).
+pub const MAX_KEYS_PER_SET: usize = 1000;
+
+/// JavaScript's `value.length` for a JSON value that is not an array.
+fn js_length(value: &Value) -> Option<&Value> {
+    match value {
+        Value::Object(map) => map.get("length"),
+        // A string's length is truthy exactly when the string is not empty.
+        Value::String(s) => (!s.is_empty()).then_some(value),
+        _ => None,
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+fn js_truthy(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(_) | Value::Object(_)) => true,
+    }
+}
 
 /// A public key ready to verify signatures, as handed to JavaScript.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,25 +90,44 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    /// Builds a set from the parsed JSON body of the endpoint.
+    /// Builds a set from the parsed JSON body of the endpoint, with the
+    /// errors jwks-rsa's code gives for a body of the wrong shape.
     ///
     /// # Errors
-    /// `JwksError` when the body holds no keys or no usable signing key.
+    /// `TypeError` (flagged as the endpoint being unavailable) for a `null`
+    /// body; `TypeError` when `keys` is not an array but has a truthy
+    /// `length`; `JwksError` when the body holds no keys or no usable signing
+    /// key.
     pub fn from_json(body: &Value) -> Result<Self, Error> {
-        let entries = match body.get("keys") {
-            Some(Value::Array(entries)) if !entries.is_empty() => entries,
-            _ => return Err(Error::content(NO_KEYS)),
+        let keys = match body {
+            Value::Null => {
+                return Err(Error::TypeError {
+                    message: NULL_BODY,
+                    endpoint_unavailable: true,
+                });
+            }
+            Value::Object(map) => map.get("keys"),
+            _ => None,
         };
-        Self::from_entries(entries)
+        match keys {
+            Some(Value::Array(entries)) if !entries.is_empty() => Self::from_entries(entries),
+            Some(other) if js_truthy(js_length(other)) => Err(Error::TypeError {
+                message: KEYS_NOT_ARRAY,
+                endpoint_unavailable: false,
+            }),
+            _ => Err(Error::content(NO_KEYS)),
+        }
     }
 
-    /// Builds a set from the entries of a `keys` array.
+    /// Builds a set from the entries of a `keys` array. Only the first
+    /// [`MAX_KEYS_PER_SET`] entries are read; the rest are reported as one
+    /// skipped entry.
     ///
     /// # Errors
     /// `JwksError` when no entry is a usable signing key.
     pub fn from_entries(entries: &[Value]) -> Result<Self, Error> {
         let mut set = KeySet::default();
-        for (index, entry) in entries.iter().enumerate() {
+        for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
             match parse_key(entry).and_then(|k| {
                 crate::pem::spki_pem(&k.material).map(|pem| SigningKey {
                     kid: k.kid,
@@ -98,6 +142,15 @@ impl KeySet {
                     reason,
                 }),
             }
+        }
+        if entries.len() > MAX_KEYS_PER_SET {
+            set.skipped.push(Skipped {
+                index: MAX_KEYS_PER_SET,
+                kid: None,
+                reason: SkipReason::OverLimit {
+                    ignored: entries.len() - MAX_KEYS_PER_SET,
+                },
+            });
         }
         if set.keys.is_empty() {
             return Err(Error::content(NO_SIGNING_KEYS));
@@ -172,14 +225,62 @@ mod tests {
             json!({}),
             json!({ "keys": [] }),
             json!({ "keys": {} }),
-            json!(null),
+            json!({ "keys": { "length": 0 } }),
+            json!({ "keys": "" }),
+            json!({ "keys": 7 }),
+            json!({ "keys": null }),
             json!([]),
+            json!("keys"),
+            json!(true),
         ] {
             assert_eq!(
                 KeySet::from_json(&body).map(|_| ()).map_err(message),
                 Err(NO_KEYS.to_owned())
             );
         }
+    }
+
+    #[test]
+    fn shapes_jwks_rsa_reads_as_type_errors() {
+        let null = KeySet::from_json(&json!(null)).map(|_| ());
+        assert_eq!(
+            null,
+            Err(Error::TypeError {
+                message: NULL_BODY,
+                endpoint_unavailable: true,
+            })
+        );
+        assert!(null.is_err_and(|e| e.is_endpoint_unavailable() && e.class_name() == "TypeError"));
+        for body in [
+            json!({ "keys": "abc" }),
+            json!({ "keys": { "length": 2 } }),
+            json!({ "keys": { "length": "0" } }),
+        ] {
+            let err = KeySet::from_json(&body).map(|_| ());
+            assert_eq!(
+                err,
+                Err(Error::TypeError {
+                    message: KEYS_NOT_ARRAY,
+                    endpoint_unavailable: false,
+                }),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn entries_past_the_bound_are_not_read() {
+        let mut entries = vec![json!(1); MAX_KEYS_PER_SET - 1];
+        entries.push(rsa(Some("last-read")));
+        entries.push(rsa(Some("past-the-bound")));
+        entries.push(json!(null));
+        let set = KeySet::from_entries(&entries).expect("one key read");
+        assert_eq!(set.keys().len(), 1);
+        assert!(set.find("past-the-bound").is_none());
+        let last = set.skipped().last().expect("a summary");
+        assert_eq!(last.index, MAX_KEYS_PER_SET);
+        assert_eq!(last.reason, SkipReason::OverLimit { ignored: 2 });
+        assert_eq!(set.skipped().len(), MAX_KEYS_PER_SET);
     }
 
     #[test]

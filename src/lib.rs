@@ -2,8 +2,9 @@
 //! misses and hands out each signing key as an SPKI PEM, with the behaviour
 //! of the npm package `jwks-rsa` 4.1.0.
 //!
-//! The core (everything but [`napi`]) knows nothing of Node.js: I/O comes in
-//! through [`fetch::KeySource`], time as plain milliseconds from the caller.
+//! The core (everything but the private `napi` module) knows nothing of
+//! Node.js: I/O comes in through [`fetch::KeySource`], time as plain
+//! milliseconds from the caller.
 
 pub mod cache;
 pub mod client;
@@ -12,6 +13,7 @@ pub mod ed448;
 pub mod error;
 pub mod fetch;
 pub mod http;
+pub mod json;
 pub mod jwk;
 pub mod keyset;
 // Exports are only registered in the addon build, so tests leave this layer out.
@@ -19,6 +21,7 @@ pub mod keyset;
 mod napi;
 pub mod net;
 mod node_error;
+pub mod option_rule;
 pub mod pem;
 pub mod proxy;
 pub mod rate_limit;

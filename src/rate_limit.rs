@@ -1,135 +1,115 @@
-//! `jwksRequestsPerMinute`: a governor (GCRA) limiter on fetches.
+//! `jwksRequestsPerMinute`: the rule of jwks-rsa's limiter, on its clocks.
 //!
-//! Time is whatever the caller says it is. The shim passes JavaScript's clock,
-//! so a test suite that fakes timers drives the limiter as it drives the
-//! cache, just as it drives jwks-rsa's `limiter` package.
-
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use governor::clock::Clock;
-use governor::middleware::StateInformationMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
+//! jwks-rsa builds a `limiter` `RateLimiter(n, 'minute', fireImmediately)`
+//! when its client is created. A fetch is admitted in two steps:
+//!
+//! 1. The minute: at most `n` fetches per interval. An interval starts when
+//!    the client is created, and again at the first request 60 000 ms or more
+//!    after the current one started (or when the clock reads earlier than
+//!    that start). A request over the count is refused at once.
+//! 2. The bucket: `n` tokens, full at creation, dripping back continuously
+//!    at `n` per 60 000 ms up to `n`. A request the minute allows but that
+//!    finds less than one token waits until one has dripped in (the wait is
+//!    computed once and rounded up), then tries the bucket again, and counts
+//!    against the interval current when it finally takes its token.
+//!
+//! The two steps read two clocks: the minute reads the monotonic clock
+//! (`process.hrtime()`, whole milliseconds), the bucket the wall clock
+//! (`new Date()`). The shim reads both and hands them over, so fake timers
+//! drive this limiter exactly as they drive jwks-rsa's, and a fake clock that
+//! moves only `Date` moves only the bucket, as it does there.
 
 use crate::cache::Millis;
 
-/// A clock that reads the time last given to it (nanoseconds on its own axis).
-#[derive(Debug, Clone, Default)]
-pub struct InputClock(Arc<AtomicU64>);
+/// The length of the limiter's interval.
+pub const INTERVAL: Millis = 60_000;
 
-impl Clock for InputClock {
-    type Instant = Nanos;
-
-    fn now(&self) -> Nanos {
-        Nanos::from(self.0.load(Ordering::Relaxed))
-    }
+/// One reading of each clock the limiter uses, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LimiterClock {
+    /// `process.hrtime()` in whole milliseconds: starts and ends intervals.
+    pub monotonic: Millis,
+    /// `new Date()`: drips the bucket.
+    pub wall: Millis,
 }
 
-/// Refuses fetches beyond a per-minute budget, with a burst of one minute's worth.
+/// What the limiter says to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go ahead: a token was taken.
+    Admitted,
+    /// Refused: the interval's count is used up.
+    Refused,
+    /// Try the bucket again after this many milliseconds (see [`FetchLimiter::retry`]).
+    Wait(Millis),
+}
+
+/// The limiter of one client.
+#[derive(Debug, Clone)]
 pub struct FetchLimiter {
-    clock: InputClock,
-    /// The last instant given by the caller.
-    last_input: Option<Millis>,
-    /// `None` when the budget is zero: every fetch is refused.
-    limiter: Option<RateLimiter<NotKeyed, InMemoryState, InputClock, StateInformationMiddleware>>,
-    /// Fetches left in the budget after the last one taken.
-    remaining: u32,
-}
-
-impl std::fmt::Debug for FetchLimiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FetchLimiter")
-            .field("unlimited_or_closed", &self.limiter.is_none())
-            .finish()
-    }
+    per_minute: u32,
+    interval_start: Millis,
+    taken_this_interval: u32,
+    tokens: f64,
+    last_drip: Millis,
 }
 
 impl FetchLimiter {
-    /// A limiter allowing `per_minute` fetches a minute; zero allows none.
-    pub fn new(per_minute: u32) -> Self {
-        let clock = InputClock::default();
-        let limiter = NonZeroU32::new(per_minute).map(|n| {
-            RateLimiter::direct_with_clock(Quota::per_minute(n), clock.clone())
-                .with_middleware::<StateInformationMiddleware>()
-        });
+    /// A limiter of `per_minute` fetches, created at `clock`; zero allows none.
+    pub fn new(per_minute: u32, clock: LimiterClock) -> Self {
         FetchLimiter {
-            limiter,
-            clock,
-            last_input: None,
-            remaining: per_minute,
+            per_minute,
+            interval_start: clock.monotonic,
+            taken_this_interval: 0,
+            tokens: f64::from(per_minute),
+            last_drip: clock.wall,
         }
     }
 
-    /// Moves the limiter's clock forward by the time elapsed since the last
-    /// call; a clock that jumps backwards (fake timers being installed) just
-    /// restarts the count from the new reading.
-    fn advance(&mut self, now: Millis) {
-        let elapsed = match self.last_input {
-            Some(last) if now >= last => now - last,
-            _ => 0,
-        };
-        self.last_input = Some(now);
-        let nanos = elapsed.saturating_mul(1_000_000);
-        self.clock.0.fetch_add(nanos, Ordering::Relaxed);
-    }
-
-    /// Takes one fetch from the budget, or says none is left.
-    pub fn try_acquire(&mut self, now: Millis) -> bool {
-        self.advance(now);
-        let Some(limiter) = &self.limiter else {
-            return false;
-        };
-        match limiter.check() {
-            Ok(snapshot) => {
-                self.remaining = snapshot.remaining_burst_capacity();
-                true
-            }
-            Err(_) => {
-                self.remaining = 0;
-                false
-            }
+    /// Asks for one fetch.
+    pub fn try_acquire(&mut self, clock: LimiterClock) -> Admission {
+        if clock.monotonic < self.interval_start
+            || clock.monotonic - self.interval_start >= INTERVAL
+        {
+            self.interval_start = clock.monotonic;
+            self.taken_this_interval = 0;
         }
+        if self.taken_this_interval >= self.per_minute {
+            return Admission::Refused;
+        }
+        self.retry(clock.wall)
     }
 
-    /// Fetches left in the budget after the last one taken (for logs).
-    pub fn remaining(&self) -> u32 {
-        self.remaining
+    /// Tries the bucket again for a request told to [`Admission::Wait`]; the
+    /// interval is not checked again, as in jwks-rsa.
+    pub fn retry(&mut self, wall: Millis) -> Admission {
+        if self.per_minute == 0 {
+            return Admission::Refused;
+        }
+        self.drip(wall);
+        if self.tokens < 1.0 {
+            let wait =
+                ((1.0 - self.tokens) * (INTERVAL as f64 / f64::from(self.per_minute))).ceil();
+            // A float in (0, 60 000]: the cast cannot truncate.
+            return Admission::Wait(wait as Millis);
+        }
+        self.tokens -= 1.0;
+        self.taken_this_interval = self.taken_this_interval.saturating_add(1);
+        Admission::Admitted
+    }
+
+    fn drip(&mut self, wall: Millis) {
+        let elapsed = wall.saturating_sub(self.last_drip);
+        self.last_drip = wall;
+        let per_ms = f64::from(self.per_minute) / INTERVAL as f64;
+        self.tokens = (self.tokens + elapsed as f64 * per_ms).min(f64::from(self.per_minute));
+    }
+
+    /// Tokens left in the bucket after the last request (logged as jwks-rsa does).
+    pub fn remaining(&self) -> f64 {
+        self.tokens
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn allows_a_minute_of_burst_then_refills() {
-        let mut limiter = FetchLimiter::new(2);
-        assert!(limiter.try_acquire(0));
-        assert_eq!(limiter.remaining(), 1);
-        assert!(limiter.try_acquire(1));
-        assert_eq!(limiter.remaining(), 0);
-        assert!(!limiter.try_acquire(2));
-        // One token every 30 s at 2 per minute.
-        assert!(limiter.try_acquire(30_002));
-        assert!(!limiter.try_acquire(30_003));
-    }
-
-    #[test]
-    fn zero_per_minute_allows_nothing() {
-        let mut limiter = FetchLimiter::new(0);
-        assert!(!limiter.try_acquire(0));
-        assert!(!limiter.try_acquire(600_000));
-    }
-
-    #[test]
-    fn a_clock_jumping_back_does_not_refill_or_panic() {
-        let mut limiter = FetchLimiter::new(1);
-        assert!(limiter.try_acquire(1_700_000_000_000));
-        assert!(!limiter.try_acquire(0));
-        assert!(!limiter.try_acquire(59_000));
-        assert!(limiter.try_acquire(60_001));
-    }
-}
+mod tests;

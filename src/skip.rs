@@ -24,8 +24,6 @@ pub enum SkipReason {
     InvalidKeyOps,
     /// A required member is missing or not a string.
     MissingMember(&'static str),
-    /// A member is not valid base64url.
-    InvalidEncoding(&'static str),
     /// The RSA modulus is zero, even, or not larger than the exponent.
     InvalidModulus,
     /// The RSA modulus is outside the accepted size range.
@@ -36,6 +34,12 @@ pub enum SkipReason {
     UnsupportedCurve,
     /// The coordinates do not encode a valid point of the curve.
     InvalidPoint,
+    /// The set has more entries than are read; this one and `ignored - 1`
+    /// more after it were not looked at.
+    OverLimit {
+        /// How many entries were not read.
+        ignored: usize,
+    },
 }
 
 impl fmt::Display for SkipReason {
@@ -49,12 +53,17 @@ impl fmt::Display for SkipReason {
             SkipReason::PrivateKey => f.write_str("private key members present"),
             SkipReason::InvalidKeyOps => f.write_str("invalid \"key_ops\""),
             SkipReason::MissingMember(m) => write!(f, "missing or non-string \"{m}\""),
-            SkipReason::InvalidEncoding(m) => write!(f, "\"{m}\" is not base64url"),
             SkipReason::InvalidModulus => f.write_str("invalid RSA modulus"),
             SkipReason::ModulusSize(bits) => write!(f, "RSA modulus of {bits} bits"),
             SkipReason::InvalidExponent => f.write_str("invalid RSA exponent"),
             SkipReason::UnsupportedCurve => f.write_str("unsupported \"crv\""),
             SkipReason::InvalidPoint => f.write_str("point is not on the curve"),
+            SkipReason::OverLimit { ignored } => write!(
+                f,
+                "this and the next {} entries are past the limit of {} keys per set, not read",
+                ignored.saturating_sub(1),
+                crate::keyset::MAX_KEYS_PER_SET
+            ),
         }
     }
 }

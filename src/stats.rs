@@ -1,7 +1,7 @@
 //! Counters of one client, for observability (`client.stats()` in JavaScript).
 
 /// What a client has done since it was created.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
     /// Lookups answered by the native cache (the JavaScript memo counts its own).
     pub cache_hits: u64,
@@ -22,5 +22,5 @@ pub struct Stats {
     /// Keys of the latest set that were skipped.
     pub skipped: usize,
     /// Fetches left in the rate-limit budget after the last one taken.
-    pub rate_limit_remaining: Option<u32>,
+    pub rate_limit_remaining: Option<f64>,
 }

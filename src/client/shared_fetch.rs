@@ -7,9 +7,8 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
-use serde_json::Value;
 
-use super::{Client, State};
+use super::{Client, Lookup, State, admit};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::KeySource;
@@ -30,16 +29,19 @@ pub(super) type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Fetched>, Err
 
 impl Client {
     /// Joins the fetch under way, or starts one (charging the rate limiter
-    /// when `charge` is set).
-    pub(super) fn shared_fetch(&self, now: Millis, charge: bool) -> Result<SharedFetch, Error> {
+    /// for the lookup `charge`, if given).
+    pub(super) fn shared_fetch(
+        &self,
+        now: Millis,
+        charge: Option<&Lookup>,
+    ) -> Result<SharedFetch, Error> {
         let mut state = self.state.lock();
         if let Some(inflight) = state.inflight.clone() {
             state.stats.coalesced += 1;
             return Ok(inflight);
         }
-        if charge && !state.limiter.as_mut().is_none_or(|l| l.try_acquire(now)) {
-            state.stats.rate_limited += 1;
-            return Err(Error::JwksRateLimitError);
+        if let Some(lookup) = charge {
+            admit(&mut state, lookup)?;
         }
         let fetch = run_fetch(Arc::clone(&self.source), Arc::clone(&self.state), now)
             .boxed()
@@ -87,7 +89,7 @@ async fn fetch_and_parse(
 ) -> Result<Arc<Fetched>, Error> {
     let document = source.fetch().await?;
     let set = match unchanged_set(state, &document.body) {
-        Some(set) => Ok(set),
+        Some(set) => set,
         None => parse_set(&document.body).map(Arc::new),
     };
     Ok(Arc::new(Fetched {
@@ -97,24 +99,22 @@ async fn fetch_and_parse(
     }))
 }
 
-/// The set of the last fetch when `body` is byte for byte the body it came
-/// from: an unchanged body (the usual refresh) is not parsed and converted
-/// again.
-fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Arc<KeySet>> {
+/// What the last fetch made of its body when `body` is byte for byte that
+/// body: an unchanged body (the usual refresh, or the same error page again)
+/// is not parsed and converted again, and a syntax error keeps its id.
+fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Result<Arc<KeySet>, Error>> {
     let state = state.lock();
     let last = state.last.as_ref()?;
-    let set = last.set.as_ref().ok()?;
-    (*last.body == *body).then(|| Arc::clone(set))
+    (*last.body == *body).then(|| last.set.clone())
 }
 
-/// Parses a body the way jwks-rsa reads it: empty means no keys.
-fn parse_set(body: &str) -> Result<KeySet, Error> {
+/// Parses a body the way jwks-rsa reads it: empty means no keys, and any
+/// text `JSON.parse` accepts is read.
+fn parse_set(body: &Arc<str>) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
-    let json: Value = serde_json::from_str(body).map_err(|e| Error::SyntaxError {
-        body: Arc::from(body),
-        detail: e.to_string(),
-    })?;
+    let json =
+        crate::json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
     KeySet::from_json(&json)
 }

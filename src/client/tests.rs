@@ -84,6 +84,7 @@ fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
         cache: Some(CacheConfig::default()),
         requests_per_minute: rpm,
         unknown_kid_cooldown: None,
+        ..ClientConfig::default()
     };
     Client::new(config, endpoint)
 }
@@ -99,7 +100,7 @@ async fn a_thousand_concurrent_lookups_over_a_hundred_kids_cost_one_fetch() {
         .map(|i| {
             let client = Arc::clone(&client);
             let query = kid(&format!("k{}", i % 100));
-            tokio::spawn(async move { client.signing_key(query, 0).await })
+            tokio::spawn(async move { client.signing_key(query, Lookup::at(0)).await })
         })
         .collect();
     while client.stats().coalesced < 999 {
@@ -117,11 +118,11 @@ async fn a_thousand_concurrent_lookups_over_a_hundred_kids_cost_one_fetch() {
 async fn cached_lookups_never_touch_the_rate_limiter() {
     let endpoint = Endpoint::serving(&["a", "b"]);
     let client = cached_client(Arc::clone(&endpoint), Some(1));
-    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    assert!(client.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
     for _ in 0..100 {
-        assert!(client.signing_key(kid("b"), 1).await.is_ok());
+        assert!(client.signing_key(kid("b"), Lookup::at(1)).await.is_ok());
     }
-    let refused = client.signing_key(kid("unknown"), 2).await;
+    let refused = client.signing_key(kid("unknown"), Lookup::at(2)).await;
     assert_eq!(refused, Err(Error::JwksRateLimitError));
     assert_eq!(endpoint.count(), 1);
 }
@@ -134,7 +135,10 @@ async fn without_cache_every_lookup_fetches() {
         Arc::clone(&endpoint) as Arc<dyn KeySource>,
     );
     for now in 0..3 {
-        let resolved = client.signing_key(kid("a"), now).await.expect("key");
+        let resolved = client
+            .signing_key(kid("a"), Lookup::at(now))
+            .await
+            .expect("key");
         assert!(!resolved.cacheable);
     }
     assert_eq!(endpoint.count(), 3);
@@ -144,9 +148,9 @@ async fn without_cache_every_lookup_fetches() {
 async fn an_unknown_kid_fetches_again_by_default() {
     let endpoint = Endpoint::serving(&["a"]);
     let client = cached_client(Arc::clone(&endpoint), None);
-    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    assert!(client.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
     for now in 1..4 {
-        let err = client.signing_key(kid("nope"), now).await.err();
+        let err = client.signing_key(kid("nope"), Lookup::at(now)).await.err();
         assert_eq!(
             err.map(|e| e.to_string()).as_deref(),
             Some("Unable to find a signing key that matches 'nope'")
@@ -162,20 +166,26 @@ async fn the_cooldown_refuses_unknown_kids_without_fetching() {
         cache: Some(CacheConfig::default()),
         requests_per_minute: None,
         unknown_kid_cooldown: Some(1000),
+        ..ClientConfig::default()
     };
     let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
-    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    assert!(client.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
     for now in 1..100 {
         assert!(
             client
-                .signing_key(kid(&format!("forged{now}")), now)
+                .signing_key(kid(&format!("forged{now}")), Lookup::at(now))
                 .await
                 .is_err()
         );
-        assert!(client.signing_key(kid("a"), now).await.is_ok());
+        assert!(client.signing_key(kid("a"), Lookup::at(now)).await.is_ok());
     }
     assert_eq!(endpoint.count(), 1);
-    assert!(client.signing_key(kid("new"), 1000).await.is_err());
+    assert!(
+        client
+            .signing_key(kid("new"), Lookup::at(1000))
+            .await
+            .is_err()
+    );
     assert_eq!(endpoint.count(), 2);
 }
 
@@ -191,15 +201,18 @@ async fn a_stale_key_stands_in_while_the_endpoint_is_down() {
         ..ClientConfig::default()
     };
     let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
-    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    assert!(client.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
     endpoint.fail_with(Error::unavailable("Service Unavailable"));
-    let stale = client.signing_key(kid("a"), 200).await.expect("stale key");
+    let stale = client
+        .signing_key(kid("a"), Lookup::at(200))
+        .await
+        .expect("stale key");
     assert_eq!(
         stale.stale_because,
         Some(Error::unavailable("Service Unavailable"))
     );
     assert_eq!(stale.hit.fresh_until, Some(300));
-    let late = client.signing_key(kid("a"), 1200).await;
+    let late = client.signing_key(kid("a"), Lookup::at(1200)).await;
     assert_eq!(late, Err(Error::unavailable("Service Unavailable")));
 }
 
@@ -215,9 +228,9 @@ async fn content_errors_do_not_fall_back_to_stale_keys() {
         ..ClientConfig::default()
     };
     let client = Client::new(config, Arc::clone(&endpoint) as Arc<dyn KeySource>);
-    assert!(client.signing_key(kid("a"), 0).await.is_ok());
+    assert!(client.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
     *endpoint.body.lock() = Ok(r#"{"keys":[{"kty":"oct","k":"AA"}]}"#.to_owned());
-    let err = client.signing_key(kid("a"), 200).await.err();
+    let err = client.signing_key(kid("a"), Lookup::at(200)).await.err();
     assert_eq!(err.map(|e| e.to_string()).as_deref(), Some(NO_SIGNING_KEYS));
 }
 
@@ -225,7 +238,7 @@ async fn content_errors_do_not_fall_back_to_stale_keys() {
 async fn a_panicking_source_fails_the_lookup_and_not_the_client() {
     let client = Client::new(ClientConfig::default(), Arc::new(Panicking));
     for now in 0..2 {
-        let err = client.signing_key(kid("a"), now).await.err();
+        let err = client.signing_key(kid("a"), Lookup::at(now)).await.err();
         assert!(err.is_some_and(|e| e.is_endpoint_unavailable()));
     }
 }
@@ -235,7 +248,7 @@ async fn invalid_json_is_a_syntax_error_that_keeps_the_body() {
     let endpoint = Endpoint::serving(&[]);
     *endpoint.body.lock() = Ok("<html>".to_owned());
     let client = cached_client(Arc::clone(&endpoint), None);
-    match client.signing_key(kid("a"), 0).await {
+    match client.signing_key(kid("a"), Lookup::at(0)).await {
         Err(Error::SyntaxError { body, .. }) => assert_eq!(&*body, "<html>"),
         other => panic!("unexpected {other:?}"),
     }
@@ -254,4 +267,47 @@ async fn an_unchanged_body_is_not_parsed_again_and_a_changed_one_is() {
     assert!(!Arc::ptr_eq(&first, &changed));
     assert!(changed.find("c").is_some());
     assert_eq!(endpoint.count(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_waiter_on_a_non_json_page_shares_one_body_and_one_error() {
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&[], Arc::clone(&gate));
+    let page = format!("<!DOCTYPE html>{}", "x".repeat(1 << 20));
+    *endpoint.body.lock() = Ok(page);
+    let client = Arc::new(cached_client(Arc::clone(&endpoint), None));
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { client.signing_key(kid(&format!("k{i}")), 0).await })
+        })
+        .collect();
+    while client.stats().coalesced < 199 {
+        tokio::task::yield_now().await;
+    }
+    gate.add_permits(1);
+    let mut first: Option<(Arc<str>, u64)> = None;
+    for task in tasks {
+        match task.await.expect("task") {
+            Err(Error::SyntaxError { body, id, .. }) => match &first {
+                None => first = Some((body, id)),
+                Some((shared, shared_id)) => {
+                    assert!(Arc::ptr_eq(shared, &body), "one copy of the body");
+                    assert_eq!(*shared_id, id, "one error per fetch");
+                }
+            },
+            other => panic!("unexpected {:?}", other.map(|_| ())),
+        }
+    }
+    assert_eq!(endpoint.count(), 1);
+    // One copy for the fetch itself and one held by the client's last fetch.
+    let (body, id) = first.expect("errors");
+    assert!(Arc::strong_count(&body) <= 3);
+    // The same page again is not parsed again: same error, same id.
+    gate.add_permits(1);
+    match client.signing_key(kid("again"), 1).await {
+        Err(Error::SyntaxError { id: again, .. }) => assert_eq!(again, id),
+        other => panic!("unexpected {:?}", other.map(|_| ())),
+    }
+    assert_eq!(endpoint.count(), 2);
 }

@@ -5,12 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use napi_derive::napi;
 
-use super::config::NativeConfig;
+use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::hooks::{JsInterceptor, NativeHooks};
 use super::source::key_source;
-use crate::cache::Millis;
-use crate::client::Client;
+use crate::client::{Client, Lookup};
 use crate::keyset::KidQuery;
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
@@ -19,14 +18,6 @@ use crate::keyset::KidQuery;
 pub struct NativeClient {
     client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
-}
-
-fn now_ms(now: f64) -> Millis {
-    if now.is_finite() && now > 0.0 {
-        now.min(u64::MAX as f64) as Millis
-    } else {
-        0
-    }
 }
 
 fn query(kid: Option<String>, matchable: bool) -> KidQuery {
@@ -71,24 +62,50 @@ impl NativeClient {
 
     /// The cached answer for a kid, or `null` when a fetch is needed.
     /// `matchable` is false for kids that are not strings (`kid` is then
-    /// their display text); `kid` is `null` for `undefined`/`null`.
+    /// their display text); `kid` is `null` for `undefined`/`null`. `load`
+    /// is false when jwks-rsa's memoizer would have answered the lookup.
     #[napi(catch_unwind)]
-    pub fn cached(&self, kid: Option<String>, matchable: bool, now: f64) -> Option<KeyAnswer> {
-        let answer = self.client.cached(&query(kid, matchable), now_ms(now))?;
+    pub fn cached(
+        &self,
+        kid: Option<String>,
+        matchable: bool,
+        now: f64,
+        load: bool,
+    ) -> Option<KeyAnswer> {
+        let answer = self
+            .client
+            .cached(&query(kid, matchable), clock_ms(now), load)?;
         Some(match answer {
             Ok(hit) => KeyAnswer::hit(&hit),
             Err(err) => KeyAnswer::failed(&err),
         })
     }
 
-    /// `getSigningKey(kid)` past the cache.
+    /// `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
+    /// served the kid; `limiter` carries the rate limiter's clocks when rate
+    /// limiting is on.
     #[napi]
-    pub async fn signing_key(&self, kid: Option<String>, matchable: bool, now: f64) -> KeyAnswer {
-        match self
-            .client
-            .signing_key(query(kid, matchable), now_ms(now))
-            .await
-        {
+    pub async fn signing_key(
+        &self,
+        kid: Option<String>,
+        matchable: bool,
+        now: f64,
+        load: bool,
+        seen_at: Option<f64>,
+        limiter: Option<LimiterReading>,
+    ) -> KeyAnswer {
+        let now = clock_ms(now);
+        let lookup = Lookup {
+            now,
+            load,
+            seen_at: seen_at.map(clock_ms),
+            limiter: limiter
+                .as_ref()
+                .map(LimiterReading::clock)
+                .unwrap_or_default(),
+            waited: limiter.and_then(|l| l.waited).unwrap_or(false),
+        };
+        match self.client.signing_key(query(kid, matchable), lookup).await {
             Ok(resolved) => KeyAnswer::resolved(&resolved),
             Err(err) => KeyAnswer::failed(&err),
         }
@@ -97,7 +114,7 @@ impl NativeClient {
     /// `getSigningKeys()`.
     #[napi]
     pub async fn signing_keys(&self, now: f64) -> KeysAnswer {
-        match self.client.signing_keys(now_ms(now)).await {
+        match self.client.signing_keys(clock_ms(now)).await {
             Ok(set) => KeysAnswer {
                 keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
                 error: None,
@@ -112,7 +129,7 @@ impl NativeClient {
     /// `getKeys()`: the body of a fetch, for the shim to parse.
     #[napi]
     pub async fn document(&self, now: f64) -> DocumentAnswer {
-        match self.client.document(now_ms(now)).await {
+        match self.client.document(clock_ms(now)).await {
             Ok(body) => DocumentAnswer {
                 body: Some(body.to_string()),
                 error: None,

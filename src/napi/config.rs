@@ -6,11 +6,13 @@ use hyper::header::{HeaderName, HeaderValue};
 use napi_derive::napi;
 
 use super::tls_roots;
-use crate::cache::CacheConfig;
+use crate::cache::{CacheConfig, Millis};
 use crate::client::ClientConfig;
 use crate::error::Error;
 use crate::http::{HttpSettings, Target};
+use crate::option_rule;
 use crate::proxy::Proxy;
+use crate::rate_limit::LimiterClock;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]
@@ -56,10 +58,38 @@ pub struct NativeConfig {
     /// Client private key (PEM) for mutual TLS.
     pub key: Option<String>,
     pub proxy: Option<ProxyParts>,
+    /// The rate limiter's clocks when the client was created.
+    pub limiter_clock: Option<LimiterReading>,
 }
 
-fn millis(value: f64) -> Option<u64> {
-    (value.is_finite() && value >= 1.0).then(|| value.min(u64::MAX as f64) as u64)
+/// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
+#[napi(object)]
+pub struct LimiterReading {
+    /// `process.hrtime()`, whole milliseconds.
+    pub monotonic: f64,
+    /// `new Date()`.
+    pub wall: f64,
+    /// Set when the lookup already waited for a token.
+    pub waited: Option<bool>,
+}
+
+impl LimiterReading {
+    /// The core's view of these readings.
+    pub fn clock(&self) -> LimiterClock {
+        LimiterClock {
+            monotonic: clock_ms(self.monotonic),
+            wall: clock_ms(self.wall),
+        }
+    }
+}
+
+/// A JavaScript clock reading as whole milliseconds; nonsense reads as 0.
+pub fn clock_ms(now: f64) -> Millis {
+    if now.is_finite() && now > 0.0 {
+        now.min(u64::MAX as f64) as Millis
+    } else {
+        0
+    }
 }
 
 fn invalid(message: &str) -> Error {
@@ -73,7 +103,7 @@ impl NativeConfig {
     /// The core's view of these options.
     pub fn client_config(&self) -> ClientConfig {
         let cache = self.cache.then(|| CacheConfig {
-            max_age: self.cache_max_age.and_then(millis),
+            max_age: self.cache_max_age.and_then(option_rule::millis),
             max_entries: self
                 .cache_max_entries
                 .map_or(5, |n| n.clamp(0.0, usize::MAX as f64) as usize),
@@ -89,13 +119,23 @@ impl NativeConfig {
             } else {
                 None
             },
-            unknown_kid_cooldown: millis(self.unknown_kid_cooldown),
+            unknown_kid_cooldown: option_rule::millis(self.unknown_kid_cooldown),
+            created_at: self
+                .limiter_clock
+                .as_ref()
+                .map(LimiterReading::clock)
+                .unwrap_or_default(),
         }
     }
 
-    /// The deadline of one fetch.
-    pub fn deadline(&self) -> Option<Duration> {
-        millis(self.timeout).map(Duration::from_millis)
+    /// The deadline of one fetch: there is always one.
+    pub fn deadline(&self) -> Duration {
+        Duration::from_millis(option_rule::timeout_ms(self.timeout))
+    }
+
+    /// The largest body accepted, in bytes: never below one byte by rounding.
+    pub fn max_response_bytes(&self) -> usize {
+        option_rule::max_response_bytes(self.max_response_bytes)
     }
 
     fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
@@ -154,8 +194,8 @@ impl NativeConfig {
                 host_header: uri.host_header.clone(),
             },
             headers: self.headers(),
-            timeout: self.deadline(),
-            max_response_bytes: self.max_response_bytes.clamp(1.0, usize::MAX as f64) as usize,
+            timeout: Some(self.deadline()),
+            max_response_bytes: self.max_response_bytes(),
             tls,
             proxy: self.proxy()?,
         }))

@@ -1,6 +1,10 @@
 //! Rust answers to plain JavaScript objects.
 
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use napi_derive::napi;
+use parking_lot::Mutex;
 
 use crate::Error;
 use crate::cache::Hit;
@@ -28,8 +32,9 @@ pub struct ErrorInfo {
     pub address: Option<String>,
     pub port: Option<u32>,
     pub hostname: Option<String>,
-    /// For `SyntaxError`: the body the shim re-parses.
-    pub body: Option<String>,
+    /// For `SyntaxError`: which body, for [`syntax_error_body`]. The body
+    /// itself is not copied into every waiting lookup's answer.
+    pub syntax_id: Option<f64>,
     /// For `HookError`: where the shim keeps the thrown value.
     pub handle: Option<f64>,
 }
@@ -46,6 +51,9 @@ pub struct KeyAnswer {
     pub stale: Option<ErrorInfo>,
     /// Whether answering asked the endpoint.
     pub fetched: bool,
+    /// Set when the rate limiter makes the lookup wait this many
+    /// milliseconds, then ask again with `waited` set.
+    pub retry_after: Option<f64>,
 }
 
 /// The answer to `getSigningKeys`.
@@ -74,7 +82,7 @@ pub struct NativeStats {
     pub cooldown_refusals: f64,
     pub keys: u32,
     pub skipped: u32,
-    pub rate_limit_remaining: Option<u32>,
+    pub rate_limit_remaining: Option<f64>,
 }
 
 /// A key of the last set that is not a signing key, and why.
@@ -115,7 +123,7 @@ impl From<&Error> for ErrorInfo {
             address: None,
             port: None,
             hostname: None,
-            body: None,
+            syntax_id: None,
             handle: None,
         };
         match err {
@@ -127,12 +135,42 @@ impl From<&Error> for ErrorInfo {
                 info.port = sys.port.map(u32::from);
                 info.hostname = sys.hostname.clone();
             }
-            Error::SyntaxError { body, .. } => info.body = Some(body.to_string()),
+            Error::SyntaxError { body, id, .. } => {
+                remember_syntax_body(*id, body);
+                info.syntax_id = Some(*id as f64);
+            }
             Error::HookError { handle, .. } => info.handle = Some(*handle as f64),
             _ => {}
         }
         info
     }
+}
+
+/// Bodies of the latest syntax errors handed to JavaScript, by id: the shim
+/// asks for a body once per fetch to rebuild V8's message, then reuses it.
+static SYNTAX_BODIES: Mutex<VecDeque<(u64, Arc<str>)>> = Mutex::new(VecDeque::new());
+/// Syntax error bodies kept: each is at most `maxResponseBytes`.
+const SYNTAX_BODIES_KEPT: usize = 4;
+
+fn remember_syntax_body(id: u64, body: &Arc<str>) {
+    let mut bodies = SYNTAX_BODIES.lock();
+    if bodies.iter().any(|(kept, _)| *kept == id) {
+        return;
+    }
+    if bodies.len() >= SYNTAX_BODIES_KEPT {
+        bodies.pop_front();
+    }
+    bodies.push_back((id, Arc::clone(body)));
+}
+
+/// The body of a recent `SyntaxError` answer, while it is kept.
+#[napi(catch_unwind)]
+pub fn syntax_error_body(id: f64) -> Option<String> {
+    let bodies = SYNTAX_BODIES.lock();
+    bodies
+        .iter()
+        .find(|(kept, _)| *kept as f64 == id)
+        .map(|(_, body)| body.to_string())
 }
 
 fn expires(hit: &Hit) -> f64 {
@@ -142,13 +180,18 @@ fn expires(hit: &Hit) -> f64 {
 impl KeyAnswer {
     /// A failed lookup.
     pub fn failed(err: &Error) -> Self {
+        let retry_after = match err {
+            Error::RateLimitWait(ms) => Some(*ms as f64),
+            _ => None,
+        };
         KeyAnswer {
             key: None,
             expires: 0.0,
             cacheable: false,
-            error: Some(err.into()),
+            error: retry_after.is_none().then(|| err.into()),
             stale: None,
             fetched: false,
+            retry_after,
         }
     }
 
@@ -161,6 +204,7 @@ impl KeyAnswer {
             error: None,
             stale: None,
             fetched: false,
+            retry_after: None,
         }
     }
 
@@ -173,6 +217,7 @@ impl KeyAnswer {
             error: None,
             stale: resolved.stale_because.as_ref().map(ErrorInfo::from),
             fetched: resolved.from_endpoint,
+            retry_after: None,
         }
     }
 }

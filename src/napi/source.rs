@@ -75,7 +75,7 @@ pub fn key_source(
     if let Some(hook) = fetcher {
         return Ok(ChosenSource::only(Arc::new(JsSource::new(
             hook,
-            config.deadline(),
+            Some(config.deadline()),
         ))));
     }
     let Some(settings) = config.http_settings()? else {
@@ -86,7 +86,7 @@ pub fn key_source(
         return Ok(ChosenSource::only(native));
     };
     let use_node = Arc::new(AtomicBool::new(false));
-    let deadline = config.deadline().map(|d| d + NODE_HTTP_GRACE);
+    let deadline = Some(config.deadline() + NODE_HTTP_GRACE);
     let switch = Switch {
         native,
         node: JsSource::new(hook, deadline),
