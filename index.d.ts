@@ -8,6 +8,12 @@ import type { KeyObject } from 'crypto';
 declare function JwksRsa(options: JwksRsa.Options): JwksRsa.JwksClient;
 
 declare namespace JwksRsa {
+  /**
+   * Which build serves this process: `'native'` (the platform binary) or
+   * `'wasm'` (the WebAssembly fallback). Not enumerable.
+   */
+  const backend: 'native' | 'wasm';
+
   class JwksClient {
     constructor(options: Options);
 

@@ -1,30 +1,38 @@
-'use strict';
+// No 'use strict' here, nor in lib/errors.js: jwks-rsa's exports are
+// sloppy-mode functions, and only sloppy-mode code makes functions with the
+// same own properties (`arguments`, `caller`) that shape checks compare.
 
 const { JwksClient } = require('./lib/client');
 const errors = require('./lib/errors');
+const { backend } = require('./lib/native');
 
-function jwksClient(options) {
-  return new JwksClient(options);
+// A framework helper's module loads on first use: an app uses one framework
+// at most, and `require()` of this package stays cheap.
+function helper(file, name) {
+  return require(`./lib/integrations/${file}`)[name];
 }
 
-// A framework helper whose module loads on first use: an app uses one
-// framework at most, and `require()` of this package stays cheap.
-function lazyHelper(file, name) {
-  return {
-    [name](options) {
-      return require(`./lib/integrations/${file}`)[name](options);
-    },
-  }[name];
-}
-
-module.exports = jwksClient;
+// Anonymous arrow and plain functions, as in jwks-rsa: `new
+// expressJwtSecret(options)` works there and old code does it.
+module.exports = (options) => new JwksClient(options);
 module.exports.JwksClient = JwksClient;
 module.exports.ArgumentError = errors.ArgumentError;
 module.exports.JwksError = errors.JwksError;
 module.exports.JwksRateLimitError = errors.JwksRateLimitError;
 module.exports.SigningKeyNotFoundError = errors.SigningKeyNotFoundError;
-module.exports.expressJwtSecret = lazyHelper('express', 'expressJwtSecret');
-module.exports.hapiJwt2Key = lazyHelper('hapi', 'hapiJwt2Key');
-module.exports.hapiJwt2KeyAsync = lazyHelper('hapi', 'hapiJwt2KeyAsync');
-module.exports.koaJwtSecret = lazyHelper('koa', 'koaJwtSecret');
-module.exports.passportJwtSecret = lazyHelper('passport', 'passportJwtSecret');
+module.exports.expressJwtSecret = function (options) {
+  return helper('express', 'expressJwtSecret')(options);
+};
+module.exports.hapiJwt2Key = function (options) {
+  return helper('hapi', 'hapiJwt2Key')(options);
+};
+module.exports.hapiJwt2KeyAsync = (options) => helper('hapi', 'hapiJwt2KeyAsync')(options);
+module.exports.koaJwtSecret = function (options = {}) {
+  return helper('koa', 'koaJwtSecret')(options);
+};
+module.exports.passportJwtSecret = function (options) {
+  return helper('passport', 'passportJwtSecret')(options);
+};
+// 'native' or 'wasm': which build serves this process. Not enumerable, so the
+// module keeps the exact shape of jwks-rsa's.
+Object.defineProperty(module.exports, 'backend', { value: backend, enumerable: false });

@@ -4,7 +4,7 @@ const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const jwksClient = require('..');
 const { generate } = require('./helpers/keys');
-const { startJwksServer } = require('./helpers/server');
+const { startJwksServer, until } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
 const { withFakeTimers } = require('./helpers/fake-timers');
 
@@ -17,7 +17,6 @@ after(() => server.close());
 beforeEach(() => {
   server.state.requests.length = 0;
   server.state.keys = hundred;
-  server.state.delayMs = 0;
   server.state.status = 200;
 });
 
@@ -37,17 +36,24 @@ test('every kid of a fetched set is answered from the cache', async () => {
 });
 
 test('a thousand concurrent lookups over a hundred kids cost one request', async () => {
-  server.state.delayMs = 50;
+  const release = server.hold();
   const client = jwksClient({ jwksUri: server.url, rateLimit: true });
-  const keys = await Promise.all(Array.from({ length: 1000 }, (_, i) => client.getSigningKey(`k${i % 100}`)));
+  const pending = Promise.all(Array.from({ length: 1000 }, (_, i) => client.getSigningKey(`k${i % 100}`)));
+  // Answered only once all hundred native lookups wait on the one fetch.
+  await until(() => client.stats().coalesced >= 99);
+  release();
+  const keys = await pending;
   assert.equal(server.count, 1);
   keys.forEach((key, i) => assert.equal(key.kid, `k${i % 100}`));
 });
 
 test('concurrent lookups for unknown kids share one request and all settle', async () => {
-  server.state.delayMs = 30;
+  const release = server.hold();
   const client = jwksClient({ jwksUri: server.url });
-  const results = await Promise.allSettled(Array.from({ length: 500 }, (_, i) => client.getSigningKey(`forged-${i}`)));
+  const pending = Promise.allSettled(Array.from({ length: 500 }, (_, i) => client.getSigningKey(`forged-${i}`)));
+  await until(() => client.stats().coalesced >= 499);
+  release();
+  const results = await pending;
   assert.equal(server.count, 1);
   assert.ok(results.every((r) => r.status === 'rejected' && r.reason.name === 'SigningKeyNotFoundError'));
 });
@@ -155,9 +161,12 @@ test('unknownKidCooldown refuses unknown kids without fetching, and never real o
 });
 
 test('stats count fetches, shared requests and native cache hits', async () => {
-  server.state.delayMs = 20;
+  const release = server.hold();
   const client = jwksClient({ jwksUri: server.url });
-  await Promise.all([client.getSigningKey('k1'), client.getSigningKey('k2')]);
+  const pending = Promise.all([client.getSigningKey('k1'), client.getSigningKey('k2')]);
+  await until(() => client.stats().coalesced >= 1);
+  release();
+  await pending;
   const stats = client.stats();
   assert.equal(stats.fetches, 1);
   assert.equal(stats.coalesced, 1);

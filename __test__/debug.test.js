@@ -4,13 +4,14 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
 const path = require('node:path');
+const { withoutBackendNotes } = require('./helpers/backend');
 
 const scenario = path.join(__dirname, 'fixtures', 'debug-scenario.js');
 
 function run(lib, env) {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [scenario, lib], { env: { ...process.env, DEBUG_COLORS: '', ...env } }, (err, stdout, stderr) =>
-      err ? reject(err) : resolve(stderr),
+      err ? reject(err) : resolve(withoutBackendNotes(stderr)),
     );
   });
 }

@@ -15,14 +15,16 @@ after(() => server.close());
 beforeEach(() => {
   server.state.requests.length = 0;
   server.state.keys = keys;
-  server.state.delayMs = 20;
   server.state.status = 200;
 });
 
 test('concurrent lookups of one kid share one lookup and get the same key object', async () => {
   const client = jwksClient({ jwksUri: server.url });
+  const release = server.hold();
   const promises = Array.from({ length: 100 }, () => client.getSigningKey('a'));
   assert.equal(new Set(promises).size, 100, 'each caller gets its own promise');
+  await server.requested(1);
+  release();
   const got = await Promise.all(promises);
   assert.equal(new Set(got).size, 1);
   assert.equal(got[0].kid, 'a');

@@ -1,7 +1,7 @@
 'use strict';
 
 const util = require('util');
-const binding = require('./native');
+const { binding, backend } = require('./native');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
 const { limiterClock } = require('./limiter-clock');
@@ -29,12 +29,36 @@ function rejectCallback(cb) {
 }
 
 function createNative(options, config, hooks) {
-  if (config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
+  // The WebAssembly build has no TLS of its own: Node's https brings its roots.
+  if (backend === 'native' && config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
   try {
-    return new binding.NativeClient(config, hooks);
+    const native = new binding.NativeClient(config, hooks);
+    if (backend === 'wasm') checkTls(options, config);
+    return native;
   } catch (err) {
     throw new ArgumentError(err.message);
   }
+}
+
+// What the native client checks when it builds its TLS settings, here with
+// Node's crypto and tls for the WebAssembly build: a `ca` without a usable
+// certificate, or an unusable `cert`/`key`, fails the constructor rather
+// than each fetch.
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+function checkTls(options, config) {
+  if (!config.uri || !config.uri.https) return;
+  if (config.ca !== undefined) {
+    const { X509Certificate } = require('crypto');
+    const usable = (config.ca.match(PEM_CERTIFICATE) || []).filter((pem) => {
+      try {
+        return new X509Certificate(pem) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    if (usable.length === 0) throw new Error('No usable CA certificate was given');
+  }
+  if (config.cert !== undefined) require('tls').createSecureContext({ cert: options.cert, key: options.key });
 }
 
 class JwksClient {
@@ -48,6 +72,7 @@ class JwksClient {
   // undefined: no choice; true/false: fetching through Node's http or not.
   #viaNode;
   #agentOnly = false;
+  #https = false;
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -68,12 +93,14 @@ class JwksClient {
   #hooks(config, deferredError) {
     const options = this.options;
     const hooks = {};
+    const transport = { own: backend === 'wasm', timeout: config.timeout };
     if (deferredError) hooks.fetch = sources.failingSource(deferredError);
-    else if (typeof options.fetcher === 'function') hooks.fetch = sources.fetcherSource(options, this.#fetched);
+    else if (typeof options.fetcher === 'function') hooks.fetch = sources.fetcherSource(options, this.#fetched, transport);
     else if (config.uri) {
-      hooks.nodeHttp = sources.nodeHttpSource(options, config);
+      hooks.nodeHttp = sources.nodeHttpSource(options, config, transport);
       this.#viaNode = false;
       this.#agentOnly = Boolean(options.requestAgent);
+      this.#https = config.uri.https;
     }
     if (typeof options.getKeysInterceptor === 'function') {
       hooks.intercept = sources.interceptorSource(options.getKeysInterceptor);
@@ -81,11 +108,12 @@ class JwksClient {
     return hooks;
   }
 
-  // Fetch through Node's http with a requestAgent, or while nock or msw
-  // intercept it; natively otherwise. Checked on each miss, not each hit.
+  // Fetch through Node's http with a requestAgent, or while nock, msw or a
+  // stub of `request` intercepts it; natively otherwise. Checked on each
+  // miss, not each hit.
   #chooseTransport() {
     if (this.#viaNode === undefined) return;
-    const viaNode = this.#agentOnly || httpIntercepted();
+    const viaNode = this.#agentOnly || httpIntercepted(this.#https);
     if (viaNode !== this.#viaNode) {
       this.#viaNode = viaNode;
       this.#native.useNodeHttp(viaNode);
@@ -190,6 +218,12 @@ class JwksClient {
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
     if (this.#onStale) this.#onStale(err, kid, key);
+  }
+
+  // jwks-rsa has it on the prototype too (stubbed there by test suites);
+  // instances answer through their own property.
+  async getSigningKey(kid) {
+    return this.#load(kid);
   }
 
   async getKeys() {

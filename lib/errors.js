@@ -1,9 +1,8 @@
-'use strict';
-
 // The four error classes of jwks-rsa. They are built the way jwks-rsa builds
 // them (a constructor function over Error.prototype, `name` and `message` as
 // own enumerable properties) so that `Object.keys(err)`, `util.inspect(err)`
-// and deep-equality checks see exactly what they saw before.
+// and deep-equality checks see exactly what they saw before. Sloppy mode (no
+// 'use strict'), as jwks-rsa's, gives them the same own properties.
 
 function defineErrorClass(name) {
   const ErrorClass = {

@@ -62,7 +62,7 @@ const SYNTAX_MESSAGES_KEPT = 16;
 function syntaxMessage(info) {
   const known = syntaxMessages.get(info.syntaxId);
   if (known !== undefined) return known;
-  const body = require('./native').syntaxErrorBody(info.syntaxId);
+  const body = require('./native').binding.syntaxErrorBody(info.syntaxId);
   let message = info.message;
   if (typeof body === 'string') {
     try {

@@ -5,7 +5,11 @@
 // generated message blames an npm bug; say instead which platform was looked
 // for and what to do, and keep the loader's own errors as the cause.
 
+const fs = require('fs');
+const path = require('path');
 const pkg = require('../package.json');
+const { elfShortfall } = require('./elf');
+const { createLogger } = require('./debug');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;
 
@@ -26,10 +30,11 @@ function platformKey() {
 }
 
 // The platforms with a prebuilt package, from the napi build targets:
-// `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`.
+// `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`. The
+// WebAssembly build is the fallback of every platform, not one of them.
 const ARCHES = { x86_64: 'x64', aarch64: 'arm64' };
 function prebuiltPlatforms() {
-  return pkg.napi.targets.map((target) => {
+  return pkg.napi.targets.filter((target) => !target.startsWith('wasm32-')).map((target) => {
     const [arch, , os, abi] = target.split('-');
     return [os, ARCHES[arch] || arch, abi].filter(Boolean).join('-');
   });
@@ -61,8 +66,79 @@ function loadError(cause) {
   return error;
 }
 
+// Which backend loaded, and why: the native binary unless it is missing,
+// unloadable (truncated, wrong CPU or libc) or NAPI_RS_FORCE_WASI asks for
+// the WebAssembly build. The loader keeps its per-candidate errors to itself,
+// so on a fallback the native candidates are asked once more for theirs.
+function fallbackReason() {
+  const forced = process.env.NAPI_RS_FORCE_WASI;
+  if (forced === 'true' || forced === 'error') return `NAPI_RS_FORCE_WASI=${forced}`;
+  const candidates = [`../${pkg.napi.binaryName}.${platformKey()}.node`, `${PLATFORM_PREFIX}${platformKey()}`];
+  const errors = [];
+  for (const candidate of candidates) {
+    try {
+      require(candidate);
+      return `the native binary ${candidate} did not load`;
+    } catch (err) {
+      errors.push(String(err.message || err).split('\n')[0]);
+    }
+  }
+  return `no native binary for ${platformKey()} loaded (${errors.join('; ')})`;
+}
+
+// The native binaries the loader may try on this OS and CPU (either libc).
+function nativeCandidates() {
+  const base = `${process.platform}-${process.arch}`;
+  const files = [];
+  if (process.env.NAPI_RS_NATIVE_LIBRARY_PATH) files.push(process.env.NAPI_RS_NATIVE_LIBRARY_PATH);
+  const root = path.join(__dirname, '..');
+  for (const file of fs.readdirSync(root)) {
+    if (file.startsWith(`${pkg.napi.binaryName}.${base}`) && file.endsWith('.node')) files.push(path.join(root, file));
+  }
+  for (const suffix of ['', '-gnu', '-musl']) {
+    try {
+      files.push(require.resolve(`${PLATFORM_PREFIX}${base}${suffix}`));
+    } catch {
+      // Not installed: nothing to check.
+    }
+  }
+  return files;
+}
+
+// A truncated binary would crash the process inside dlopen rather than fail
+// to load, so the loader is kept away from it: WebAssembly only, this once.
+function truncatedNative() {
+  if (process.env.NAPI_RS_FORCE_WASI) return null;
+  for (const file of nativeCandidates()) {
+    const shortfall = elfShortfall(file);
+    if (shortfall) return `the native binary ${file} is truncated (${shortfall})`;
+  }
+  return null;
+}
+
+function requireBinding(truncated) {
+  if (!truncated) return require('../binding.js');
+  process.env.NAPI_RS_FORCE_WASI = 'error';
+  try {
+    return require('../binding.js');
+  } finally {
+    delete process.env.NAPI_RS_FORCE_WASI;
+  }
+}
+
+const truncated = truncatedNative();
+let binding;
 try {
-  module.exports = require('../binding.js');
+  binding = requireBinding(truncated);
 } catch (err) {
   throw loadError(err);
 }
+
+const backend = binding.__napiBindingTarget === 'wasm32-wasi' ? 'wasm' : 'native';
+const reason = backend === 'wasm' ? truncated || fallbackReason() : 'the native binary loaded';
+
+// jwks-rsa prints nothing at load time: with the native binary neither do we.
+const log = createLogger('jwks');
+if (backend === 'wasm' && log.enabled) log(`Using the WebAssembly backend: ${reason}`);
+
+module.exports = { binding, backend, reason };

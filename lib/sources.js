@@ -1,14 +1,17 @@
 'use strict';
 
 const { wrapHook } = require('./hooks');
-const { nodeFetch } = require('./node-fetch');
+const { nodeFetch, withDeadline, httpIntercepted } = require('./node-fetch');
+
+// `own`: the WebAssembly build, where Node's http is the only transport, so
+// it enforces every deadline and applies the proxy and TLS options itself.
 
 // The JavaScript-backed sources of a client, wrapped for the native side.
 
 // `fetcher(jwksUri)` replaces HTTP and resolves with `{ keys }`. As in
 // jwks-rsa it is called with the request options as `this`, and `getKeys()`
 // returns the very `keys` it resolved with.
-function fetcherSource(options, memory) {
+function fetcherSource(options, memory, { own, timeout }) {
   const context = {
     uri: options.jwksUri,
     headers: options.requestHeaders,
@@ -16,8 +19,9 @@ function fetcherSource(options, memory) {
     timeout: options.timeout,
     fetcher: options.fetcher,
   };
+  const fetch = async () => options.fetcher.call(context, options.jwksUri);
   return wrapHook(async () => {
-    const res = await options.fetcher.call(context, options.jwksUri);
+    const res = await (own ? withDeadline(fetch(), timeout) : fetch());
     const body = res === undefined ? '' : JSON.stringify(res);
     memory.body = body;
     memory.res = res;
@@ -33,8 +37,18 @@ function interceptorSource(interceptor) {
   });
 }
 
-// Node's http/https, for a `requestAgent` or while http is intercepted.
-function nodeHttpSource(options, config) {
+// `ca`, `cert` and `key` as Node's tls takes them, the ones that are set.
+function tlsOptions(options) {
+  const tls = {};
+  for (const name of ['ca', 'cert', 'key']) if (options[name] !== undefined && options[name] !== null) tls[name] = options[name];
+  return Object.keys(tls).length > 0 ? tls : undefined;
+}
+
+// Node's http/https, for a `requestAgent` or while http is intercepted; for
+// every fetch with `own`. An interceptor (nock) sees the endpoint itself, as
+// with the native client, not the proxy.
+function nodeHttpSource(options, config, { own }) {
+  const tls = own ? tlsOptions(options) : undefined;
   return wrapHook(() =>
     nodeFetch({
       uri: options.jwksUri,
@@ -42,6 +56,7 @@ function nodeHttpSource(options, config) {
       agent: options.requestAgent,
       timeout: config.timeout,
       maxResponseBytes: config.maxResponseBytes,
+      ...(own && !httpIntercepted(Boolean(config.uri && config.uri.https)) && { proxy: config.proxy, tls }),
     }),
   );
 }

@@ -39,4 +39,7 @@ timed darwin-arm64 build_macos darwin-arm64 aarch64-apple-darwin arm64-apple-mac
 timed darwin-x64 build_macos darwin-x64 x86_64-apple-darwin x86_64-apple-macos10.15
 timed win32-x64-msvc build_windows win32-x64-msvc
 
+# The WebAssembly fallback package, npm/wasm32-wasi/.
+bash scripts/cross/wasm.sh
+
 node scripts/cross/report.js

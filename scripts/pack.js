@@ -16,6 +16,12 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINARY_NAME = 'jwks-rsa-native';
+// The WebAssembly fallback's package: a .wasm and napi's loader beside it.
+const WASM_PLATFORM = 'wasm32-wasi';
+
+function binaryFile(platform) {
+  return `${BINARY_NAME}.${platform}.${platform === WASM_PLATFORM ? 'wasm' : 'node'}`;
+}
 
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -85,12 +91,12 @@ function packPlatform(platform, binary, destination) {
   const stage = stageDir(platform);
   for (const file of fs.readdirSync(dir)) if (!file.endsWith('.node')) copyInto(stage, dir, file);
   copyInto(stage, ROOT, 'LICENSE');
-  fs.copyFileSync(binary, path.join(stage, `${BINARY_NAME}.${platform}.node`));
+  fs.copyFileSync(binary, path.join(stage, binaryFile(platform)));
   return packStage(stage, destination);
 }
 
 function builtBinary(platform) {
-  const file = path.join(ROOT, 'npm', platform, `${BINARY_NAME}.${platform}.node`);
+  const file = path.join(ROOT, 'npm', platform, binaryFile(platform));
   return fs.existsSync(file) ? file : null;
 }
 
@@ -107,4 +113,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { packMain, packPlatform, builtBinary, platforms };
+module.exports = { packMain, packPlatform, builtBinary, platforms, WASM_PLATFORM };

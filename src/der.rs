@@ -87,10 +87,12 @@ pub fn spki(algorithm: &[u8], subject_public_key: &[u8]) -> Vec<u8> {
     sequence(&[algorithm, &bits])
 }
 
-/// PEM text of an SPKI DER, exactly as Node's `KeyObject.export({ type: 'spki', format: 'pem' })`.
+/// PEM text of an SPKI DER: Node's `KeyObject.export({ type: 'spki', format: 'pem' })`
+/// without its final newline, as jwks-rsa 4.1.0 hands it out.
 pub fn spki_pem(der: &[u8]) -> String {
     const HEADER: &str = "-----BEGIN PUBLIC KEY-----\n";
-    const FOOTER: &str = "-----END PUBLIC KEY-----\n";
+    // No final newline: jwks-rsa 4.1.0's PEM, byte for byte.
+    const FOOTER: &str = "-----END PUBLIC KEY-----";
     let b64 = STANDARD.encode(der);
     let mut pem =
         String::with_capacity(HEADER.len() + FOOTER.len() + b64.len() + b64.len() / 64 + 1);
@@ -135,6 +137,7 @@ mod tests {
         assert_eq!(lines[1].len(), 64);
         assert_eq!(lines[2].len(), 16);
         assert_eq!(lines[3], "-----END PUBLIC KEY-----");
-        assert!(pem.ends_with("-----END PUBLIC KEY-----\n"));
+        // jwks-rsa 4.1.0's PEM has no final newline.
+        assert!(pem.ends_with("\n-----END PUBLIC KEY-----"));
     }
 }

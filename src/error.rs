@@ -7,6 +7,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::transport::TransportError;
+
 /// Message of the error raised when `jwksUri` cannot be parsed as an http(s) URL.
 pub const INVALID_URI: &str = "Invalid JWKS URI: The provided URI is not a valid URL.";
 /// Message raised when the key set is empty or absent.
@@ -52,9 +54,9 @@ pub enum Error {
     /// No key matches the lookup (JS `SigningKeyNotFoundError`).
     #[error("{0}")]
     SigningKeyNotFoundError(String),
-    /// A transport failure, shaped like Node's system errors (JS `Error` with `code`).
-    #[error("{}", .0.message)]
-    SystemError(Arc<SystemError>),
+    /// A transport failure (JS `Error` with a `code`, worded by the binding layer).
+    #[error("{0}")]
+    Transport(Arc<TransportError>),
     /// A 2xx body that is not JSON; the shim re-parses it to raise V8's own `SyntaxError`.
     #[error("{detail}")]
     SyntaxError {
@@ -83,25 +85,6 @@ pub enum Error {
         /// True when the hook stands in for the endpoint (the `fetcher`).
         endpoint_unavailable: bool,
     },
-}
-
-/// The fields of a Node.js system error, in the order Node defines them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SystemError {
-    /// Full message, e.g. `connect ECONNREFUSED 127.0.0.1:8080`.
-    pub message: String,
-    /// libuv errno (negative), when Node would set one.
-    pub errno: Option<i32>,
-    /// Symbolic code, e.g. `ECONNREFUSED`.
-    pub code: String,
-    /// The failing system call, e.g. `connect` or `getaddrinfo`.
-    pub syscall: Option<String>,
-    /// Peer address for connect errors.
-    pub address: Option<String>,
-    /// Peer port for connect errors.
-    pub port: Option<u16>,
-    /// Host name for resolver errors.
-    pub hostname: Option<String>,
 }
 
 impl Error {
@@ -159,7 +142,7 @@ impl Error {
                 endpoint_unavailable,
                 ..
             } => *endpoint_unavailable,
-            Error::SystemError(_) | Error::SyntaxError { .. } => true,
+            Error::Transport(_) | Error::SyntaxError { .. } => true,
             Error::JwksRateLimitError
             | Error::RateLimitWait(_)
             | Error::SigningKeyNotFoundError(_) => false,
@@ -173,7 +156,7 @@ impl Error {
             Error::JwksError { .. } => "JwksError",
             Error::JwksRateLimitError | Error::RateLimitWait(_) => "JwksRateLimitError",
             Error::SigningKeyNotFoundError(_) => "SigningKeyNotFoundError",
-            Error::SystemError(_) => "Error",
+            Error::Transport(_) => "Error",
             Error::SyntaxError { .. } => "SyntaxError",
             Error::HookError { .. } => "HookError",
             Error::TypeError { .. } => "TypeError",
@@ -208,11 +191,6 @@ mod tests {
         assert!(!Error::content(NO_SIGNING_KEYS).is_endpoint_unavailable());
         assert!(!Error::JwksRateLimitError.is_endpoint_unavailable());
         assert!(!Error::SigningKeyNotFoundError("x".into()).is_endpoint_unavailable());
-        let sys = SystemError {
-            message: "connect ECONNREFUSED 127.0.0.1:1".into(),
-            code: "ECONNREFUSED".into(),
-            ..SystemError::default()
-        };
-        assert!(Error::SystemError(Arc::new(sys)).is_endpoint_unavailable());
+        assert!(crate::transport::hang_up().is_endpoint_unavailable());
     }
 }

@@ -23,8 +23,8 @@ use rustls::ClientConfig;
 use crate::error::Error;
 use crate::fetch::{Document, KeySource};
 use crate::net::{self, Io};
-use crate::node_error;
 use crate::proxy::{self, Proxy};
+use crate::transport;
 
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl KeySource for HttpSource {
             match settings.timeout {
                 Some(limit) => tokio::time::timeout(limit, fetch_once(&settings))
                     .await
-                    .unwrap_or_else(|_| Err(node_error::hang_up())),
+                    .unwrap_or_else(|_| Err(transport::hang_up())),
                 None => fetch_once(&settings).await,
             }
         }
@@ -207,12 +207,16 @@ fn status_message<B>(response: &hyper::Response<B>) -> String {
 }
 
 fn hyper_failed(err: &hyper::Error) -> Error {
+    // hyper offers no predicate for its "too large" parse error, only its text.
+    if err.is_parse() && err.to_string().contains("too large") {
+        return transport::header_overflow();
+    }
     if err.is_parse() || err.is_parse_status() {
-        return node_error::parse_failed(&err.to_string());
+        return transport::parse_failed(&err.to_string());
     }
     let io = std::error::Error::source(err).and_then(|s| s.downcast_ref::<std::io::Error>());
     match io {
-        Some(io) => node_error::io_failed(io),
-        None => node_error::hang_up(),
+        Some(io) => transport::io_failed(io),
+        None => transport::hang_up(),
     }
 }

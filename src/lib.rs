@@ -5,6 +5,9 @@
 //! The core (everything but the private `napi` module) knows nothing of
 //! Node.js: I/O comes in through [`fetch::KeySource`], time as plain
 //! milliseconds from the caller.
+//!
+//! The `native-http` feature (default) adds the HTTP transport in Rust; the
+//! WebAssembly build leaves it out and fetches through Node's http.
 
 pub mod cache;
 pub mod client;
@@ -12,22 +15,24 @@ mod der;
 pub mod ed448;
 pub mod error;
 pub mod fetch;
+#[cfg(feature = "native-http")]
 pub mod http;
 pub mod json;
 pub mod jwk;
 pub mod keyset;
-// Exports are only registered in the addon build, so tests leave this layer out.
-#[cfg(not(test))]
 mod napi;
+#[cfg(feature = "native-http")]
 pub mod net;
-mod node_error;
 pub mod option_rule;
 pub mod pem;
+#[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
 pub mod skip;
 pub mod stats;
+#[cfg(feature = "native-http")]
 pub mod tls;
+pub mod transport;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;

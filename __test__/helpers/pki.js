@@ -12,10 +12,10 @@ function openssl(args, cwd) {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function issue(dir, name, subject, extensions) {
+function issue(dir, name, subject, extensions, days = 2) {
   openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir);
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', String(days), '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
 }
 
 let cached;
@@ -38,4 +38,27 @@ function pki() {
   return cached;
 }
 
-module.exports = { pki };
+// Certificates Node's https refuses, each for its own reason, for comparing
+// how failures are reported: { name: { cert, key } }.
+let refused;
+function refusedCertificates() {
+  if (refused) return refused;
+  const { dir, ca } = pki();
+  const server = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n';
+  issue(dir, 'expired', '/CN=localhost', `${server}subjectAltName=IP:127.0.0.1\n`, -1);
+  issue(dir, 'othername', '/CN=other.example', `${server}subjectAltName=DNS:other.example,IP:10.0.0.1\n`);
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'self.key', '-subj', '/CN=localhost', '-days', '2', '-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'basicConstraints=CA:FALSE', '-out', 'self.pem'], dir);
+  const read = (file) => fs.readFileSync(path.join(dir, file), 'utf8');
+  const pair = (name) => ({ cert: read(`${name}.pem`), key: read(`${name}.key`) });
+  refused = {
+    selfSigned: pair('self'),
+    expired: pair('expired'),
+    otherName: pair('othername'),
+    // The CA sent along and not trusted by the client.
+    chainToUntrustedRoot: { cert: read('server.pem') + ca, key: read('server.key') },
+    unknownIssuer: pair('server'),
+  };
+  return refused;
+}
+
+module.exports = { pki, refusedCertificates };

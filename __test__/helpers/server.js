@@ -4,7 +4,10 @@ const http = require('http');
 const net = require('net');
 
 // A JWKS endpoint on 127.0.0.1 whose answer each test can change: the keys,
-// the status, the raw body, a delay. It records every request it receives.
+// the status, the raw body. It records every request it receives.
+// `hold()` keeps answers back until released, so a test can keep a fetch in
+// flight for exactly as long as it needs, and `requested(n)` resolves once
+// n requests have arrived.
 
 async function startJwksServer(initialKeys = []) {
   const state = {
@@ -12,12 +15,14 @@ async function startJwksServer(initialKeys = []) {
     status: 200,
     statusMessage: undefined,
     body: undefined,
-    delayMs: 0,
     requests: [],
     handler: undefined,
+    gate: undefined,
   };
+  const waiters = [];
   const server = http.createServer((req, res) => {
     state.requests.push({ url: req.url, headers: req.headers, rawHeaders: req.rawHeaders });
+    for (const wake of waiters.splice(0)) wake();
     if (state.handler) return state.handler(req, res);
     const send = () => {
       if (state.statusMessage !== undefined) res.statusMessage = state.statusMessage;
@@ -25,7 +30,7 @@ async function startJwksServer(initialKeys = []) {
       res.setHeader('content-type', 'application/json');
       res.end(state.body !== undefined ? state.body : JSON.stringify({ keys: state.keys }));
     };
-    if (state.delayMs) setTimeout(send, state.delayMs);
+    if (state.gate) state.gate.then(send);
     else send();
   });
   const sockets = new Set();
@@ -41,6 +46,22 @@ async function startJwksServer(initialKeys = []) {
     url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     get count() {
       return state.requests.length;
+    },
+    hold() {
+      let release;
+      state.gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        state.gate = undefined;
+        release();
+      };
+    },
+    requested(n = 1) {
+      return new Promise((resolve) => {
+        const check = () => (state.requests.length >= n ? resolve() : waiters.push(check));
+        check();
+      });
     },
     close() {
       for (const s of sockets) s.destroy();
@@ -70,4 +91,9 @@ async function closedPort() {
   return port;
 }
 
-module.exports = { startJwksServer, startRawServer, closedPort };
+// Resolves once `condition()` holds, checking on each turn of the event loop.
+async function until(condition) {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+module.exports = { until, startJwksServer, startRawServer, closedPort };

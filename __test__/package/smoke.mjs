@@ -37,6 +37,7 @@ try {
       arch: process.arch,
       glibc: process.report.getReport().header.glibcVersionRuntime ?? null,
       sameExports: cjs === jwksClient && cjs.JwksClient === JwksClient,
+      backend: cjs.backend,
       addons: Object.keys(require.cache).filter((file) => file.endsWith('.node')),
       pems,
       missing: { isClass: missing instanceof SigningKeyNotFoundError, message: missing.message },

@@ -86,7 +86,7 @@ function writeJwks(appDir) {
   fs.writeFileSync(path.join(appDir, 'jwks.json'), JSON.stringify({ keys }));
   fs.copyFileSync(path.join(__dirname, 'smoke.mjs'), path.join(appDir, 'smoke.mjs'));
   return Object.fromEntries(
-    keys.map((jwk) => [jwk.kid, crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })]),
+    keys.map((jwk) => [jwk.kid, crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).replace(/\n$/, '')]),
   );
 }
 

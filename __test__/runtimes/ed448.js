@@ -15,7 +15,8 @@ const RFC8032_X = Buffer.from(
 
 function spkiPem(x) {
   const der = Buffer.concat([SPKI_HEADER, Buffer.from(x, 'base64url')]).toString('base64');
-  return `-----BEGIN PUBLIC KEY-----\n${der.match(/.{1,64}/g).join('\n')}\n-----END PUBLIC KEY-----\n`;
+  // No final newline: jwks-rsa 4.1.0's PEM form.
+  return `-----BEGIN PUBLIC KEY-----\n${der.match(/.{1,64}/g).join('\n')}\n-----END PUBLIC KEY-----`;
 }
 
 /**

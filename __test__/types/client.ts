@@ -57,3 +57,7 @@ function errors(err: unknown): string {
 }
 
 console.log(lookups, withFetcher, intercepted, errors);
+
+// Which build loaded: the native binary or the WebAssembly fallback.
+const backend: 'native' | 'wasm' = jwksClient.backend;
+void backend;

@@ -254,9 +254,12 @@ fn a_huge_entry_bound_reserves_nothing_and_still_works() {
     for max_entries in [1_000_000_000, usize::MAX] {
         let mut cache = KeyCache::new(config(1000, max_entries, None));
         cache.store_set(set(&["a", "b"]), 0);
-        let hit = cache.lookup(&kid("b"), 10).expect("hit").expect("key");
+        let hit = cache
+            .lookup(&kid("b"), 10, true)
+            .expect("hit")
+            .expect("key");
         assert_eq!(hit.key.kid.as_deref(), Some("b"));
-        cache.store_key(&kid("b"), hit.key, 10);
+        cache.store_key(&kid("b"), hit.key, 10, Some(10));
         assert_eq!(cache.retained_len(), 1);
     }
 }

@@ -279,7 +279,11 @@ async fn every_waiter_on_a_non_json_page_shares_one_body_and_one_error() {
     let tasks: Vec<_> = (0..200)
         .map(|i| {
             let client = Arc::clone(&client);
-            tokio::spawn(async move { client.signing_key(kid(&format!("k{i}")), 0).await })
+            tokio::spawn(async move {
+                client
+                    .signing_key(kid(&format!("k{i}")), Lookup::at(0))
+                    .await
+            })
         })
         .collect();
     while client.stats().coalesced < 199 {
@@ -305,7 +309,7 @@ async fn every_waiter_on_a_non_json_page_shares_one_body_and_one_error() {
     assert!(Arc::strong_count(&body) <= 3);
     // The same page again is not parsed again: same error, same id.
     gate.add_permits(1);
-    match client.signing_key(kid("again"), 1).await {
+    match client.signing_key(kid("again"), Lookup::at(1)).await {
         Err(Error::SyntaxError { id: again, .. }) => assert_eq!(again, id),
         other => panic!("unexpected {:?}", other.map(|_| ())),
     }

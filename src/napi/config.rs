@@ -2,15 +2,19 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "native-http")]
 use hyper::header::{HeaderName, HeaderValue};
 use napi_derive::napi;
 
+#[cfg(feature = "native-http")]
 use super::tls_roots;
 use crate::cache::{CacheConfig, Millis};
 use crate::client::ClientConfig;
 use crate::error::Error;
+#[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
 use crate::option_rule;
+#[cfg(feature = "native-http")]
 use crate::proxy::Proxy;
 use crate::rate_limit::LimiterClock;
 
@@ -128,6 +132,18 @@ impl NativeConfig {
         }
     }
 
+    /// `cert` and `key` come together or not at all.
+    ///
+    /// # Errors
+    /// `ArgumentError` when only one of them is set.
+    pub fn check_identity(&self) -> Result<(), Error> {
+        if self.cert.is_some() == self.key.is_some() {
+            Ok(())
+        } else {
+            Err(invalid("Mutual TLS needs both `cert` and `key`"))
+        }
+    }
+
     /// The deadline of one fetch: there is always one.
     pub fn deadline(&self) -> Duration {
         Duration::from_millis(option_rule::timeout_ms(self.timeout))
@@ -138,6 +154,7 @@ impl NativeConfig {
         option_rule::max_response_bytes(self.max_response_bytes)
     }
 
+    #[cfg(feature = "native-http")]
     fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
         self.headers
             .iter()
@@ -149,6 +166,7 @@ impl NativeConfig {
             .collect()
     }
 
+    #[cfg(feature = "native-http")]
     fn proxy(&self) -> Result<Option<Proxy>, Error> {
         let Some(parts) = &self.proxy else {
             return Ok(None);
@@ -161,6 +179,7 @@ impl NativeConfig {
         }))
     }
 
+    #[cfg(feature = "native-http")]
     /// Settings of the native HTTP source, or `None` when `jwksUri` is unusable.
     ///
     /// # Errors

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use napi_derive::napi;
 use parking_lot::Mutex;
 
+use super::node_error;
 use crate::Error;
 use crate::cache::Hit;
 use crate::client::{Fetched, Resolved};
@@ -127,13 +128,15 @@ impl From<&Error> for ErrorInfo {
             handle: None,
         };
         match err {
-            Error::SystemError(sys) => {
+            Error::Transport(failure) => {
+                let sys = node_error::describe(failure, node_error::CURRENT_OS);
+                info.message = sys.message;
                 info.errno = sys.errno;
-                info.code = Some(sys.code.clone());
-                info.syscall = sys.syscall.clone();
-                info.address = sys.address.clone();
+                info.code = Some(sys.code);
+                info.syscall = sys.syscall;
+                info.address = sys.address;
                 info.port = sys.port.map(u32::from);
-                info.hostname = sys.hostname.clone();
+                info.hostname = sys.hostname;
             }
             Error::SyntaxError { body, id, .. } => {
                 remember_syntax_body(*id, body);

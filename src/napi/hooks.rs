@@ -81,22 +81,40 @@ impl KeySource for JsSource {
         let hook = Arc::clone(&self.hook);
         let deadline = self.deadline;
         async move {
-            let call = call(&hook, true);
-            let result = match deadline {
-                Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
-                    Err(Error::unavailable(format!(
-                        "The JWKS fetch did not complete within the timeout of {} ms",
-                        limit.as_millis()
-                    )))
-                }),
-                None => call.await,
-            }?;
+            let result = within(deadline, call(&hook, true)).await?;
             Ok(Document {
                 body: Arc::from(result.body.unwrap_or_default()),
             })
         }
         .boxed()
     }
+}
+
+/// `call`, failed as unavailable when it outlasts `deadline`.
+#[cfg(feature = "native-http")]
+async fn within<T>(
+    deadline: Option<Duration>,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    match deadline {
+        Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+            Err(Error::unavailable(format!(
+                "The JWKS fetch did not complete within the timeout of {} ms",
+                limit.as_millis()
+            )))
+        }),
+        None => call.await,
+    }
+}
+
+/// Without tokio's timer (the WebAssembly build, where a pending timer holds
+/// up wake-ups) the shim enforces the deadline on the JavaScript side.
+#[cfg(not(feature = "native-http"))]
+async fn within<T>(
+    _deadline: Option<Duration>,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    call.await
 }
 
 /// `getKeysInterceptor`.

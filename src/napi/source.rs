@@ -1,7 +1,10 @@
 //! Choosing where a client's keys come from.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
+#[cfg(feature = "native-http")]
+use std::sync::atomic::Ordering;
+#[cfg(feature = "native-http")]
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -11,10 +14,12 @@ use super::config::NativeConfig;
 use super::hooks::{HookFn, JsSource};
 use crate::error::Error;
 use crate::fetch::{Document, KeySource};
+#[cfg(feature = "native-http")]
 use crate::http::HttpSource;
 
 /// Extra time the native deadline leaves Node's http, which enforces the
 /// same `timeout` itself and reports it the way Node does.
+#[cfg(feature = "native-http")]
 const NODE_HTTP_GRACE: Duration = Duration::from_millis(250);
 
 /// A source that always fails the same way (e.g. an invalid `jwksUri`, which
@@ -28,6 +33,7 @@ impl KeySource for Failing {
     }
 }
 
+#[cfg(feature = "native-http")]
 /// Native HTTP, or Node's http when the shim says so: with a `requestAgent`,
 /// or while a test library (nock, msw) intercepts Node's http.
 pub struct Switch {
@@ -36,6 +42,7 @@ pub struct Switch {
     use_node: Arc<AtomicBool>,
 }
 
+#[cfg(feature = "native-http")]
 impl KeySource for Switch {
     fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
         if self.use_node.load(Ordering::Relaxed) {
@@ -63,7 +70,7 @@ impl ChosenSource {
     }
 }
 
-/// The source for a client.
+/// The source for a client: its `fetcher`, or HTTP to `jwksUri`.
 ///
 /// # Errors
 /// `ArgumentError` for unusable TLS or proxy settings.
@@ -72,12 +79,18 @@ pub fn key_source(
     fetcher: Option<HookFn>,
     node_http: Option<HookFn>,
 ) -> Result<ChosenSource, Error> {
-    if let Some(hook) = fetcher {
-        return Ok(ChosenSource::only(Arc::new(JsSource::new(
+    match fetcher {
+        Some(hook) => Ok(ChosenSource::only(Arc::new(JsSource::new(
             hook,
             Some(config.deadline()),
-        ))));
+        )))),
+        None => http_source(config, node_http),
     }
+}
+
+/// Native HTTP, switchable to Node's http.
+#[cfg(feature = "native-http")]
+fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
     let Some(settings) = config.http_settings()? else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
@@ -96,4 +109,18 @@ pub fn key_source(
         source: Arc::new(switch),
         use_node_http: Some(use_node),
     })
+}
+
+/// Without the native transport every fetch goes through Node's http, which
+/// enforces `timeout` (as the shim does for a `fetcher`) and applies `ca`,
+/// `cert`, `key` and the proxy itself.
+#[cfg(not(feature = "native-http"))]
+fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
+    let (Some(uri), Some(hook)) = (&config.uri, node_http) else {
+        return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
+    };
+    if uri.https {
+        config.check_identity()?;
+    }
+    Ok(ChosenSource::only(Arc::new(JsSource::new(hook, None))))
 }

@@ -1,0 +1,133 @@
+'use strict';
+
+// The WebAssembly fallback (npm/wasm32-wasi, scripts/cross/wasm.sh):
+// - the whole node test suite with the fallback forced, on this Node and Node 22;
+// - its tarball with the main one in a fresh app that has no native package;
+// - a truncated or wrong-architecture native binary falls back to it, and
+//   DEBUG=jwks says why.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const support = require('./support');
+const { WASM_PLATFORM } = require('../../scripts/pack');
+
+const NODE22 = path.join(support.ROOT, 'target', 'runtimes', 'node22-linux-x64', 'bin', 'node');
+const WASM = support.builtBinary(WASM_PLATFORM);
+const skipWasm = !WASM && !support.REQUIRE_ALL && 'not built (scripts/cross/wasm.sh)';
+const NODES = [
+  ['this Node', process.execPath],
+  ['Node 22', NODE22],
+];
+const skipNode = (node) => skipWasm || (!fs.existsSync(node) && !support.REQUIRE_ALL && 'no Node 22 runtime (scripts/cross/runtimes.sh)');
+// What the wasm package needs from the registry, packed from this checkout's
+// node_modules so that the app installs offline.
+const RUNTIME_DEPS = ['@napi-rs/wasm-runtime', '@emnapi/core', '@emnapi/runtime', '@emnapi/wasi-threads', '@tybys/wasm-util', 'tslib'];
+
+// NODE_PATH makes the checkout's loader find the wasm package by name, as an
+// installed app finds it in node_modules.
+function checkoutResolvingWasm() {
+  const dir = support.tempDir('wasm-path');
+  fs.symlinkSync(path.join(support.ROOT, 'npm', WASM_PLATFORM), path.join(dir, `jwks-rsa-native-${WASM_PLATFORM}`));
+  return dir;
+}
+
+// This process's environment without what node:test sets for the files it
+// runs: with NODE_TEST_CONTEXT a nested `node --test` reports to a parent
+// runner instead of running as the top-level one.
+function suiteEnv() {
+  const { NODE_TEST_CONTEXT, ...env } = process.env;
+  return env;
+}
+
+for (const [label, node] of NODES) {
+  test(`the whole node test suite passes on the WebAssembly backend under ${label}`, { skip: skipNode(node), timeout: 1_800_000 }, () => {
+    assert.ok(WASM, `npm/${WASM_PLATFORM} has no .wasm`);
+    const tests = fs.readdirSync(path.join(support.ROOT, '__test__')).filter((f) => f.endsWith('.test.js'));
+    const result = support.run(node, ['--test', '--test-concurrency=1', ...tests.map((f) => `__test__/${f}`)], {
+      cwd: support.ROOT,
+      env: { ...suiteEnv(), NAPI_RS_FORCE_WASI: 'error', NODE_PATH: checkoutResolvingWasm() },
+      timeout: 1_800_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const summary = result.stdout.split('\n').filter((line) => /^# (tests|pass|fail|skipped|cancelled) /.test(line));
+    const failures = result.stdout.split('\n').filter((line) => /^not ok /.test(line.trim()));
+    assert.equal(result.status, 0, `${failures.join('\n')}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+    assert.match(summary.join('\n'), /# pass [1-9]\d*\n# fail 0/, result.stdout.slice(-4000));
+    const counts = summary.map((line) => line.replace(/^# /, '')).join(', ');
+    console.log(`wasm backend, ${label} (${support.run(node, ['--version']).stdout.trim()}): ${counts}`);
+  });
+}
+
+let tarballs;
+function packAll() {
+  if (tarballs) return tarballs;
+  const out = support.tempDir('wasm-tarballs');
+  const deps = RUNTIME_DEPS.map((dep) => {
+    const args = ['pack', '--ignore-scripts', '--json', '--pack-destination', out, path.join(support.ROOT, 'node_modules', dep)];
+    const info = JSON.parse(support.runOk('npm', args).stdout);
+    return path.join(out, info[0].filename);
+  });
+  const wasm = support.packPlatform(WASM_PLATFORM, WASM, out);
+  console.log(`wasm tarball: ${wasm.entryCount} files, ${wasm.size} B packed, ${wasm.unpackedSize} B unpacked; .wasm ${fs.statSync(WASM).size} B`);
+  tarballs = { main: support.packMain(out).tarball, wasm: wasm.tarball, deps, host: support.packPlatform(support.HOST_PLATFORM, support.hostBinary(), out).tarball };
+  return tarballs;
+}
+
+function smoke(node, appDir, env = {}) {
+  return support.run(node, ['smoke.mjs'], { cwd: appDir, env: support.toolchainFreeEnv(env) });
+}
+
+let bareApp;
+let bareExpected;
+for (const [label, node] of NODES) {
+  test(`main + wasm tarballs without a native package fetch keys under ${label}`, { skip: skipNode(node) }, () => {
+    if (!bareApp) {
+      const t = packAll();
+      bareApp = path.join(support.tempDir('wasm-app'), 'app');
+      support.installApp(bareApp, [t.main, t.wasm, ...t.deps]);
+      bareExpected = support.writeJwks(bareApp);
+      const installed = fs.readdirSync(path.join(bareApp, 'node_modules')).filter((d) => d.startsWith('jwks-rsa-native'));
+      assert.deepEqual(installed.sort(), ['jwks-rsa-native', `jwks-rsa-native-${WASM_PLATFORM}`]);
+    }
+    const result = smoke(node, bareApp, { DEBUG: 'jwks' });
+    const report = support.smokeReport(result);
+    assert.equal(report.backend, 'wasm');
+    assert.deepEqual(report.addons, []);
+    assert.deepEqual(report.pems, bareExpected);
+    assert.deepEqual(report.missing, { isClass: true, message: "Unable to find a signing key that matches 'no-such-kid'" });
+    assert.match(result.stderr, new RegExp(`jwks Using the WebAssembly backend: no native binary for ${support.HOST_PLATFORM} loaded \\(.*Cannot find module 'jwks-rsa-native-${support.HOST_PLATFORM}'`));
+    console.log(`${label}: ${report.node} served ${Object.keys(report.pems).length} keys from the wasm package`);
+  });
+}
+
+// An ELF header claiming another CPU (aarch64 instead of x86-64, or the reverse).
+function wrongArchitecture(binary) {
+  const bytes = fs.readFileSync(binary);
+  const machine = bytes.readUInt16LE(18);
+  bytes.writeUInt16LE(machine === 0xb7 ? 0x3e : 0xb7, 18);
+  return bytes;
+}
+
+for (const [label, damage] of [
+  ['a truncated', (binary) => fs.readFileSync(binary).subarray(0, 4096)],
+  ['a wrong-architecture', wrongArchitecture],
+]) {
+  test(`${label} native binary falls back to WebAssembly, with the reason in DEBUG=jwks`, { skip: skipWasm }, () => {
+    const t = packAll();
+    const appDir = path.join(support.tempDir('wasm-damaged'), 'app');
+    support.installApp(appDir, [t.main, t.host, t.wasm, ...t.deps]);
+    const expected = support.writeJwks(appDir);
+    const binary = path.join(appDir, `node_modules/jwks-rsa-native-${support.HOST_PLATFORM}/jwks-rsa-native.${support.HOST_PLATFORM}.node`);
+    fs.writeFileSync(binary, damage(binary));
+    const result = smoke(process.execPath, appDir, { DEBUG: 'jwks' });
+    const report = support.smokeReport(result);
+    assert.equal(report.backend, 'wasm');
+    assert.deepEqual(report.pems, expected);
+    const line = result.stderr.split('\n').find((l) => l.includes('Using the WebAssembly backend'));
+    assert.ok(line, result.stderr);
+    assert.match(line, new RegExp(`jwks-rsa-native-${support.HOST_PLATFORM}`));
+    console.log(`${label} binary: ${line.replace(/^\S+ /, '')}`);
+  });
+}
