@@ -1,8 +1,10 @@
 // Runs inside an app that installed jwks-rsa-native from its tarballs: loads
 // the package both ways, serves ./jwks.json on 127.0.0.1 and fetches every
-// key through the client. Prints one JSON line for the test to check.
+// key through the client. Prints one JSON line for the test to check, and
+// also writes it to $JWKS_SMOKE_OUT when set (Node under Wine loses stdout
+// written to a pipe).
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import jwksClient, { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa-native';
 
@@ -29,9 +31,9 @@ try {
     pems[kid] = viaImport.getPublicKey() === viaRequire.publicKey ? viaImport.getPublicKey() : null;
   }
   const missing = await esmClient.getSigningKey('no-such-kid').catch((err) => err);
-  console.log(
-    JSON.stringify({
+  const line = JSON.stringify({
       node: process.version,
+      platform: process.platform,
       arch: process.arch,
       glibc: process.report.getReport().header.glibcVersionRuntime ?? null,
       sameExports: cjs === jwksClient && cjs.JwksClient === JwksClient,
@@ -39,8 +41,9 @@ try {
       addons: Object.keys(require.cache).filter((file) => file.endsWith('.node')),
       pems,
       missing: { isClass: missing instanceof SigningKeyNotFoundError, message: missing.message },
-    }),
-  );
+    });
+  if (process.env.JWKS_SMOKE_OUT) writeFileSync(process.env.JWKS_SMOKE_OUT, `${line}\n`);
+  console.log(line);
 } finally {
   server.close();
 }

@@ -30,12 +30,23 @@ function libcOf(needed) {
   return 'none';
 }
 
+// Symbols the library defines for others: global or weak, not undefined.
+function exportedSymbols(file) {
+  return readelf('--dyn-syms', file)
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && ['GLOBAL', 'WEAK'].includes(f[4]) && f[6] !== 'UND')
+    .map((f) => f[7].replace(/@.*/, ''))
+    .sort();
+}
+
 function describeBinary(file) {
   const header = readelf('--file-header', file);
   const machine = /Machine:\s+(.+)/.exec(header)[1].trim();
   const type = /Type:\s+(\w+)/.exec(header)[1];
   const needed = [...readelf('--dynamic', file).matchAll(/\(NEEDED\)\s+Shared library: \[(.+?)\]/g)].map((m) => m[1]);
-  const glibc = [...new Set([...readelf('--version-info', file).matchAll(/GLIBC_(\d+(?:\.\d+)+)/g)].map((m) => m[1]))];
+  const versionInfo = readelf('--version-info', file);
+  const glibc = [...new Set([...versionInfo.matchAll(/GLIBC_(\d+(?:\.\d+)+)/g)].map((m) => m[1]))];
   return {
     file,
     bytes: fs.statSync(file).size,
@@ -44,8 +55,10 @@ function describeBinary(file) {
     libc: libcOf(needed),
     needed,
     glibcFloor: glibc.sort(compareVersions).pop() ?? null,
+    // Symbol versions needed from the libraries (GLIBC_2.17, FBSD_1.6, ...).
+    versionsNeeded: [...new Set([...versionInfo.matchAll(/Name: (\S+)\s+Flags/g)].map((m) => m[1]))].sort(),
     summary: execFileSync('file', ['--brief', file], { encoding: 'utf8' }).trim(),
   };
 }
 
-module.exports = { describeBinary, compareVersions };
+module.exports = { describeBinary, exportedSymbols, compareVersions };

