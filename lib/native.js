@@ -25,18 +25,25 @@ function libc() {
   }
 }
 
+// Official Windows Node.js is an MSVC build: its packages end in `-msvc`.
+function abi() {
+  return process.platform === 'win32' ? 'msvc' : libc();
+}
+
 function platformKey() {
-  return [process.platform, process.arch, libc()].filter(Boolean).join('-');
+  return [process.platform, process.arch, abi()].filter(Boolean).join('-');
 }
 
 // The platforms with a prebuilt package, from the napi build targets:
-// `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`. The
-// WebAssembly build is the fallback of every platform, not one of them.
+// `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`,
+// `x86_64-pc-windows-msvc` as `<name>-win32-x64-msvc`. The WebAssembly build
+// is the fallback of every platform, not one of them.
 const ARCHES = { x86_64: 'x64', aarch64: 'arm64' };
+const OSES = { windows: 'win32' };
 function prebuiltPlatforms() {
   return pkg.napi.targets.filter((target) => !target.startsWith('wasm32-')).map((target) => {
-    const [arch, , os, abi] = target.split('-');
-    return [os, ARCHES[arch] || arch, abi].filter(Boolean).join('-');
+    const [arch, , os, targetAbi] = target.split('-');
+    return [OSES[os] || os, ARCHES[arch] || arch, targetAbi].filter(Boolean).join('-');
   });
 }
 
