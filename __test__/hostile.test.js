@@ -22,7 +22,14 @@ const TIMEOUT = 300;
 const CAP = 64 * 1024;
 const key = generate('ES256', 'k').jwk;
 
-const head = (status, headers = []) => `HTTP/1.1 ${status}\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
+// Every scenario's server closes the connection after its answer, and says
+// so: a client keeping sockets alive (Node's http, as jwks-rsa and the
+// WebAssembly backend use it) would otherwise race the close on its next fetch.
+// (An interim 1xx head is not the answer, so it does not.)
+const withClose = (status, headers) =>
+  status.startsWith('1') || headers.some((h) => /^connection:/i.test(h)) ? headers : [...headers, 'Connection: close'];
+const head = (status, headers = []) =>
+  `HTTP/1.1 ${status}\r\n${withClose(status, headers).map((h) => `${h}\r\n`).join('')}\r\n`;
 const json = (body, extra = []) => head('200 OK', [`Content-Length: ${Buffer.byteLength(body)}`, 'Content-Type: application/json', ...extra]) + body;
 
 // Writes `chunks` one at a time, `every` ms apart, until the socket closes.
