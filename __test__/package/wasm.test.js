@@ -42,8 +42,8 @@ function suiteEnv() {
 }
 
 for (const [label, node] of NODES) {
-  // Each test file gets 5 minutes: a lookup that never settles fails its
-  // file with a name instead of holding the whole run.
+  // Each test gets 5 minutes: a lookup that never settles fails its test
+  // by name instead of holding the whole run.
   test(`the whole node test suite passes on the WebAssembly backend under ${label}`, { skip: skipNode(node), timeout: 1_800_000 }, () => {
     assert.ok(WASM, `npm/${WASM_PLATFORM} has no .wasm`);
     const tests = fs.readdirSync(path.join(support.ROOT, '__test__')).filter((f) => f.endsWith('.test.js'));
