@@ -10,6 +10,7 @@ const path = require('path');
 const pkg = require('../package.json');
 const { elfShortfall } = require('./elf');
 const { createLogger } = require('./debug');
+const { loadWatchingWorkers, guardWasmBinding } = require('./wasm-threads');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;
 
@@ -123,11 +124,13 @@ function truncatedNative() {
   return null;
 }
 
+// The WebAssembly loader starts Workers for its threads: see wasm-threads.js.
 function requireBinding(truncated) {
-  if (!truncated) return require('../binding.js');
+  const load = () => require('../binding.js');
+  if (!truncated) return loadWatchingWorkers(load);
   process.env.NAPI_RS_FORCE_WASI = 'error';
   try {
-    return require('../binding.js');
+    return loadWatchingWorkers(load);
   } finally {
     delete process.env.NAPI_RS_FORCE_WASI;
   }
@@ -143,6 +146,7 @@ try {
 
 const backend = binding.__napiBindingTarget === 'wasm32-wasi' ? 'wasm' : 'native';
 const reason = backend === 'wasm' ? truncated || fallbackReason() : 'the native binary loaded';
+if (backend === 'wasm') guardWasmBinding(binding);
 
 // jwks-rsa prints nothing at load time: with the native binary neither do we.
 const log = createLogger('jwks');

@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 use serde_json::Value;
 
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};

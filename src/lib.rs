@@ -30,6 +30,7 @@ pub mod proxy;
 pub mod rate_limit;
 pub mod skip;
 pub mod stats;
+pub mod sync;
 #[cfg(feature = "native-http")]
 pub mod tls;
 pub mod transport;

@@ -62,6 +62,13 @@ for (const [label, node] of NODES) {
   });
 }
 
+// A lock whose contended path panics kills the WASI thread holding a lookup:
+// parking_lot's wasm stub without its nightly feature does exactly that.
+test('the WebAssembly build has no lock that panics when contended', { skip: skipWasm }, () => {
+  assert.ok(WASM, `npm/${WASM_PLATFORM} has no .wasm`);
+  assert.equal(fs.readFileSync(WASM).includes('Parking not supported on this platform'), false);
+});
+
 let tarballs;
 function packAll() {
   if (tarballs) return tarballs;

@@ -4,9 +4,9 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use crate::sync::Mutex;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
-use parking_lot::Mutex;
 
 use super::{Client, Lookup, State, admit};
 use crate::cache::Millis;

@@ -1,9 +1,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::sync::Mutex as SyncMutex;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use parking_lot::Mutex as SyncMutex;
 use tokio::sync::Semaphore;
 
 use super::*;

@@ -3,8 +3,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use crate::sync::Mutex;
 use napi_derive::napi;
-use parking_lot::Mutex;
 
 use super::node_error;
 use crate::Error;
