@@ -1,7 +1,7 @@
 'use strict';
 
-const util = require('util');
 const { binding, backend } = require('./native');
+const { rejectCallback } = require('./callback');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
 const { limiterClock } = require('./limiter-clock');
@@ -12,6 +12,11 @@ const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const log = require('./client-log');
+const { Refresher } = require('./refresher');
+const { refreshSettings } = require('./refresh-options');
+const { refreshAheadLookup } = require('./refresh-ahead');
+const { FetchWatch, publish } = require('./diagnostics');
+const { describeHealth } = require('./health');
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
 // for the only key; a non-string can never match but is still looked up.
@@ -20,12 +25,6 @@ function kidArgs(kid) {
   if (kid === undefined || kid === null) return [null, true];
   if (typeof kid === 'string') return [kid, true];
   return [`${kid}`, false];
-}
-
-// A truthy callback that is not a function: the very TypeError
-// util.callbackify throws for it in jwks-rsa.
-function rejectCallback(cb) {
-  util.callbackify(async () => {})(cb);
 }
 
 function createNative(options, config, hooks) {
@@ -73,6 +72,8 @@ class JwksClient {
   #viaNode;
   #agentOnly = false;
   #https = false;
+  #refresher;
+  #watch;
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -86,8 +87,38 @@ class JwksClient {
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#onStale = this.options.onStaleCacheFallback;
+    this.#startRefresher(config);
     log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
+  }
+
+  // refreshAhead, backgroundRefresh, reload() and warm(): see lib/refresher.js.
+  #startRefresher(config) {
+    const { ahead, every } = refreshSettings(this.options, config);
+    this.#watch = new FetchWatch(this.#native, this);
+    this.#refresher = new Refresher({
+      client: this,
+      native: this.#native,
+      limited: this.#limited,
+      maxAge: config.cacheMaxAge,
+      ahead,
+      every,
+      renew: (now) => this.#renew(now),
+      watch: () => this.#watch.look(),
+    });
+    this.#refresher.start(this);
+  }
+
+  // After a refresh: each memoized kid the new set lists is served from it
+  // until its expiry, as if loaded now, without a lookup asking native.
+  #renew(now) {
+    const memo = this.#memo;
+    if (memo === undefined) return;
+    for (const kid of [...memo.entries.keys()]) {
+      const [text, matchable] = kidArgs(kid);
+      const answer = this.#native.cached(text, matchable, now, true);
+      if (answer !== null && answer.key) memo.answered(kid, answer, true, now);
+    }
   }
 
   #hooks(config, deferredError) {
@@ -127,6 +158,11 @@ class JwksClient {
     const memo = this.#memo;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
+    }
+    if (this.#refresher.ahead) {
+      return refreshAheadLookup(memo, this.#refresher, (kid, cb) =>
+        cb ? this.#callback(kid, cb, true) : this.#shared(kid).then(),
+      );
     }
     const entries = memo.entries;
     return (kid, cb) => {
@@ -180,6 +216,7 @@ class JwksClient {
     if (answer === null) {
       this.#chooseTransport();
       answer = await this.#fetchKey(text, matchable, now, load, seenAt);
+      this.#watch.look();
       log.logMiss(native, this.options, kid, answer);
     }
     if (answer.error) {
@@ -217,6 +254,7 @@ class JwksClient {
 
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
+    publish('stale', () => ({ client: this, jwksUri: this.options.jwksUri, kid, error: err }));
     if (this.#onStale) this.#onStale(err, kid, key);
   }
 
@@ -230,6 +268,7 @@ class JwksClient {
     try {
       this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
+      this.#watch.look();
       if (answer.error) throw toError(answer.error);
       // The fetcher's own object, as jwks-rsa returns it.
       if (this.#fetched.body === answer.body && this.#fetched.res) return this.#fetched.res.keys;
@@ -246,8 +285,31 @@ class JwksClient {
   async getSigningKeys() {
     this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
+    this.#watch.look();
     if (answer.error) throw toError(answer.error);
     return answer.keys.map(makeSigningKey);
+  }
+
+  /** Fetches now (joining a fetch in flight, within the rate limit) and resolves with the signing keys. */
+  async reload() {
+    this.#chooseTransport();
+    return this.#refresher.reload('reload');
+  }
+
+  /** reload() for start-up: the first lookup then finds the keys cached. */
+  async warm() {
+    this.#chooseTransport();
+    return this.#refresher.reload('warm');
+  }
+
+  /** Stops the background refresh; lookups keep working. */
+  close() {
+    this.#refresher.close();
+  }
+
+  /** `{ fresh, lastFetchAt, lastError, nextRefreshAt, keys }`: see README (Health). */
+  health() {
+    return describeHealth(this.#native.health(), this.#refresher, Date.now());
   }
 
   /** Counters of this client (fetches, coalesced requests, cache hits...). */

@@ -97,6 +97,8 @@ struct State {
     inflight: Option<SharedFetch>,
     /// The last fetch that produced a body, for logs and diagnostics.
     last: Option<Arc<Fetched>>,
+    /// The last fetch, when it failed and none succeeded since.
+    last_error: Option<FailedFetch>,
     stats: Stats,
 }
 
@@ -118,6 +120,7 @@ impl Client {
                 .map(|n| FetchLimiter::new(n, config.created_at)),
             inflight: None,
             last: None,
+            last_error: None,
             stats: Stats::default(),
         };
         Client {
@@ -335,9 +338,12 @@ fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
     }
 }
 
+mod refresh;
 mod shared_fetch;
 #[cfg(test)]
 mod tests;
 
+use refresh::FailedFetch;
+pub use refresh::{Failure, Health};
 pub use shared_fetch::Fetched;
 use shared_fetch::SharedFetch;

@@ -16,7 +16,7 @@ use crate::keyset::KidQuery;
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
 #[napi]
 pub struct NativeClient {
-    client: Arc<Client>,
+    pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
 }
 
