@@ -89,9 +89,10 @@ class Refresher {
     slot.timer = setTimeout(() => {
       const refresher = ref.deref();
       if (refresher === undefined || refresher.#every === 0) return;
-      refresher.#run('backgroundRefresh', false, 0).catch(() => {}).finally(() => {
-        if (refresher.#every !== 0) refresher.#schedule(ref);
-      });
+      // The next run is set first: a slow fetch cannot stop the schedule,
+      // and a run that finds the last one still going joins it.
+      refresher.#schedule(ref);
+      refresher.#run('backgroundRefresh', false, 0).catch(() => {});
     }, delay);
     slot.timer.unref();
   }
@@ -101,22 +102,23 @@ class Refresher {
   #run(trigger, withKeys, expires) {
     const running = this.#running;
     if (running !== undefined && (!withKeys || running.withKeys)) return running.promise;
-    const promise = this.#refresh(trigger, withKeys, expires).finally(() => {
-      if (this.#running !== undefined && this.#running.promise === promise) this.#running = undefined;
-    });
-    this.#running = { promise, withKeys };
-    return promise;
+    const run = { withKeys, promise: undefined };
+    this.#running = run;
+    run.promise = this.#refresh(run, trigger, expires);
+    return run.promise;
   }
 
-  async #refresh(trigger, withKeys, expires) {
+  async #refresh(run, trigger, expires) {
     const started = Date.now();
-    let answer = await this.#ask(started, withKeys, false);
+    let answer = await this.#ask(started, run.withKeys, false);
     // Only a caller (reload, warm) waits for a token: native refuses a
     // refresh nobody waits for instead.
     while (answer.retryAfter != null) {
       await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
-      answer = await this.#ask(Date.now(), withKeys, true);
+      answer = await this.#ask(Date.now(), run.withKeys, true);
     }
+    // Over before anyone hears of it: whoever reacts may start the next.
+    if (this.#running === run) this.#running = undefined;
     this.#watch();
     const error = answer.error ? toError(answer.error) : null;
     if (error === null) {
