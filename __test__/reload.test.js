@@ -4,7 +4,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const jwksClient = require('..');
 const { generate } = require('./helpers/keys');
-const { startJwksServer } = require('./helpers/server');
+const { startJwksServer, until } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
 const { settlesPromptly } = require('./helpers/refresh');
 
@@ -52,6 +52,8 @@ test('reload() joins a fetch in flight instead of starting another', async () =>
   await server.requested(1);
   const reloaded = client.reload();
   const warmed = client.warm();
+  // The native side counts a request that joins the fetch under way.
+  await until(() => client.stats().coalesced === 1);
   assert.equal(await settlesPromptly(reloaded), false);
   release();
   assert.equal((await lookup).kid, 'a');
