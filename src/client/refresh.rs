@@ -32,7 +32,8 @@ pub(super) struct FailedFetch {
 /// What `client.health()` reports, from the client's state at one instant.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Health {
-    /// When the set in use was fetched (`None` before the first good fetch).
+    /// When the set in use was fetched (`None` before the first good fetch);
+    /// without a cache, when the last good fetch was.
     pub fetched_at: Option<Millis>,
     /// Until when that set is fresh: `Some(None)` for ever (`cacheMaxAge: 0`).
     pub fresh_until: Option<Option<Millis>>,
@@ -78,8 +79,13 @@ impl Client {
     pub fn health(&self) -> Health {
         let state = self.state.lock();
         let current = state.cache.as_ref().and_then(|c| c.current_set());
+        // Without a cache no set is in use: the last good fetch is reported.
+        let last_good = || {
+            let last = state.last.as_ref()?;
+            last.set.is_ok().then_some(last.at)
+        };
         Health {
-            fetched_at: current.map(|(at, _)| at),
+            fetched_at: current.map(|(at, _)| at).or_else(last_good),
             fresh_until: current.map(|(_, until)| until),
             keys: state.stats.keys,
             last_error: state.last_error.as_ref().and_then(|failed| {
