@@ -1,7 +1,7 @@
 'use strict';
 
+const util = require('util');
 const { binding, backend } = require('./native');
-const { rejectCallback } = require('./callback');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
 const { limiterClock } = require('./limiter-clock');
@@ -25,6 +25,12 @@ function kidArgs(kid) {
   if (kid === undefined || kid === null) return [null, true];
   if (typeof kid === 'string') return [kid, true];
   return [`${kid}`, false];
+}
+
+// A truthy callback that is not a function: the very TypeError
+// util.callbackify throws for it in jwks-rsa.
+function rejectCallback(cb) {
+  util.callbackify(async () => {})(cb);
 }
 
 function createNative(options, config, hooks) {
@@ -159,13 +165,8 @@ class JwksClient {
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
-    if (this.#refresher.ahead) {
-      return refreshAheadLookup(memo, this.#refresher, (kid, cb) =>
-        cb ? this.#callback(kid, cb, true) : this.#shared(kid).then(),
-      );
-    }
     const entries = memo.entries;
-    return (kid, cb) => {
+    const lookup = (kid, cb) => {
       const hit = entries.get(kid);
       const now = Date.now();
       if (hit !== undefined && hit.expires >= now) {
@@ -179,6 +180,7 @@ class JwksClient {
       }
       return cb ? this.#callback(kid, cb, true) : this.#shared(kid).then();
     };
+    return this.#refresher.ahead ? refreshAheadLookup(memo, this.#refresher, lookup) : lookup;
   }
 
   // Concurrent misses for one kid share one native lookup, as jwks-rsa's
