@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
+use crate::key_types::KeyTypes;
 use crate::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::stats::Stats;
@@ -43,6 +44,8 @@ pub struct ClientConfig {
     /// The limiter's clocks when the client was created: its first interval
     /// starts then.
     pub created_at: LimiterClock,
+    /// Key types served beyond jwks-rsa 4.1.0's (`x5cOnlyKeys`, `secp256k1`).
+    pub key_types: KeyTypes,
 }
 
 /// One `getSigningKey` lookup past the memo, as the shim saw it.
@@ -280,7 +283,7 @@ impl Client {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };
-        let Ok(set) = KeySet::from_entries(&entries) else {
+        let Ok(set) = KeySet::from_entries_with(&entries, self.config.key_types) else {
             return Ok(None);
         };
         // jwks-rsa takes the interceptor's first key for any falsy kid.

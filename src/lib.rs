@@ -19,6 +19,7 @@ pub mod fetch;
 pub mod http;
 pub mod json;
 pub mod jwk;
+pub mod key_types;
 pub mod keyset;
 mod napi;
 #[cfg(feature = "native-http")]
@@ -34,6 +35,7 @@ pub mod sync;
 #[cfg(feature = "native-http")]
 pub mod tls;
 pub mod transport;
+pub mod x509;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;

@@ -12,6 +12,7 @@ use super::{Client, Lookup, State, admit};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::KeySource;
+use crate::key_types::KeyTypes;
 use crate::keyset::KeySet;
 
 /// One fetch, parsed once and shared by all its waiters.
@@ -43,9 +44,14 @@ impl Client {
         if let Some(lookup) = charge {
             admit(&mut state, lookup)?;
         }
-        let fetch = run_fetch(Arc::clone(&self.source), Arc::clone(&self.state), now)
-            .boxed()
-            .shared();
+        let fetch = run_fetch(
+            Arc::clone(&self.source),
+            Arc::clone(&self.state),
+            now,
+            self.config.key_types,
+        )
+        .boxed()
+        .shared();
         state.inflight = Some(fetch.clone());
         state.stats.fetches += 1;
         Ok(fetch)
@@ -59,8 +65,9 @@ async fn run_fetch(
     source: Arc<dyn KeySource>,
     state: Arc<Mutex<State>>,
     at: Millis,
+    types: KeyTypes,
 ) -> Result<Arc<Fetched>, Error> {
-    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), &state, at))
+    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), &state, at, types))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
@@ -86,11 +93,12 @@ async fn fetch_and_parse(
     source: &dyn KeySource,
     state: &Mutex<State>,
     at: Millis,
+    types: KeyTypes,
 ) -> Result<Arc<Fetched>, Error> {
     let document = source.fetch().await?;
     let set = match unchanged_set(state, &document.body) {
         Some(set) => set,
-        None => parse_set(&document.body).map(Arc::new),
+        None => parse_set(&document.body, types).map(Arc::new),
     };
     Ok(Arc::new(Fetched {
         body: document.body,
@@ -110,11 +118,11 @@ fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Result<Arc<KeySet>,
 
 /// Parses a body the way jwks-rsa reads it: empty means no keys, and any
 /// text `JSON.parse` accepts is read.
-fn parse_set(body: &Arc<str>) -> Result<KeySet, Error> {
+fn parse_set(body: &Arc<str>, types: KeyTypes) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
     let json =
         crate::json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
-    KeySet::from_json(&json)
+    KeySet::from_json_with(&json, types)
 }

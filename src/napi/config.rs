@@ -13,6 +13,7 @@ use crate::client::ClientConfig;
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
+use crate::key_types::KeyTypes;
 use crate::option_rule;
 #[cfg(feature = "native-http")]
 use crate::proxy::Proxy;
@@ -64,6 +65,10 @@ pub struct NativeConfig {
     pub proxy: Option<ProxyParts>,
     /// The rate limiter's clocks when the client was created.
     pub limiter_clock: Option<LimiterReading>,
+    /// `x5cOnlyKeys`: read keys without public members from their `x5c` certificate.
+    pub x5c_only_keys: Option<bool>,
+    /// `secp256k1`: serve EC keys on secp256k1 (`ES256K`).
+    pub secp256k1: Option<bool>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -129,6 +134,10 @@ impl NativeConfig {
                 .as_ref()
                 .map(LimiterReading::clock)
                 .unwrap_or_default(),
+            key_types: KeyTypes {
+                x5c_only: self.x5c_only_keys == Some(true),
+                secp256k1: self.secp256k1 == Some(true),
+            },
         }
     }
 
