@@ -155,6 +155,10 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `x5cOnlyKeys`: read keys without public members from their `x5c` certificate. */
+  x5cOnlyKeys?: boolean
+  /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
+  secp256k1?: boolean
 }
 
 /** The JavaScript hooks of a client. */

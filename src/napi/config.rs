@@ -66,8 +66,10 @@ pub struct NativeConfig {
     /// The rate limiter's clocks when the client was created.
     pub limiter_clock: Option<LimiterReading>,
     /// `x5cOnlyKeys`: read keys without public members from their `x5c` certificate.
+    #[napi(js_name = "x5cOnlyKeys")]
     pub x5c_only_keys: Option<bool>,
     /// `secp256k1`: serve EC keys on secp256k1 (`ES256K`).
+    #[napi(js_name = "secp256k1")]
     pub secp256k1: Option<bool>,
 }
 
