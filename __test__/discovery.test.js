@@ -7,7 +7,7 @@ const jwksClient = require('..');
 const { ArgumentError, JwksError, SigningKeyNotFoundError } = jwksClient;
 const { generate, pemOf } = require('./helpers/keys');
 const { startProvider, corpusSet } = require('./helpers/oidc-provider');
-const { closedPort } = require('./helpers/server');
+const { closedPort, until } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
 const { pki } = require('./helpers/pki');
 
@@ -127,6 +127,21 @@ test('an unknown kid with an unchanged document rejects as jwks-rsa does, one do
     // The known key is still served from the cache.
     assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
     assert.equal(provider.requests.length, 8);
+  }));
+
+test('a burst of forged kids shares one set fetch and one document fetch', () =>
+  withProvider(async (provider) => {
+    const tenant = provider.tenant('t', [key.jwk]);
+    const client = jwksClient({ issuer: tenant.issuer });
+    await client.getSigningKey(key.kid);
+    const release = provider.hold();
+    const lookups = Array.from({ length: 20 }, (_, i) => rejection(client.getSigningKey(`forged-${i}`)));
+    // Released once every lookup has joined the one fetch under way.
+    await until(() => provider.count(tenant.keysPath) === 2 && client.stats().coalesced === 19);
+    release();
+    for (const err of await Promise.all(lookups)) assert.equal(err.name, 'SigningKeyNotFoundError');
+    assert.equal(provider.count(tenant.keysPath), 2);
+    assert.equal(provider.count(tenant.documentPath), 2);
   }));
 
 test('during unknownKidCooldown, unknown kids cost one document fetch for the one set fetch, then nothing', () =>

@@ -185,9 +185,11 @@ class Discovery {
   }
 
   // The client of a new `jwks_uri` when `err` is a missing kid in a set
-  // fetched since the document was, and the document now names another set.
+  // fetched since the document was, and the document now names another set
+  // (or already did, when another lookup followed it meanwhile).
   async #movedAfterMiss(err, set) {
-    if (!err || err.name !== 'SigningKeyNotFoundError' || set !== this.#set) return undefined;
+    if (!err || err.name !== 'SigningKeyNotFoundError') return undefined;
+    if (set !== this.#set) return this.#set;
     if (this.#inflight === undefined && set.stats().fetches <= this.#fetchesAtDocument) return undefined;
     let next;
     try {
