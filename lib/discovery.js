@@ -173,15 +173,18 @@ class Discovery {
   }
 
   /** `getSigningKey(kid)`, asking for the document again after a missing kid. */
-  async getSigningKey(kid) {
-    const set = this.#fresh(Date.now()) ? this.#set : await this.#discover();
-    try {
-      return await set.getSigningKey(kid);
-    } catch (err) {
-      const moved = await this.#movedAfterMiss(err, set);
-      if (moved === undefined) throw err;
-      return moved.getSigningKey(kid);
-    }
+  getSigningKey(kid) {
+    // Not an async function: a cached key then costs one promise more than
+    // with `jwksUri` (~0.15 us measured here), where an async frame with an
+    // await cost ~1 us more.
+    const lookUp = (set) => set.getSigningKey(kid).catch((err) => this.#afterMiss(err, set, kid));
+    return this.#fresh(Date.now()) ? lookUp(this.#set) : this.#discover().then(lookUp);
+  }
+
+  async #afterMiss(err, set, kid) {
+    const moved = await this.#movedAfterMiss(err, set);
+    if (moved === undefined) throw err;
+    return moved.getSigningKey(kid);
   }
 
   // The client of a new `jwks_uri` when `err` is a missing kid in a set
