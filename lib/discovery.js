@@ -20,10 +20,15 @@ const { logger } = require('./client-log');
 const WELL_KNOWN = '/.well-known/openid-configuration';
 const SHOWN_CHARS = 200;
 
+/** `text` for an error message, cut short if long (it comes from the network or a token). */
+function truncated(text) {
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}...` : text;
+}
+
 /** `value` for an error message: JSON, cut short if long. */
 function shown(value) {
-  const text = JSON.stringify(value) === undefined ? String(value) : JSON.stringify(value);
-  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}...` : text;
+  const json = JSON.stringify(value);
+  return truncated(json === undefined ? String(value) : json);
 }
 
 /**
@@ -204,4 +209,4 @@ class Discovery {
   }
 }
 
-module.exports = { Discovery, discoveryUrl, jwksUriOf };
+module.exports = { Discovery, discoveryUrl, jwksUriOf, truncated };

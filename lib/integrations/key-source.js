@@ -2,7 +2,7 @@
 
 const { JwksClient } = require('../client');
 const { ArgumentError, SigningKeyNotFoundError } = require('../errors');
-const { discoveryUrl } = require('../discovery');
+const { discoveryUrl, truncated } = require('../discovery');
 
 // Where a helper looks a token's key up: its one client, or with `issuers`
 // the client of the token's `iss` claim. The claim is read from the
@@ -11,8 +11,6 @@ const { discoveryUrl } = require('../discovery');
 // A token whose issuer is not listed gets no key and causes no request.
 // Clients are made on the first token of each issuer, so there are never
 // more than the list has entries.
-
-const SHOWN_CHARS = 200;
 
 function invalidIssuers() {
   return new ArgumentError('issuers must be a non-empty array of issuer URLs or { issuer, jwksUri } objects');
@@ -33,8 +31,7 @@ function allowlist(issuers) {
 
 function unlisted(iss) {
   if (typeof iss !== 'string') return new SigningKeyNotFoundError('The token has no iss claim to choose its issuer by');
-  const shown = iss.length > SHOWN_CHARS ? `${iss.slice(0, SHOWN_CHARS)}...` : iss;
-  return new SigningKeyNotFoundError(`The token issuer '${shown}' is not one of the configured issuers`);
+  return new SigningKeyNotFoundError(`The token issuer '${truncated(iss)}' is not one of the configured issuers`);
 }
 
 function issuerSource(options) {
