@@ -123,12 +123,11 @@ declare namespace JwksRsa {
   /**
    * OpenID Connect discovery: the keys come from the `jwks_uri` of
    * `<issuer>/.well-known/openid-configuration`, whose `issuer` must equal
-   * this one exactly. Ignored when `jwksUri` is set.
+   * this one exactly. Ignored when `jwksUri` or a `fetcher` is set.
    */
   interface OptionsWithIssuer extends OptionsBase {
     issuer: string;
     jwksUri?: string;
-    fetcher?(jwksUri: string): Promise<{ keys: any }>;
   }
 
   type Options = OptionsWithFetcher | OptionsWithUri | OptionsWithIssuer;

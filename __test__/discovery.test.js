@@ -253,6 +253,20 @@ test('with jwksUri set, issuer changes nothing: no discovery request', () =>
     assert.equal(client.stats().discoveryFetches, undefined);
   }));
 
+test('with a fetcher, issuer changes nothing: the fetcher is called as in jwks-rsa', () =>
+  withProvider(async (provider) => {
+    const tenant = provider.tenant('t', [key.jwk]);
+    const calls = [];
+    const fetcher = async (uri) => {
+      calls.push(uri);
+      return { keys: [key.jwk] };
+    };
+    const client = jwksClient({ issuer: tenant.issuer, fetcher });
+    assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
+    assert.deepEqual(calls, [undefined]);
+    assert.equal(provider.requests.length, 0);
+  }));
+
 test('the document is fetched with the requestHeaders and through the requestAgent, as the set is', () =>
   withProvider(async (provider) => {
     const tenant = provider.tenant('t', [key.jwk]);

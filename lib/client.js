@@ -104,8 +104,9 @@ class JwksClient {
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
-    // `issuer` without `jwksUri`: keys come from the discovered jwks_uri.
-    if (this.options.issuer != null && !this.options.jwksUri) {
+    // `issuer` without `jwksUri` or a `fetcher` (which decide where keys come
+    // from, as in jwks-rsa): keys come from the discovered jwks_uri.
+    if (this.options.issuer != null && !this.options.jwksUri && typeof this.options.fetcher !== 'function') {
       this.#discovery = discoveryOf(this.options);
       log.logConfiguration(this.options);
       this.getSigningKey = this.#bindGetSigningKey();
@@ -301,7 +302,7 @@ class JwksClient {
 function discoveryOf(options) {
   const plain = { ...options, issuer: undefined };
   const documentClient = (url) =>
-    new JwksClient({ ...plain, jwksUri: url, fetcher: undefined, getKeysInterceptor: undefined, cache: false, rateLimit: false });
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false });
   return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
 }
 
