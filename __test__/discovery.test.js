@@ -10,6 +10,7 @@ const { startProvider, corpusSet } = require('./helpers/oidc-provider');
 const { closedPort, until } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
 const { pki } = require('./helpers/pki');
+const { startProxy } = require('./helpers/proxy');
 
 // `issuer` instead of `jwksUri`: the key set named by the issuer's OpenID
 // Connect discovery document, fetched from real loopback servers.
@@ -315,6 +316,26 @@ test('https: the issuer is reached with the ca option, and an http: jwks_uri und
     },
     { tls: { cert: serverCert, key: serverKey } },
   );
+});
+
+test('through a proxy: the document and the set both take the CONNECT tunnel', async () => {
+  const { ca, serverCert, serverKey } = pki();
+  const proxy = await startProxy();
+  try {
+    await withProvider(
+      async (provider) => {
+        const tenant = provider.tenant('t', [key.jwk]);
+        const client = jwksClient({ issuer: tenant.issuer, proxy: proxy.url, ca });
+        assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
+        const authority = provider.origin.slice('https://'.length);
+        assert.deepEqual(proxy.seen.map((s) => `${s.method} ${s.target}`), [`CONNECT ${authority}`, `CONNECT ${authority}`]);
+        assert.deepEqual(provider.requests.map((r) => r.path), [tenant.documentPath, tenant.keysPath]);
+      },
+      { tls: { cert: serverCert, key: serverKey } },
+    );
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('an http: issuer may name an http: jwks_uri elsewhere', () =>
