@@ -30,6 +30,7 @@ beforeEach(() => {
   server.state.body = undefined;
   server.origin.headers = {};
   server.origin.notModified = 0;
+  server.state.status = 200;
 });
 
 // How many requests the endpoint has seen after a lookup at each offset (ms
@@ -148,4 +149,18 @@ test('over Node http (requestAgent), a real provider set lives for its max-age',
 test('without respectCacheControl a short max-age changes nothing: cacheMaxAge applies', async () => {
   server.origin.headers = { 'Cache-Control': 'max-age=5, no-store' };
   assert.deepEqual(await requestsAt({ respectCacheControl: false }, [0, 6000, MAX, MAX + 1]), [1, 1, 1, 2]);
+});
+
+test('when the refresh after a short max-age fails, a key loaded within cacheMaxAge is still answered', async () => {
+  server.origin.headers = { 'Cache-Control': 'max-age=60' };
+  await withClock(async (advance) => {
+    const client = jwksClient({ jwksUri: server.url, respectCacheControl: true });
+    const first = await client.getSigningKey('a');
+    server.state.status = 503;
+    advance(60_001);
+    assert.equal(await client.getSigningKey('a'), first);
+    assert.equal(server.count, 2, 'the refresh was tried');
+    advance(MAX - 60_000);
+    await assert.rejects(client.getSigningKey('a'), { name: 'JwksError', message: 'Service Unavailable' });
+  });
 });

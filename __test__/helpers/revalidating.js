@@ -9,13 +9,19 @@ const { startJwksServer } = require('./server');
 // Cache-Control, ...), answers `304 Not Modified` when If-None-Match
 // matches the current ETag (or, without If-None-Match, when
 // If-Modified-Since equals Last-Modified), and counts its 304s. With
-// `origin.always304` it answers 304 to everything, as a broken one might.
+// `origin.always304` it answers 304 to everything, as a broken one might;
+// with `state.status` other than 200, that status and no body.
 async function startRevalidatingServer(keys = [], headers = {}) {
   const server = await startJwksServer(keys);
   const origin = { headers: { ...headers }, notModified: 0, always304: false };
   server.state.handler = (req, res) => {
     for (const [name, value] of Object.entries(origin.headers)) {
       if (value !== undefined) res.setHeader(name, value);
+    }
+    if (server.state.status !== 200) {
+      res.statusCode = server.state.status;
+      res.end();
+      return;
     }
     if (origin.always304 || unchanged(req.headers, origin.headers)) {
       origin.notModified++;
@@ -37,9 +43,10 @@ function unchanged(request, headers) {
   return lastModified !== undefined && request['if-modified-since'] === lastModified;
 }
 
-// A key set published by a real identity provider, as text.
+// A key set published by a real identity provider (tests/fixtures/jwks, see
+// its SOURCES.md), as text.
 function corpus(name) {
-  return fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jwks-corpus', `${name}.json`), 'utf8');
+  return fs.readFileSync(path.join(__dirname, '..', '..', 'tests', 'fixtures', 'jwks', `${name}.json`), 'utf8');
 }
 
 module.exports = { startRevalidatingServer, corpus };
