@@ -24,14 +24,7 @@ before(async () => {
   server = await startRevalidatingServer();
 });
 after(() => server.close());
-beforeEach(() => {
-  server.state.requests.length = 0;
-  server.state.keys = [a.jwk, b.jwk];
-  server.state.body = undefined;
-  server.origin.headers = {};
-  server.origin.notModified = 0;
-  server.state.status = 200;
-});
+beforeEach(() => server.reset([a.jwk, b.jwk]));
 
 // How many requests the endpoint has seen after a lookup at each offset (ms
 // from the first lookup), alternating kids so the set, not one memo entry,

@@ -26,14 +26,7 @@ before(async () => {
   server = await startRevalidatingServer();
 });
 after(() => server.close());
-beforeEach(() => {
-  server.state.requests.length = 0;
-  server.state.keys = [a.jwk, b.jwk];
-  server.state.body = undefined;
-  server.origin.headers = { ETag: '"v1"', 'Last-Modified': LAST_MODIFIED };
-  server.origin.notModified = 0;
-  server.origin.always304 = false;
-});
+beforeEach(() => server.reset([a.jwk, b.jwk], { ETag: '"v1"', 'Last-Modified': LAST_MODIFIED }));
 
 // The same scenarios over both transports: native, and Node's http (taken
 // whenever a requestAgent is given).

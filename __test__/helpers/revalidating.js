@@ -33,7 +33,13 @@ async function startRevalidatingServer(keys = [], headers = {}) {
     const { body, keys: current } = server.state;
     res.end(body !== undefined ? body : JSON.stringify({ keys: current }));
   };
-  return Object.assign(server, { origin });
+  // Back to a healthy origin serving `keys` with `headers`, no request seen.
+  const reset = (keys, headers = {}) => {
+    Object.assign(server.state, { keys, body: undefined, status: 200 });
+    server.state.requests.length = 0;
+    Object.assign(origin, { headers: { ...headers }, notModified: 0, always304: false });
+  };
+  return Object.assign(server, { origin, reset });
 }
 
 function unchanged(request, headers) {

@@ -167,34 +167,29 @@ async fn validators_of_a_body_that_is_not_a_key_set_are_not_kept() {
     assert_eq!(origin.sent(), [None, None]);
 }
 
+/// A client of an origin with an ETag, after a lookup and one past `cacheMaxAge`.
+async fn looked_up_twice(freshness: Freshness) -> (Arc<Origin>, Client) {
+    let origin = Origin::new(jwks(&["a"]), etag("\"v1\""));
+    let client = client(&origin, freshness);
+    for now in [0, 700_000] {
+        client
+            .signing_key(kid("a"), Lookup::at(now))
+            .await
+            .expect("a");
+    }
+    (origin, client)
+}
+
 #[tokio::test]
 async fn without_conditional_requests_no_validator_is_sent() {
-    let origin = Origin::new(jwks(&["a"]), etag("\"v1\""));
-    let client = client(&origin, CACHE_CONTROL);
-    client
-        .signing_key(kid("a"), Lookup::at(0))
-        .await
-        .expect("a");
-    client
-        .signing_key(kid("a"), Lookup::at(700_000))
-        .await
-        .expect("a");
+    let (origin, client) = looked_up_twice(CACHE_CONTROL).await;
     assert_eq!(origin.sent(), [None, None]);
     assert_eq!(client.stats().not_modified, 0);
 }
 
 #[tokio::test]
 async fn with_neither_option_fetches_are_plain() {
-    let origin = Origin::new(jwks(&["a"]), etag("\"v1\""));
-    let client = client(&origin, Freshness::default());
-    client
-        .signing_key(kid("a"), Lookup::at(0))
-        .await
-        .expect("a");
-    client
-        .signing_key(kid("a"), Lookup::at(700_000))
-        .await
-        .expect("a");
+    let (origin, _) = looked_up_twice(Freshness::default()).await;
     assert!(origin.sent().is_empty());
     assert_eq!(origin.state.lock().plain_fetches, 2);
 }
