@@ -47,9 +47,17 @@ impl Freshness {
         self.conditional_requests || self.respect_cache_control
     }
 
+    /// What a fetch does with these options, or `None` for a plain fetch.
+    pub(super) fn policy(&self, cache: Option<&CacheConfig>) -> Option<Policy> {
+        self.enabled().then(|| Policy {
+            conditional: self.conditional_requests,
+            bounds: self.bounds(cache),
+        })
+    }
+
     /// The bounds a header's lifetime is clamped to, when headers count:
     /// only with a cache, whose `cacheMaxAge` is the upper bound.
-    pub(super) fn bounds(&self, cache: Option<&CacheConfig>) -> Option<Bounds> {
+    fn bounds(&self, cache: Option<&CacheConfig>) -> Option<Bounds> {
         let cache = cache.filter(|_| self.respect_cache_control)?;
         Some(Bounds {
             min: self.min_cache_age,

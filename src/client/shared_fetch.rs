@@ -50,10 +50,7 @@ impl Client {
         if let Some(lookup) = charge {
             admit(&mut state, lookup)?;
         }
-        let policy = self.config.freshness.enabled().then(|| Policy {
-            conditional: self.config.freshness.conditional_requests,
-            bounds: self.config.freshness.bounds(self.config.cache.as_ref()),
-        });
+        let policy = self.config.freshness.policy(self.config.cache.as_ref());
         let fetch = run_fetch(
             Arc::clone(&self.source),
             Arc::clone(&self.state),
