@@ -79,6 +79,10 @@ export interface HookResult {
   body?: string
   /** Set when the hook failed: the shim holds the thrown value under it. */
   handle?: number
+  /** Node's http only, with the freshness options: `304 Not Modified`. */
+  notModified?: boolean
+  /** Node's http only, with the freshness options: the caching headers. */
+  headers?: ReplyHeaders
 }
 
 /** The answer to `getSigningKey`. */
@@ -155,6 +159,12 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `conditionalRequests`. */
+  conditionalRequests?: boolean
+  /** `respectCacheControl`. */
+  respectCacheControl?: boolean
+  /** `minCacheAge`, in milliseconds. */
+  minCacheAge?: number
 }
 
 /** The JavaScript hooks of a client. */
@@ -172,6 +182,7 @@ export interface NativeStats {
   cacheHits: number
   fetches: number
   fetchErrors: number
+  notModified: number
   coalesced: number
   rateLimited: number
   staleServed: number
@@ -187,6 +198,16 @@ export interface ProxyParts {
   port: number
   /** `Proxy-Authorization` value built from the proxy URL's credentials. */
   authorization?: string
+}
+
+/** The caching headers of a response, as Node's http read them. */
+export interface ReplyHeaders {
+  etag?: string
+  lastModified?: string
+  cacheControl?: string
+  expires?: string
+  date?: string
+  age?: string
 }
 
 /**

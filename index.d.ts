@@ -38,6 +38,8 @@ declare namespace JwksRsa {
     fetches: number;
     /** Of those, the ones that failed. */
     fetchErrors: number;
+    /** Of those, the ones answered `304 Not Modified` (`conditionalRequests`). */
+    notModified: number;
     /** Lookups that waited on a fetch already under way instead of starting one. */
     coalesced: number;
     /** Lookups refused by the rate limiter. */
@@ -108,6 +110,18 @@ declare namespace JwksRsa {
      * again (a flood of forged kids then costs one request). Default 0: off.
      */
     unknownKidCooldown?: number;
+    /**
+     * Revalidate the set with its `ETag` / `Last-Modified` (sent as `If-None-Match` /
+     * `If-Modified-Since`); a `304` keeps the same keys, fresh again. Default `false`.
+     */
+    conditionalRequests?: boolean;
+    /**
+     * Let `Cache-Control: max-age` (or `Expires`) set the set's lifetime, clamped to
+     * `[minCacheAge, cacheMaxAge]`; `no-store`/`no-cache` mean `minCacheAge`. Default `false`.
+     */
+    respectCacheControl?: boolean;
+    /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
+    minCacheAge?: number;
   }
 
   interface OptionsWithFetcher extends OptionsBase {

@@ -43,6 +43,8 @@ pub struct ClientConfig {
     /// The limiter's clocks when the client was created: its first interval
     /// starts then.
     pub created_at: LimiterClock,
+    /// `conditionalRequests`, `respectCacheControl`, `minCacheAge`.
+    pub freshness: Freshness,
 }
 
 /// One `getSigningKey` lookup past the memo, as the shim saw it.
@@ -239,23 +241,25 @@ impl Client {
         let fetched = self.shared_fetch(now, charge)?.await?;
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
-        Ok((self.answered(query, key, fetched.at, lookup), true))
+        let hit = self.answered(query, key, fetched.at, fetched.lifetime, lookup);
+        Ok((hit, true))
     }
 
     /// Records the key that answered `query`, confirmed by its source at
-    /// `confirmed_at`, and says until when it may be reused. Without a
-    /// cache the answer is good for this lookup only.
+    /// `confirmed_at` for `lifetime` (`None`: `cacheMaxAge`), and says until
+    /// when it may be reused. Without a cache the answer is good for this
+    /// lookup only.
     fn answered(
         &self,
         query: &KidQuery,
         key: Arc<SigningKey>,
         confirmed_at: Millis,
+        lifetime: Option<Millis>,
         lookup: Lookup,
     ) -> Hit {
+        let loaded_at = lookup.load.then_some(lookup.now);
         match self.state.lock().cache.as_mut() {
-            Some(cache) => {
-                cache.store_key(query, key, confirmed_at, lookup.load.then_some(lookup.now))
-            }
+            Some(cache) => cache.store_key_for(query, key, confirmed_at, loaded_at, lifetime),
             None => Hit {
                 key,
                 fresh_until: Some(lookup.now),
@@ -292,7 +296,7 @@ impl Client {
         let Some(key) = key.cloned() else {
             return Ok(None);
         };
-        Ok(Some(self.answered(query, key, lookup.now, lookup)))
+        Ok(Some(self.answered(query, key, lookup.now, None, lookup)))
     }
 
     /// `getSigningKeys()`: always asks the endpoint, as jwks-rsa does, but
@@ -335,9 +339,11 @@ fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
     }
 }
 
+mod revalidate;
 mod shared_fetch;
 #[cfg(test)]
 mod tests;
 
+pub use revalidate::Freshness;
 pub use shared_fetch::Fetched;
 use shared_fetch::SharedFetch;

@@ -9,7 +9,8 @@ use napi_derive::napi;
 #[cfg(feature = "native-http")]
 use super::tls_roots;
 use crate::cache::{CacheConfig, Millis};
-use crate::client::ClientConfig;
+use crate::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
+use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
@@ -64,6 +65,12 @@ pub struct NativeConfig {
     pub proxy: Option<ProxyParts>,
     /// The rate limiter's clocks when the client was created.
     pub limiter_clock: Option<LimiterReading>,
+    /// `conditionalRequests`.
+    pub conditional_requests: Option<bool>,
+    /// `respectCacheControl`.
+    pub respect_cache_control: Option<bool>,
+    /// `minCacheAge`, in milliseconds.
+    pub min_cache_age: Option<f64>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -129,6 +136,18 @@ impl NativeConfig {
                 .as_ref()
                 .map(LimiterReading::clock)
                 .unwrap_or_default(),
+            freshness: self.freshness(),
+        }
+    }
+
+    fn freshness(&self) -> Freshness {
+        Freshness {
+            conditional_requests: self.conditional_requests.unwrap_or(false),
+            respect_cache_control: self.respect_cache_control.unwrap_or(false),
+            min_cache_age: self
+                .min_cache_age
+                .and_then(option_rule::millis)
+                .unwrap_or(DEFAULT_MIN_CACHE_AGE_MS),
         }
     }
 
