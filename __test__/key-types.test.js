@@ -216,3 +216,14 @@ test('keys from getKeysInterceptor follow the same options', async () => {
   assert.equal((await client.getSigningKey(k1.kid)).getPublicKey(), k1.pem);
   assert.equal(server.count, fetches, 'the interceptor answered both without a fetch');
 });
+
+test('the options hold on the revalidating fetch path too (conditionalRequests, respectCacheControl)', async () => {
+  serve([k1.jwk, certified[0].jwk]);
+  for (const freshness of [{ conditionalRequests: true }, { respectCacheControl: true }]) {
+    const client = jwksClient({ jwksUri: server.url, x5cOnlyKeys: true, secp256k1: true, ...freshness });
+    assert.equal((await client.getSigningKey(k1.kid)).getPublicKey(), k1.pem);
+    assert.equal((await client.getSigningKey(certified[0].kid)).getPublicKey(), certified[0].pem);
+    const off = jwksClient({ jwksUri: server.url, ...freshness });
+    await assert.rejects(off.getSigningKey(k1.kid), { name: 'JwksError' });
+  }
+});

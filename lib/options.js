@@ -113,6 +113,8 @@ function nativeConfig(options) {
     secp256k1: options.secp256k1 === true,
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
+  // Required here: freshness.js reads this module's `wholeNumber`.
+  Object.assign(config, require('./freshness').freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
     // jwks-rsa's limiter starts its first minute when the client is created.

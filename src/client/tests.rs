@@ -66,7 +66,7 @@ impl KeySource for Panicking {
     }
 }
 
-fn jwks(kids: &[&str]) -> String {
+pub(super) fn jwks(kids: &[&str]) -> String {
     let n = format!("{}{}", "w".repeat(84), "BQ");
     let keys: Vec<String> = kids
         .iter()
@@ -75,7 +75,7 @@ fn jwks(kids: &[&str]) -> String {
     format!(r#"{{"keys":[{}]}}"#, keys.join(","))
 }
 
-fn kid(k: &str) -> KidQuery {
+pub(super) fn kid(k: &str) -> KidQuery {
     KidQuery::Kid(k.to_owned())
 }
 
