@@ -165,6 +165,10 @@ export interface NativeConfig {
   respectCacheControl?: boolean
   /** `minCacheAge`, in milliseconds. */
   minCacheAge?: number
+  /** `x5cOnlyKeys`: read keys without public members from their `x5c` certificate. */
+  x5cOnlyKeys?: boolean
+  /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
+  secp256k1?: boolean
 }
 
 /** The JavaScript hooks of a client. */

@@ -63,7 +63,19 @@ declare namespace JwksRsa {
     [key: string]: string;
   }
 
-  interface OptionsBase {
+  /** Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`. */
+  interface KeyTypeOptions {
+    /**
+     * Serve keys that have no public members of their own (`n`/`e`, `x`/`y`, `x`)
+     * from the SubjectPublicKeyInfo of their first `x5c` certificate. Keys that have
+     * them are always read from them. Default `false`.
+     */
+    x5cOnlyKeys?: boolean;
+    /** Serve EC keys on `secp256k1` (`ES256K`), as jwks-rsa 3 did. Default `false`. */
+    secp256k1?: boolean;
+  }
+
+  interface OptionsBase extends KeyTypeOptions {
     /** Limit fetches on cache misses to `jwksRequestsPerMinute`. Default `false`. */
     rateLimit?: boolean;
     /** Cache signing keys. Default `true`. */

@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
+use crate::key_types::KeyTypes;
 use crate::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::stats::Stats;
@@ -45,6 +46,8 @@ pub struct ClientConfig {
     pub created_at: LimiterClock,
     /// `conditionalRequests`, `respectCacheControl`, `minCacheAge`.
     pub freshness: Freshness,
+    /// Key types served beyond jwks-rsa 4.1.0's (`x5cOnlyKeys`, `secp256k1`).
+    pub key_types: KeyTypes,
 }
 
 /// One `getSigningKey` lookup past the memo, as the shim saw it.
@@ -100,6 +103,8 @@ struct State {
     /// The last fetch that produced a body, for logs and diagnostics.
     last: Option<Arc<Fetched>>,
     stats: Stats,
+    /// What a fetched body is read with; fixed for the client's life.
+    key_types: KeyTypes,
 }
 
 /// A JWKS client: the behaviour of jwks-rsa's `JwksClient`, without JavaScript.
@@ -121,6 +126,7 @@ impl Client {
             inflight: None,
             last: None,
             stats: Stats::default(),
+            key_types: config.key_types,
         };
         Client {
             config,
@@ -284,7 +290,7 @@ impl Client {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };
-        let Ok(set) = KeySet::from_entries(&entries) else {
+        let Ok(set) = KeySet::from_entries_with(&entries, self.config.key_types) else {
             return Ok(None);
         };
         // jwks-rsa takes the interceptor's first key for any falsy kid.

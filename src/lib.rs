@@ -23,6 +23,7 @@ mod http_cache;
 pub mod http_date;
 pub mod json;
 pub mod jwk;
+pub mod key_types;
 pub mod keyset;
 mod napi;
 #[cfg(feature = "native-http")]
@@ -39,6 +40,7 @@ pub mod sync;
 pub mod tls;
 pub mod transport;
 pub mod validators;
+pub mod x509;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;

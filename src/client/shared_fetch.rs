@@ -13,6 +13,7 @@ use super::{Client, Lookup, State, admit};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::KeySource;
+use crate::key_types::KeyTypes;
 use crate::keyset::KeySet;
 use crate::validators::Validators;
 
@@ -122,7 +123,7 @@ async fn fetch_and_parse(
 pub(super) fn parse_or_reuse(state: &Mutex<State>, body: &Arc<str>) -> Result<Arc<KeySet>, Error> {
     match unchanged_set(state, body) {
         Some(set) => set,
-        None => parse_set(body).map(Arc::new),
+        None => parse_set(body, state.lock().key_types).map(Arc::new),
     }
 }
 
@@ -137,11 +138,11 @@ fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Result<Arc<KeySet>,
 
 /// Parses a body the way jwks-rsa reads it: empty means no keys, and any
 /// text `JSON.parse` accepts is read.
-fn parse_set(body: &Arc<str>) -> Result<KeySet, Error> {
+fn parse_set(body: &Arc<str>, types: KeyTypes) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
     let json =
         crate::json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
-    KeySet::from_json(&json)
+    KeySet::from_json_with(&json, types)
 }

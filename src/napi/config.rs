@@ -14,6 +14,7 @@ use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
+use crate::key_types::KeyTypes;
 use crate::option_rule;
 #[cfg(feature = "native-http")]
 use crate::proxy::Proxy;
@@ -71,6 +72,12 @@ pub struct NativeConfig {
     pub respect_cache_control: Option<bool>,
     /// `minCacheAge`, in milliseconds.
     pub min_cache_age: Option<f64>,
+    /// `x5cOnlyKeys`: read keys without public members from their `x5c` certificate.
+    #[napi(js_name = "x5cOnlyKeys")]
+    pub x5c_only_keys: Option<bool>,
+    /// `secp256k1`: serve EC keys on secp256k1 (`ES256K`).
+    #[napi(js_name = "secp256k1")]
+    pub secp256k1: Option<bool>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -137,6 +144,10 @@ impl NativeConfig {
                 .map(LimiterReading::clock)
                 .unwrap_or_default(),
             freshness: self.freshness(),
+            key_types: KeyTypes {
+                x5c_only: self.x5c_only_keys == Some(true),
+                secp256k1: self.secp256k1 == Some(true),
+            },
         }
     }
 
