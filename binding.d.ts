@@ -89,6 +89,10 @@ export interface HookResult {
   body?: string
   /** Set when the hook failed: the shim holds the thrown value under it. */
   handle?: number
+  /** Node's http only, with the freshness options: `304 Not Modified`. */
+  notModified?: boolean
+  /** Node's http only, with the freshness options: the caching headers. */
+  headers?: ReplyHeaders
 }
 
 /** The answer to `getSigningKey`. */
@@ -165,6 +169,16 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `conditionalRequests`. */
+  conditionalRequests?: boolean
+  /** `respectCacheControl`. */
+  respectCacheControl?: boolean
+  /** `minCacheAge`, in milliseconds. */
+  minCacheAge?: number
+  /** `x5cOnlyKeys`: read keys without public members from their `x5c` certificate. */
+  x5cOnlyKeys?: boolean
+  /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
+  secp256k1?: boolean
 }
 
 /** The state `client.health()` reports. */
@@ -193,6 +207,7 @@ export interface NativeStats {
   cacheHits: number
   fetches: number
   fetchErrors: number
+  notModified: number
   coalesced: number
   rateLimited: number
   staleServed: number
@@ -222,6 +237,16 @@ export interface RefreshAnswer {
    * milliseconds, then ask again with `waited` set.
    */
   retryAfter?: number
+}
+
+/** The caching headers of a response, as Node's http read them. */
+export interface ReplyHeaders {
+  etag?: string
+  lastModified?: string
+  cacheControl?: string
+  expires?: string
+  date?: string
+  age?: string
 }
 
 /**

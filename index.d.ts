@@ -63,6 +63,8 @@ declare namespace JwksRsa {
     fetches: number;
     /** Of those, the ones that failed. */
     fetchErrors: number;
+    /** Of those, the ones answered `304 Not Modified` (`conditionalRequests`). */
+    notModified: number;
     /** Lookups that waited on a fetch already under way instead of starting one. */
     coalesced: number;
     /** Lookups refused by the rate limiter. */
@@ -75,13 +77,30 @@ declare namespace JwksRsa {
     keys: number;
     /** Keys of the latest set that are not usable signing keys. */
     skipped: number;
+    /**
+     * With `issuer` (and no `jwksUri`): requests for the discovery document.
+     * The other counters are then those of the current `jwks_uri`'s client.
+     */
+    discoveryFetches?: number;
   }
 
   interface Headers {
     [key: string]: string;
   }
 
-  interface OptionsBase {
+  /** Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`. */
+  interface KeyTypeOptions {
+    /**
+     * Serve keys that have no public members of their own (`n`/`e`, `x`/`y`, `x`)
+     * from the SubjectPublicKeyInfo of their first `x5c` certificate. Keys that have
+     * them are always read from them. Default `false`.
+     */
+    x5cOnlyKeys?: boolean;
+    /** Serve EC keys on `secp256k1` (`ES256K`), as jwks-rsa 3 did. Default `false`. */
+    secp256k1?: boolean;
+  }
+
+  interface OptionsBase extends KeyTypeOptions {
     /** Limit fetches on cache misses to `jwksRequestsPerMinute`. Default `false`. */
     rateLimit?: boolean;
     /** Cache signing keys. Default `true`. */
@@ -139,6 +158,18 @@ declare namespace JwksRsa {
      * The timer never keeps the process alive; `close()` stops it. Default off.
      */
     backgroundRefresh?: number;
+    /**
+     * Revalidate the set with its `ETag` / `Last-Modified` (sent as `If-None-Match` /
+     * `If-Modified-Since`); a `304` keeps the same keys, fresh again. Default `false`.
+     */
+    conditionalRequests?: boolean;
+    /**
+     * Let `Cache-Control: max-age` (or `Expires`) set the set's lifetime, clamped to
+     * `[minCacheAge, cacheMaxAge]`; `no-store`/`no-cache` mean `minCacheAge`. Default `false`.
+     */
+    respectCacheControl?: boolean;
+    /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
+    minCacheAge?: number;
   }
 
   interface OptionsWithFetcher extends OptionsBase {
@@ -151,7 +182,32 @@ declare namespace JwksRsa {
     fetcher?(jwksUri: string): Promise<{ keys: any }>;
   }
 
-  type Options = OptionsWithFetcher | OptionsWithUri;
+  /**
+   * OpenID Connect discovery: the keys come from the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration`, whose `issuer` must equal
+   * this one exactly. Ignored when `jwksUri` or a `fetcher` is set.
+   */
+  interface OptionsWithIssuer extends OptionsBase {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  type Options = OptionsWithFetcher | OptionsWithUri | OptionsWithIssuer;
+
+  /** An `issuers` entry: the issuer, and its JWKS URI when it is not to be discovered. */
+  interface IssuerEntry {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  /**
+   * Helper options with `issuers` instead of `jwksUri`/`issuer`: each token's
+   * key comes from the client of its `iss` claim; an unlisted `iss` gets no key.
+   */
+  type WithIssuers<O> = Omit<O, 'jwksUri' | 'issuer' | 'fetcher'> & {
+    issuers: ReadonlyArray<string | IssuerEntry>;
+    fetcher?(jwksUri: string): Promise<{ keys: any }>;
+  };
 
   interface JSONWebKey {
     kid: string;
@@ -205,11 +261,18 @@ declare namespace JwksRsa {
     readonly client: JwksClient;
   }
 
+  /** With `issuers`: each issuer's client, made on its first token (not enumerable). */
+  interface WithClients {
+    readonly clients: ReadonlyMap<string, JwksClient>;
+  }
+
   /** Options that ask for a `KeyObject` instead of the PEM. */
   type WithKeyObject<O> = O & { keyObject: true };
 
+  function expressJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallbackLong & GetVerificationKey & WithClients;
   function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey & WithClient;
 
+  function passportJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallback & WithClients;
   function passportJwtSecret(options: ExpressJwtOptions): SecretCallback & WithClient;
 
   /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
@@ -223,6 +286,10 @@ declare namespace JwksRsa {
       handleSigningKeyError?: (err: Error | null, cb: (err: Error | null) => void) => void;
     };
 
+  function hapiJwt2Key(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClients;
+  function hapiJwt2Key(options: WithIssuers<HapiJwtOptions>): ((decodedToken: DecodedToken, cb: HapiCallback) => void) & WithClients;
   function hapiJwt2Key(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClient;
@@ -238,6 +305,8 @@ declare namespace JwksRsa {
 
   interface DecodedToken {
     header: TokenHeader;
+    /** Read (for `iss`) only with `issuers`. */
+    payload?: any;
   }
 
   interface TokenHeader {
@@ -246,10 +315,20 @@ declare namespace JwksRsa {
   }
 
   function hapiJwt2KeyAsync(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClients;
+  function hapiJwt2KeyAsync(
+    options: WithIssuers<HapiJwtOptions>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClients;
+  function hapiJwt2KeyAsync(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClient;
   function hapiJwt2KeyAsync(options: HapiJwtOptions): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClient;
 
+  function koaJwtSecret(
+    options: WithKeyObject<WithIssuers<KoaJwtOptions>>,
+  ): ((header: TokenHeader, payload?: any) => Promise<KeyObject>) & WithClients;
+  function koaJwtSecret(options: WithIssuers<KoaJwtOptions>): ((header: TokenHeader, payload?: any) => Promise<string>) & WithClients;
   function koaJwtSecret(options: WithKeyObject<KoaJwtOptions>): ((header: TokenHeader) => Promise<KeyObject>) & WithClient;
   function koaJwtSecret(options: KoaJwtOptions): ((header: TokenHeader) => Promise<string>) & WithClient;
 

@@ -168,3 +168,27 @@ test('refreshAhead and backgroundRefresh reject values that are not positive mil
     assert.doesNotThrow(() => jwksClient({ jwksUri: 'http://127.0.0.1/jwks', refreshAhead: off, backgroundRefresh: off }));
   }
 });
+
+test('a set whose Cache-Control life is shorter than the window is refreshed at most every half life', { timeout: 20000 }, async () => {
+  const server = await startJwksServer([a.jwk]);
+  server.state.handler = (req, res) => {
+    res.setHeader('cache-control', 'max-age=40');
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [a.jwk] }));
+  };
+  const client = jwksClient({ jwksUri: server.url, respectCacheControl: true, minCacheAge: 1000, refreshAhead: true });
+  await withClock(async (advance) => {
+    await client.getSigningKey('a');
+    for (let second = 1; second <= 100; second++) {
+      advance(1000);
+      const due = Date.now() >= client.health().nextRefreshAt;
+      const refreshed = refreshOf(client);
+      await client.getSigningKey('a');
+      if (due) await refreshed;
+    }
+    // A 40 s life against a 60 s window: the first fetch, then a refresh at
+    // 1 s and every 20 s (half the life) after it, not one per lookup.
+    assert.equal(server.count, 1 + 5);
+  });
+  await server.close();
+});

@@ -11,6 +11,7 @@ const { ensureDefaultRoots } = require('./roots');
 const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
+const { Discovery } = require('./discovery');
 const log = require('./client-log');
 const { Refresher } = require('./refresher');
 const { refreshSettings } = require('./refresh-options');
@@ -32,6 +33,19 @@ function kidArgs(kid) {
 function rejectCallback(cb) {
   util.callbackify(async () => {})(cb);
 }
+
+// util.callbackify's contract: the callback runs on a later tick, outside
+// the promise, so an exception it throws is not swallowed.
+function deliver(promise, cb) {
+  promise.then(
+    (key) => process.nextTick(cb, null, key),
+    (err) => process.nextTick(cb, err),
+  );
+}
+
+// The body at a client's URI, fetched as a set is (set in a static block,
+// which may read private fields, so JwksClient keeps jwks-rsa's shape).
+let documentBody;
 
 function createNative(options, config, hooks) {
   // The WebAssembly build has no TLS of its own: Node's https brings its roots.
@@ -78,8 +92,18 @@ class JwksClient {
   #viaNode;
   #agentOnly = false;
   #https = false;
+  #discovery;
   #refresher;
   #watch;
+
+  static {
+    documentBody = async (client) => {
+      client.#chooseTransport();
+      const answer = await client.#native.document(Date.now());
+      if (answer.error) throw toError(answer.error);
+      return answer.body;
+    };
+  }
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -87,6 +111,14 @@ class JwksClient {
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
+    // `issuer` without `jwksUri` or a `fetcher` (which decide where keys come
+    // from, as in jwks-rsa): keys come from the discovered jwks_uri.
+    if (this.options.issuer != null && !this.options.jwksUri && typeof this.options.fetcher !== 'function') {
+      this.#discovery = discoveryOf(this.options);
+      log.logConfiguration(this.options);
+      this.getSigningKey = this.#bindGetSigningKey();
+      return;
+    }
     const { config, deferredError } = nativeConfig(this.options);
     this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
@@ -106,7 +138,6 @@ class JwksClient {
       client: this,
       native: this.#native,
       limited: this.#limited,
-      maxAge: config.cacheMaxAge,
       ahead,
       every,
       renew: (now) => this.#renew(now),
@@ -161,6 +192,14 @@ class JwksClient {
   // and destructuring keep working. A memoized key is answered without
   // crossing into native code; the hit is stamped for the memo's recency.
   #bindGetSigningKey() {
+    const discovery = this.#discovery;
+    if (discovery !== undefined) {
+      return (kid, cb) => {
+        if (!cb) return discovery.getSigningKey(kid);
+        if (typeof cb !== 'function') rejectCallback(cb);
+        return deliver(discovery.getSigningKey(kid), cb);
+      };
+    }
     const memo = this.#memo;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
@@ -197,14 +236,9 @@ class JwksClient {
     return pending;
   }
 
-  // util.callbackify's contract: the callback runs on a later tick, outside
-  // the promise, so an exception it throws is not swallowed.
   #callback(kid, cb, shared) {
     if (typeof cb !== 'function') rejectCallback(cb);
-    (shared ? this.#shared(kid) : this.#load(kid)).then(
-      (key) => process.nextTick(cb, null, key),
-      (err) => process.nextTick(cb, err),
-    );
+    deliver(shared ? this.#shared(kid) : this.#load(kid), cb);
   }
 
   async #load(kid) {
@@ -263,10 +297,12 @@ class JwksClient {
   // jwks-rsa has it on the prototype too (stubbed there by test suites);
   // instances answer through their own property.
   async getSigningKey(kid) {
+    if (this.#discovery) return this.#discovery.getSigningKey(kid);
     return this.#load(kid);
   }
 
   async getKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getKeys();
     try {
       this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
@@ -285,6 +321,7 @@ class JwksClient {
   }
 
   async getSigningKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getSigningKeys();
     this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
     this.#watch.look();
@@ -294,32 +331,46 @@ class JwksClient {
 
   /** Fetches now (joining a fetch in flight, within the rate limit) and resolves with the signing keys. */
   async reload() {
+    if (this.#discovery) return (await this.#discovery.client()).reload();
     this.#chooseTransport();
     return this.#refresher.reload('reload');
   }
 
   /** reload() for start-up: the first lookup then finds the keys cached. */
   async warm() {
+    if (this.#discovery) return (await this.#discovery.client()).warm();
     this.#chooseTransport();
     return this.#refresher.reload('warm');
   }
 
   /** Stops the background refresh; lookups keep working. */
   close() {
-    this.#refresher.close();
+    if (this.#discovery) this.#discovery.current?.close();
+    else this.#refresher.close();
   }
 
   /** `{ fresh, lastFetchAt, lastError, nextRefreshAt, keys }`: see README (Health). */
   health() {
+    if (this.#discovery) return this.#discovery.current?.health() ?? describeHealth(undefined, undefined);
     return describeHealth(this.#native.health(), this.#refresher, Date.now());
   }
 
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
+    if (this.#discovery) return this.#discovery.stats();
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
     return stats;
   }
+}
+
+// The discovery of an `issuer`: its document is fetched by an uncached
+// client of the discovery URL, with every transport option of the set.
+function discoveryOf(options) {
+  const plain = { ...options, issuer: undefined };
+  const documentClient = (url) =>
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false });
+  return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
 }
 
 module.exports = { JwksClient };

@@ -5,6 +5,8 @@ const { toError } = require('./native-errors');
 // client.health(): what a readiness probe or a dashboard needs, from the
 // native client's state and the refresher's timer. Times are Date.now() ms.
 function describeHealth(state, refresher, now) {
+  // A client of an issuer before its first discovery has no set yet.
+  if (state === undefined) return { fresh: false, lastFetchAt: null, lastError: null, nextRefreshAt: null, keys: 0 };
   const freshUntil = state.freshUntil;
   return {
     // The cached set answers lookups without a fetch.
@@ -20,7 +22,7 @@ function describeHealth(state, refresher, now) {
 // lookup refreshes the set (its expiry, or the start of the refresh-ahead
 // window).
 function nextRefresh(freshUntil, refresher) {
-  const byLookup = freshUntil != null && freshUntil !== Infinity ? freshUntil - refresher.ahead : null;
+  const byLookup = freshUntil != null && freshUntil !== Infinity ? refresher.refreshFrom(freshUntil) : null;
   const byTimer = refresher.nextRunAt;
   if (byLookup === null) return byTimer;
   return byTimer === null ? byLookup : Math.min(byLookup, byTimer);

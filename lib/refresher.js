@@ -27,7 +27,6 @@ class Refresher {
   #running;
   /** No refresh-ahead before this instant: the set in use is not in its window yet, or its refresh failed. */
   #quietUntil = 0;
-  #maxAge;
   #every;
   #slot = { timer: undefined, at: null };
 
@@ -35,11 +34,10 @@ class Refresher {
    * `renew(now)` brings memoized keys up to the set just fetched; `watch`
    * reports fetches to diagnostics_channel.
    */
-  constructor({ client, native, limited, maxAge, ahead, every, renew, watch }) {
+  constructor({ client, native, limited, ahead, every, renew, watch }) {
     this.#client = client;
     this.#native = native;
     this.#limited = limited;
-    this.#maxAge = maxAge;
     this.#renew = renew;
     this.#watch = watch;
     this.#every = every;
@@ -60,6 +58,11 @@ class Refresher {
     clearTimeout(this.#slot.timer);
     this.#slot.at = null;
     timers.unregister(this.#slot);
+  }
+
+  /** From when a lookup refreshes a set fresh until `freshUntil`: its window, or its expiry. */
+  refreshFrom(freshUntil) {
+    return this.ahead ? Math.max(freshUntil - this.ahead, this.#quietUntil) : freshUntil;
   }
 
   /** When the background timer fires next (ms), or null. */
@@ -122,7 +125,7 @@ class Refresher {
     this.#watch();
     const error = answer.error ? toError(answer.error) : null;
     if (error === null) {
-      this.#quietUntil = this.#maxAge ? started + this.#maxAge - this.ahead : Infinity;
+      this.#quietUntil = this.#nextWindow(started);
       this.#renew(Date.now());
     } else {
       // This set's refresh-ahead is spent; its expiry makes lookups fetch as usual.
@@ -133,6 +136,16 @@ class Refresher {
     this.#published(trigger, answer.kids.length, error);
     if (error !== null) throw error;
     return answer;
+  }
+
+  // When the set just fetched enters its window. Its life may be shorter
+  // than cacheMaxAge (respectCacheControl): the next refresh-ahead then
+  // waits half of it at least, so a short life never means a fetch per lookup.
+  #nextWindow(started) {
+    const { freshUntil } = this.#native.health();
+    if (freshUntil == null || freshUntil === Infinity) return Infinity;
+    const life = freshUntil - started;
+    return started + Math.max(life - this.ahead, life / 2);
   }
 
   #published(trigger, keys, error) {

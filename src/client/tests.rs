@@ -66,7 +66,7 @@ impl KeySource for Panicking {
     }
 }
 
-fn jwks(kids: &[&str]) -> String {
+pub(super) fn jwks(kids: &[&str]) -> String {
     let n = format!("{}{}", "w".repeat(84), "BQ");
     let keys: Vec<String> = kids
         .iter()

@@ -17,6 +17,8 @@ mod hooks;
 mod lifecycle;
 mod node_error;
 #[cfg(not(test))]
+mod reply;
+#[cfg(not(test))]
 mod source;
 #[cfg(all(not(test), feature = "native-http"))]
 mod tls_roots;
