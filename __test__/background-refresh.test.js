@@ -2,6 +2,7 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const http = require('node:http');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const jwksClient = require('..');
@@ -125,4 +126,26 @@ test('the timer never keeps the process alive, and a garbage-collected client st
   assert.equal(report.collected, true);
   assert.equal(report.fetchesAfterCollection, 0);
   assert.equal(report.timersLeft, 0, 'the collected client\'s timer was cleared');
+});
+
+test('a background refresh before any lookup goes through the requestAgent, as a lookup would', async () => {
+  const server = await startJwksServer([a.jwk]);
+  const agent = new http.Agent();
+  let connections = 0;
+  const createConnection = agent.createConnection.bind(agent);
+  agent.createConnection = (...args) => {
+    connections++;
+    return createConnection(...args);
+  };
+  await withFakeTimers(async (clock) => {
+    const client = jwksClient({ jwksUri: server.url, requestAgent: agent, backgroundRefresh: 10000 });
+    const refreshed = refreshOf(client);
+    clock.advance(clock.pending()[0]);
+    assert.equal((await refreshed).ok, true);
+    assert.equal(connections, 1);
+    assert.equal(server.count, 1);
+    client.close();
+  });
+  agent.destroy();
+  await server.close();
 });

@@ -140,6 +140,7 @@ class JwksClient {
       limited: this.#limited,
       ahead,
       every,
+      prepare: () => this.#chooseTransport(),
       renew: (now) => this.#renew(now),
       watch: () => this.#watch.look(),
     });
@@ -332,14 +333,12 @@ class JwksClient {
   /** Fetches now (joining a fetch in flight, within the rate limit) and resolves with the signing keys. */
   async reload() {
     if (this.#discovery) return (await this.#discovery.client()).reload();
-    this.#chooseTransport();
     return this.#refresher.reload('reload');
   }
 
   /** reload() for start-up: the first lookup then finds the keys cached. */
   async warm() {
     if (this.#discovery) return (await this.#discovery.client()).warm();
-    this.#chooseTransport();
     return this.#refresher.reload('warm');
   }
 

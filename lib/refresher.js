@@ -20,6 +20,7 @@ const timers = new FinalizationRegistry((slot) => clearTimeout(slot.timer));
 
 class Refresher {
   #client;
+  #prepare;
   #native;
   #limited;
   #renew;
@@ -31,11 +32,13 @@ class Refresher {
   #slot = { timer: undefined, at: null };
 
   /**
-   * `renew(now)` brings memoized keys up to the set just fetched; `watch`
-   * reports fetches to diagnostics_channel.
+   * `prepare()` picks the transport as a miss would; `renew(now)` brings
+   * memoized keys up to the set just fetched; `watch` reports fetches to
+   * diagnostics_channel.
    */
-  constructor({ client, native, limited, ahead, every, renew, watch }) {
+  constructor({ client, native, limited, ahead, every, prepare, renew, watch }) {
     this.#client = client;
+    this.#prepare = prepare;
     this.#native = native;
     this.#limited = limited;
     this.#renew = renew;
@@ -112,6 +115,7 @@ class Refresher {
   }
 
   async #refresh(run, trigger, expires) {
+    this.#prepare();
     const started = Date.now();
     let answer = await this.#ask(started, run.withKeys, false);
     // Only a caller (reload, warm) waits for a token: native refuses a
