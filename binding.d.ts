@@ -50,6 +50,11 @@ export declare class NativeClient {
   refresh(now: number, limiter: LimiterReading | undefined | null, withKeys: boolean): Promise<RefreshAnswer>
   /** The health of the cache and of the last fetch. */
   health(): NativeHealth
+  /**
+   * The cached answer for a kid the memo holds, after a refresh (see
+   * `cached`); `null` when the fresh set does not list it.
+   */
+  renewed(kid: string | undefined | null, matchable: boolean, now: number): KeyAnswer | null
   /** The kids of the last set fetched, in order (for `rotate` events). */
   kids(): Array<string | undefined | null>
 }

@@ -17,8 +17,10 @@ test('reload() fetches while the set is fresh and resolves with the signing keys
   const client = jwksClient({ jwksUri: server.url });
   const first = await client.getSigningKey('a');
   server.state.keys = [a.jwk, c.jwk];
+  const hits = client.stats().cacheHits;
   const keys = await client.reload();
   assert.equal(server.count, 2);
+  assert.equal(client.stats().cacheHits, hits, 'a reload is not a lookup');
   assert.deepEqual(keys.map((k) => [k.kid, k.getPublicKey()]), [['a', a.pem], ['c', c.pem]]);
   const release = server.hold();
   const rotated = client.getSigningKey('c');

@@ -154,8 +154,8 @@ class JwksClient {
     if (memo === undefined) return;
     for (const kid of [...memo.entries.keys()]) {
       const [text, matchable] = kidArgs(kid);
-      const answer = this.#native.cached(text, matchable, now, true);
-      if (answer !== null && answer.key) memo.answered(kid, answer, true, now);
+      const answer = this.#native.renewed(text, matchable, now);
+      if (answer !== null) memo.answered(kid, answer, true, now);
     }
   }
 

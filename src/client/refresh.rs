@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use super::{Client, Lookup};
-use crate::cache::Millis;
+use crate::cache::{Hit, Millis};
 use crate::error::Error;
-use crate::keyset::KeySet;
+use crate::keyset::{KeySet, KidQuery};
 
 /// The last failed fetch, kept until a fetch succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,14 @@ impl Client {
     pub async fn refresh(&self, lookup: Lookup) -> Result<Arc<KeySet>, Error> {
         let fetched = self.shared_fetch(lookup.now, Some(&lookup))?.await?;
         fetched.set.clone()
+    }
+
+    /// The answer the cache now has for a kid the memo holds, after a
+    /// refresh: as a load answered from the fresh set, but not counted as
+    /// a lookup.
+    pub fn renewed(&self, query: &KidQuery, now: Millis) -> Option<Hit> {
+        let mut state = self.state.lock();
+        state.cache.as_mut()?.lookup(query, now, true)?.ok()
     }
 
     /// The kids of the last set fetched, in order.

@@ -14,6 +14,10 @@ async fn a_refresh_fetches_even_while_the_set_is_fresh() {
     let set = client.refresh(Lookup::at(10)).await.expect("set");
     assert_eq!(set.keys().len(), 2);
     assert_eq!(endpoint.count(), 2);
+    let renewed = client.renewed(&kid("b"), 20).expect("b is in the new set");
+    assert_eq!(renewed.fresh_until, Some(600_010));
+    assert!(client.renewed(&kid("gone"), 20).is_none());
+    assert_eq!(client.stats().cache_hits, 0, "renewing is not a lookup");
     let health = client.health();
     assert_eq!(health.fetched_at, Some(10));
     assert_eq!(health.fresh_until, Some(Some(600_010)));

@@ -20,7 +20,8 @@ pub struct NativeClient {
     use_node_http: Option<Arc<AtomicBool>>,
 }
 
-fn query(kid: Option<String>, matchable: bool) -> KidQuery {
+/// The core's query for a kid as the shim passes it.
+pub(super) fn query(kid: Option<String>, matchable: bool) -> KidQuery {
     match (kid, matchable) {
         (None, _) => KidQuery::Absent,
         (Some(kid), true) => KidQuery::Kid(kid),

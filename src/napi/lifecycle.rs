@@ -4,8 +4,9 @@
 use napi_derive::napi;
 
 use super::client::NativeClient;
+use super::client::query;
 use super::config::{LimiterReading, clock_ms};
-use super::convert::{ErrorInfo, KeyData};
+use super::convert::{ErrorInfo, KeyAnswer, KeyData};
 use crate::client::Lookup;
 use crate::error::Error;
 
@@ -94,6 +95,14 @@ impl NativeClient {
                 .as_ref()
                 .map(|f| ErrorInfo::from(&f.error)),
         }
+    }
+
+    /// The cached answer for a kid the memo holds, after a refresh (see
+    /// `cached`); `null` when the fresh set does not list it.
+    #[napi(catch_unwind)]
+    pub fn renewed(&self, kid: Option<String>, matchable: bool, now: f64) -> Option<KeyAnswer> {
+        let hit = self.client.renewed(&query(kid, matchable), clock_ms(now))?;
+        Some(KeyAnswer::hit(&hit))
     }
 
     /// The kids of the last set fetched, in order (for `rotate` events).
