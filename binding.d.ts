@@ -42,6 +42,21 @@ export declare class NativeClient {
   lastFetch(): LastFetch | null
   /** Counters since creation. */
   stats(): NativeStats
+  /**
+   * Fetches now, joining a fetch in flight; charged to the rate limiter
+   * when `limiter` is given. `with_keys` asks for the keys themselves,
+   * for a caller who also waits for a token when the limiter says so.
+   */
+  refresh(now: number, limiter: LimiterReading | undefined | null, withKeys: boolean): Promise<RefreshAnswer>
+  /** The health of the cache and of the last fetch. */
+  health(): NativeHealth
+  /**
+   * The cached answer for a kid the memo holds, after a refresh (see
+   * `cached`); `null` when the fresh set does not list it.
+   */
+  renewed(kid: string | undefined | null, matchable: boolean, now: number): KeyAnswer | null
+  /** The kids of the last set fetched, in order (for `rotate` events). */
+  kids(): Array<string | undefined | null>
 }
 
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
@@ -171,6 +186,17 @@ export interface NativeConfig {
   secp256k1?: boolean
 }
 
+/** The state `client.health()` reports. */
+export interface NativeHealth {
+  /** When the set in use was fetched (ms, JavaScript clock). */
+  fetchedAt?: number
+  /** Until when it is fresh; `Infinity` for ever. */
+  freshUntil?: number
+  keys: number
+  lastError?: ErrorInfo
+  lastErrorAt?: number
+}
+
 /** The JavaScript hooks of a client. */
 export interface NativeHooks {
   /** Replaces the HTTP fetch: resolves with the JWKS document as JSON text. */
@@ -202,6 +228,20 @@ export interface ProxyParts {
   port: number
   /** `Proxy-Authorization` value built from the proxy URL's credentials. */
   authorization?: string
+}
+
+/** The answer to a refresh. */
+export interface RefreshAnswer {
+  /** The signing keys of the set, when they were asked for. */
+  keys?: Array<KeyData>
+  /** The kids of the set, in order (`null` for a key without one). */
+  kids: Array<string | undefined | null>
+  error?: ErrorInfo
+  /**
+   * Set when the rate limiter makes the refresh wait this many
+   * milliseconds, then ask again with `waited` set.
+   */
+  retryAfter?: number
 }
 
 /** The caching headers of a response, as Node's http read them. */

@@ -29,6 +29,31 @@ declare namespace JwksRsa {
     getSigningKey(kid: string | null | undefined, cb: (err: Error | null, key?: SigningKey) => void): void;
     /** Counters of this client. */
     stats(): ClientStats;
+    /** Fetches now (joining a fetch in flight, within the rate limit); resolves with the signing keys. */
+    reload(): Promise<SigningKey[]>;
+    /** `reload()` for start-up, so the first lookup finds the keys cached. */
+    warm(): Promise<SigningKey[]>;
+    /** Stops the `backgroundRefresh` timer; lookups keep working. */
+    close(): void;
+    /** The state of the cache and of the last fetch. */
+    health(): ClientHealth;
+  }
+
+  interface ClientHealth {
+    /** Whether the cached set answers lookups without a fetch (within `cacheMaxAge` of its fetch). */
+    fresh: boolean;
+    /** When the set in use was fetched (`Date.now()` ms), or `null` before the first good fetch. */
+    lastFetchAt: number | null;
+    /** Why the last fetch failed, if it did and none succeeded since; else `null`. */
+    lastError: Error | null;
+    /**
+     * When the client next fetches on its own or at a lookup (`Date.now()` ms): the
+     * `backgroundRefresh` timer, or the set's expiry (less `refreshAhead`), whichever is first;
+     * `null` when neither applies.
+     */
+    nextRefreshAt: number | null;
+    /** Signing keys in the latest set. */
+    keys: number;
   }
 
   interface ClientStats {
@@ -122,6 +147,17 @@ declare namespace JwksRsa {
      * again (a flood of forged kids then costs one request). Default 0: off.
      */
     unknownKidCooldown?: number;
+    /**
+     * Refresh the set in the background when a lookup is served within this many ms of its
+     * expiry (`true`: 10% of `cacheMaxAge`; at most half of it). The lookup is answered from
+     * the cache at once. Default off.
+     */
+    refreshAhead?: boolean | number;
+    /**
+     * Refresh the set every this many ms (±10% jitter, at least 1000) with no traffic needed.
+     * The timer never keeps the process alive; `close()` stops it. Default off.
+     */
+    backgroundRefresh?: number;
     /**
      * Revalidate the set with its `ETag` / `Last-Modified` (sent as `If-None-Match` /
      * `If-Modified-Since`); a `304` keeps the same keys, fresh again. Default `false`.

@@ -13,6 +13,11 @@ const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const { Discovery } = require('./discovery');
 const log = require('./client-log');
+const { Refresher } = require('./refresher');
+const { refreshSettings } = require('./refresh-options');
+const { refreshAheadLookup } = require('./refresh-ahead');
+const { FetchWatch, publish } = require('./diagnostics');
+const { describeHealth } = require('./health');
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
 // for the only key; a non-string can never match but is still looked up.
@@ -88,6 +93,8 @@ class JwksClient {
   #agentOnly = false;
   #https = false;
   #discovery;
+  #refresher;
+  #watch;
 
   static {
     documentBody = async (client) => {
@@ -118,8 +125,38 @@ class JwksClient {
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#onStale = this.options.onStaleCacheFallback;
+    this.#startRefresher(config);
     log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
+  }
+
+  // refreshAhead, backgroundRefresh, reload() and warm(): see lib/refresher.js.
+  #startRefresher(config) {
+    const { ahead, every } = refreshSettings(this.options, config);
+    this.#watch = new FetchWatch(this.#native, this);
+    this.#refresher = new Refresher({
+      client: this,
+      native: this.#native,
+      limited: this.#limited,
+      ahead,
+      every,
+      prepare: () => this.#chooseTransport(),
+      renew: (now) => this.#renew(now),
+      watch: () => this.#watch.look(),
+    });
+    this.#refresher.start(this);
+  }
+
+  // After a refresh: each memoized kid the new set lists is served from it
+  // until its expiry, as if loaded now, without a lookup asking native.
+  #renew(now) {
+    const memo = this.#memo;
+    if (memo === undefined) return;
+    for (const kid of [...memo.entries.keys()]) {
+      const [text, matchable] = kidArgs(kid);
+      const answer = this.#native.renewed(text, matchable, now);
+      if (answer !== null) memo.answered(kid, answer, true, now);
+    }
   }
 
   #hooks(config, deferredError) {
@@ -169,7 +206,7 @@ class JwksClient {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
     const entries = memo.entries;
-    return (kid, cb) => {
+    const lookup = (kid, cb) => {
       const hit = entries.get(kid);
       const now = Date.now();
       if (hit !== undefined && hit.expires >= now) {
@@ -183,6 +220,7 @@ class JwksClient {
       }
       return cb ? this.#callback(kid, cb, true) : this.#shared(kid).then();
     };
+    return this.#refresher.ahead ? refreshAheadLookup(memo, this.#refresher, lookup) : lookup;
   }
 
   // Concurrent misses for one kid share one native lookup, as jwks-rsa's
@@ -215,6 +253,7 @@ class JwksClient {
     if (answer === null) {
       this.#chooseTransport();
       answer = await this.#fetchKey(text, matchable, now, load, seenAt);
+      this.#watch.look();
       log.logMiss(native, this.options, kid, answer);
     }
     if (answer.error) {
@@ -252,6 +291,7 @@ class JwksClient {
 
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
+    publish('stale', () => ({ client: this, jwksUri: this.options.jwksUri, kid, error: err }));
     if (this.#onStale) this.#onStale(err, kid, key);
   }
 
@@ -267,6 +307,7 @@ class JwksClient {
     try {
       this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
+      this.#watch.look();
       if (answer.error) throw toError(answer.error);
       // The fetcher's own object, as jwks-rsa returns it.
       if (this.#fetched.body === answer.body && this.#fetched.res) return this.#fetched.res.keys;
@@ -284,8 +325,33 @@ class JwksClient {
     if (this.#discovery) return (await this.#discovery.client()).getSigningKeys();
     this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
+    this.#watch.look();
     if (answer.error) throw toError(answer.error);
     return answer.keys.map(makeSigningKey);
+  }
+
+  /** Fetches now (joining a fetch in flight, within the rate limit) and resolves with the signing keys. */
+  async reload() {
+    if (this.#discovery) return (await this.#discovery.client()).reload();
+    return this.#refresher.reload('reload');
+  }
+
+  /** reload() for start-up: the first lookup then finds the keys cached. */
+  async warm() {
+    if (this.#discovery) return (await this.#discovery.client()).warm();
+    return this.#refresher.reload('warm');
+  }
+
+  /** Stops the background refresh; lookups keep working. */
+  close() {
+    if (this.#discovery) this.#discovery.current?.close();
+    else this.#refresher.close();
+  }
+
+  /** `{ fresh, lastFetchAt, lastError, nextRefreshAt, keys }`: see README (Health). */
+  health() {
+    if (this.#discovery) return this.#discovery.current?.health() ?? describeHealth(undefined, undefined);
+    return describeHealth(this.#native.health(), this.#refresher, Date.now());
   }
 
   /** Counters of this client (fetches, coalesced requests, cache hits...). */

@@ -136,6 +136,11 @@ class Discovery {
     return this.#set !== undefined && (this.#maxAge === 0 || now < this.#expires);
   }
 
+  /** The client of the last `jwks_uri` discovered, if any (for `close()` and `health()`). */
+  get current() {
+    return this.#set;
+  }
+
   /** The client of the current `jwks_uri`, discovering it first if needed. */
   async client() {
     return this.#fresh(Date.now()) ? this.#set : this.#discover();

@@ -16,6 +16,7 @@ const express = require('express');
 const { expressjwt } = require('express-jwt');
 const { expressJwtSecret } = require('..');
 const { createSigningKey, signWith, startIdentityProvider } = require('../examples/identity-provider');
+const { refreshAheadStep } = require('./demo-refresh-ahead');
 
 let clockSkewMs = 0;
 const RealDate = Date;
@@ -216,6 +217,7 @@ async function main() {
     for (const step of [firstFetch, cacheHits, ed25519Key, forgedKid, rotation, flood, endpointDown, revalidation]) {
       await step(context);
     }
+    await refreshAheadStep(10, { advance: (ms) => (clockSkewMs += ms), expect });
     console.log(`\nIdentity provider requests in all: ${idp.requests}. The client behind the API, secret.client.stats():`);
     console.log(api.secret.client.stats());
   } finally {

@@ -316,6 +316,12 @@ impl KeyCache {
         self.current.as_ref().map(|c| c.fetched_at)
     }
 
+    /// When the current set was fetched, and until when it is fresh
+    /// (`None`: for ever).
+    pub fn current_set(&self) -> Option<(Millis, Option<Millis>)> {
+        self.current.as_ref().map(|c| (c.fetched_at, c.fresh_until))
+    }
+
     /// Number of keys retained per kid.
     pub fn retained_len(&self) -> usize {
         self.retained.len()

@@ -102,6 +102,8 @@ struct State {
     inflight: Option<SharedFetch>,
     /// The last fetch that produced a body, for logs and diagnostics.
     last: Option<Arc<Fetched>>,
+    /// The last fetch, when it failed and none succeeded since.
+    last_error: Option<FailedFetch>,
     stats: Stats,
     /// What a fetched body is read with; fixed for the client's life.
     key_types: KeyTypes,
@@ -125,6 +127,7 @@ impl Client {
                 .map(|n| FetchLimiter::new(n, config.created_at)),
             inflight: None,
             last: None,
+            last_error: None,
             stats: Stats::default(),
             key_types: config.key_types,
         };
@@ -345,11 +348,14 @@ fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
     }
 }
 
+mod refresh;
 mod revalidate;
 mod shared_fetch;
 #[cfg(test)]
 mod tests;
 
+use refresh::FailedFetch;
+pub use refresh::{Failure, Health};
 pub use revalidate::Freshness;
 pub use shared_fetch::Fetched;
 use shared_fetch::SharedFetch;

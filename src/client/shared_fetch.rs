@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 
 use super::revalidate::{self, Policy};
-use super::{Client, Lookup, State, admit};
+use super::{Client, FailedFetch, Lookup, State, admit};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::KeySource;
@@ -87,6 +87,18 @@ async fn run_fetch(
         .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
     let mut state = state.lock();
     state.inflight = None;
+    // A set that failed to parse stays in `last`, with its body: only its
+    // time is kept here, so the body is not held once more.
+    state.last_error = match &result {
+        Ok(fetched) => fetched
+            .set
+            .is_err()
+            .then_some(FailedFetch { at, error: None }),
+        Err(err) => Some(FailedFetch {
+            at,
+            error: Some(err.clone()),
+        }),
+    };
     match &result {
         Ok(fetched) => {
             state.last = Some(Arc::clone(fetched));

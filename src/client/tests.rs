@@ -11,14 +11,14 @@ use crate::error::{Error, NO_SIGNING_KEYS};
 use crate::fetch::Document;
 
 /// An in-memory endpoint: counts fetches, can be held closed until released.
-struct Endpoint {
+pub(super) struct Endpoint {
     fetches: AtomicUsize,
     body: SyncMutex<Result<String, Error>>,
     gate: Option<Arc<Semaphore>>,
 }
 
 impl Endpoint {
-    fn serving(kids: &[&str]) -> Arc<Self> {
+    pub(super) fn serving(kids: &[&str]) -> Arc<Self> {
         Arc::new(Endpoint {
             fetches: AtomicUsize::new(0),
             body: SyncMutex::new(Ok(jwks(kids))),
@@ -26,7 +26,7 @@ impl Endpoint {
         })
     }
 
-    fn gated(kids: &[&str], gate: Arc<Semaphore>) -> Arc<Self> {
+    pub(super) fn gated(kids: &[&str], gate: Arc<Semaphore>) -> Arc<Self> {
         Arc::new(Endpoint {
             fetches: AtomicUsize::new(0),
             body: SyncMutex::new(Ok(jwks(kids))),
@@ -34,11 +34,11 @@ impl Endpoint {
         })
     }
 
-    fn fail_with(&self, err: Error) {
+    pub(super) fn fail_with(&self, err: Error) {
         *self.body.lock() = Err(err);
     }
 
-    fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.fetches.load(Ordering::SeqCst)
     }
 }
@@ -79,7 +79,7 @@ pub(super) fn kid(k: &str) -> KidQuery {
     KidQuery::Kid(k.to_owned())
 }
 
-fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
+pub(super) fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
     let config = ClientConfig {
         cache: Some(CacheConfig::default()),
         requests_per_minute: rpm,

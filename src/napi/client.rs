@@ -16,11 +16,12 @@ use crate::keyset::KidQuery;
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
 #[napi]
 pub struct NativeClient {
-    client: Arc<Client>,
+    pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
 }
 
-fn query(kid: Option<String>, matchable: bool) -> KidQuery {
+/// The core's query for a kid as the shim passes it.
+pub(super) fn query(kid: Option<String>, matchable: bool) -> KidQuery {
     match (kid, matchable) {
         (None, _) => KidQuery::Absent,
         (Some(kid), true) => KidQuery::Kid(kid),

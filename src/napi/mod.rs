@@ -13,6 +13,8 @@ mod config;
 mod convert;
 #[cfg(not(test))]
 mod hooks;
+#[cfg(not(test))]
+mod lifecycle;
 mod node_error;
 #[cfg(not(test))]
 mod reply;
