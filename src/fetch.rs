@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
+use crate::cache::Millis;
 use crate::error::Error;
 
 /// A fetched JWKS document.
@@ -15,6 +16,9 @@ use crate::error::Error;
 pub struct Document {
     /// The response body as text.
     pub body: Arc<str>,
+    /// When the body was fetched, if earlier than this fetch: a copy kept
+    /// by a shared store (`sharedCache`) ages from its original fetch.
+    pub fetched_at: Option<Millis>,
 }
 
 /// Where the key set is fetched from.

@@ -168,6 +168,7 @@ async fn fetch_once(settings: &HttpSettings) -> Result<Document, Error> {
     let body = read_body(response.into_body(), limit).await?;
     Ok(Document {
         body: Arc::from(String::from_utf8_lossy(&body)),
+        fetched_at: None,
     })
 }
 

@@ -71,7 +71,7 @@ async fn run_fetch(
             state.last = Some(Arc::clone(fetched));
             if let Ok(set) = &fetched.set {
                 if let Some(cache) = state.cache.as_mut() {
-                    cache.store_set(Arc::clone(set), at);
+                    cache.store_set(Arc::clone(set), fetched.at);
                 }
                 state.stats.keys = set.keys().len();
                 state.stats.skipped = set.skipped().len();
@@ -95,7 +95,7 @@ async fn fetch_and_parse(
     Ok(Arc::new(Fetched {
         body: document.body,
         set,
-        at,
+        at: document.fetched_at.unwrap_or(at),
     }))
 }
 

@@ -52,7 +52,10 @@ impl KeySource for Endpoint {
             if let Some(gate) = gate {
                 let _permit = gate.acquire().await;
             }
-            body.map(|b| Document { body: Arc::from(b) })
+            body.map(|b| Document {
+                body: Arc::from(b),
+                fetched_at: None,
+            })
         }
         .boxed()
     }

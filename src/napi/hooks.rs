@@ -84,6 +84,7 @@ impl KeySource for JsSource {
             let result = within(deadline, call(&hook, true)).await?;
             Ok(Document {
                 body: Arc::from(result.body.unwrap_or_default()),
+                fetched_at: None,
             })
         }
         .boxed()

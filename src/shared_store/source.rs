@@ -1,0 +1,267 @@
+//! The distributed single flight, as a key source wrapping the real one.
+//!
+//! Invariant: a fetch through this source returns either a stored set newer
+//! than the one the client holds, or the inner source's own answer; the
+//! store can delay that answer by at most the wait budget plus one command
+//! timeout per step, and never turn it into an error.
+
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::{Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, bounded};
+use crate::cache::Millis;
+use crate::error::Error;
+use crate::fetch::{Document, KeySource};
+use crate::keyset::KeySet;
+use crate::sync::Mutex;
+
+/// First pause between two looks at the store while another process fetches.
+const FIRST_POLL_MS: Millis = 20;
+/// Longest pause between two looks.
+const MAX_POLL_MS: Millis = 200;
+/// A record stamped further than this in the future is not believed.
+const MAX_CLOCK_SKEW_MS: Millis = 60_000;
+
+/// A key source that consults a shared store first (`sharedCache`).
+pub struct SharedSource {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    source: Arc<dyn KeySource>,
+    store: Arc<dyn SharedStore>,
+    clock: Arc<dyn Clock>,
+    config: SharedConfig,
+    counters: Arc<SharedCounters>,
+    /// Fetch time of the newest set this client was given.
+    known: Mutex<Option<Millis>>,
+}
+
+/// What a look at the store found.
+enum Found {
+    Newer(Document),
+    Nothing,
+    Unreachable,
+}
+
+impl SharedSource {
+    /// `source`, consulted through `store`.
+    pub fn new(
+        source: Arc<dyn KeySource>,
+        store: Arc<dyn SharedStore>,
+        clock: Arc<dyn Clock>,
+        config: SharedConfig,
+    ) -> Self {
+        SharedSource {
+            inner: Arc::new(Inner {
+                source,
+                store,
+                clock,
+                config,
+                counters: Arc::default(),
+                known: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The counters of this source, for `stats()`.
+    pub fn counters(&self) -> Arc<SharedCounters> {
+        Arc::clone(&self.inner.counters)
+    }
+}
+
+impl KeySource for SharedSource {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let inner = Arc::clone(&self.inner);
+        async move { inner.fetch().await }.boxed()
+    }
+}
+
+impl Inner {
+    async fn fetch(&self) -> Result<Document, Error> {
+        let deadline = self.clock.now().saturating_add(self.config.wait);
+        let token = lock_token(self.clock.now());
+        let mut poll = FIRST_POLL_MS;
+        let mut waited = false;
+        loop {
+            match self.look().await {
+                Found::Newer(document) => return Ok(document),
+                Found::Unreachable => return self.direct().await,
+                Found::Nothing => {}
+            }
+            let lock = self.store.lock(
+                self.config.lock_key.clone(),
+                token.clone(),
+                self.config.wait,
+            );
+            match self.command("lock", lock).await {
+                Err(()) => return self.direct().await,
+                Ok(true) => {
+                    if waited {
+                        SharedCounters::bump(&self.counters.takeovers);
+                    }
+                    return self.fetch_and_publish(token).await;
+                }
+                Ok(false) => {}
+            }
+            if !waited {
+                waited = true;
+                SharedCounters::bump(&self.counters.waits);
+            }
+            let now = self.clock.now();
+            if now >= deadline {
+                self.counters.note(
+                    "another process held the refresh lock past the timeout: fetching directly"
+                        .to_owned(),
+                );
+                return self.direct().await;
+            }
+            self.clock.sleep(poll.min(deadline - now)).await;
+            poll = (poll * 2).min(MAX_POLL_MS);
+        }
+    }
+
+    /// One store operation, bounded; a failure is counted and noted.
+    async fn command<T>(
+        &self,
+        what: &str,
+        op: BoxFuture<'static, Result<T, StoreError>>,
+    ) -> Result<T, ()> {
+        bounded(self.clock.as_ref(), self.config.command_timeout, op)
+            .await
+            .map_err(|StoreError(reason)| {
+                SharedCounters::bump(&self.counters.errors);
+                self.counters.note(format!(
+                    "shared cache {what} failed ({reason}): fetching directly"
+                ));
+            })
+    }
+
+    /// A stored set newer than ours and still fresh, if there is one.
+    async fn look(&self) -> Found {
+        let get = self.store.get(self.config.key.clone());
+        let text = match self.command("read", get).await {
+            Ok(Some(text)) => text,
+            Ok(None) => return Found::Nothing,
+            Err(()) => return Found::Unreachable,
+        };
+        match self.usable(&text) {
+            Ok(Some(record)) => {
+                SharedCounters::bump(&self.counters.hits);
+                self.counters.note(format!(
+                    "using the key set another process fetched at {}",
+                    record.fetched_at
+                ));
+                Found::Newer(self.given(record.body, record.fetched_at))
+            }
+            Ok(None) => Found::Nothing,
+            Err(reason) => {
+                SharedCounters::bump(&self.counters.rejected);
+                self.counters
+                    .note(format!("ignored the shared cache record: {reason}"));
+                Found::Nothing
+            }
+        }
+    }
+
+    /// The record in `text` if it is to be used; `None` when it is sound but
+    /// not newer than ours.
+    fn usable(&self, text: &str) -> Result<Option<Record>, String> {
+        let config = &self.config;
+        let record = Record::decode(
+            text,
+            &config.key,
+            config.secret.as_deref(),
+            config.max_bytes,
+        )?;
+        let now = self.clock.now();
+        if record.fetched_at > now.saturating_add(MAX_CLOCK_SKEW_MS) {
+            return Err("fetch time is in the future".to_owned());
+        }
+        if now.saturating_sub(record.fetched_at) >= config.max_age {
+            return Err("expired".to_owned());
+        }
+        if self
+            .known
+            .lock()
+            .is_some_and(|known| known >= record.fetched_at)
+        {
+            return Ok(None);
+        }
+        if !has_signing_keys(&record.body) {
+            return Err("no usable signing key in the stored body".to_owned());
+        }
+        Ok(Some(record))
+    }
+
+    /// A direct fetch, not shared (the store is unreachable or too slow).
+    async fn direct(&self) -> Result<Document, Error> {
+        let at = self.clock.now();
+        let document = self.source.fetch().await?;
+        Ok(self.given(document.body, at))
+    }
+
+    /// Fetches as the lock holder, stores a usable set, and releases the
+    /// lock if it is still ours.
+    async fn fetch_and_publish(&self, token: String) -> Result<Document, Error> {
+        let at = self.clock.now();
+        let result = self.source.fetch().await;
+        if let Ok(document) = &result
+            && has_signing_keys(&document.body)
+        {
+            self.publish(&document.body, at).await;
+        }
+        let unlock = self.store.unlock(self.config.lock_key.clone(), token);
+        let _ = self.command("unlock", unlock).await;
+        result.map(|document| self.given(document.body, at))
+    }
+
+    async fn publish(&self, body: &str, at: Millis) {
+        let record = Record {
+            fetched_at: at,
+            body: body.to_owned(),
+            etag: None,
+            last_modified: None,
+        };
+        let config = &self.config;
+        let text = record.encode(&config.key, config.secret.as_deref());
+        let age = self.clock.now().saturating_sub(at);
+        let ttl = config.max_age.saturating_sub(age).max(1);
+        let set = self.store.set(config.key.clone(), text, ttl);
+        if self.command("write", set).await.is_ok() {
+            SharedCounters::bump(&self.counters.writes);
+        }
+    }
+
+    /// The document handed to the client, remembered as the newest it holds.
+    fn given(&self, body: impl Into<Arc<str>>, at: Millis) -> Document {
+        let mut known = self.known.lock();
+        *known = Some(known.map_or(at, |k| k.max(at)));
+        Document {
+            body: body.into(),
+            fetched_at: Some(at),
+        }
+    }
+}
+
+/// Whether `body` reads as a set with at least one signing key: only such a
+/// set is shared, so neither an error page nor an injected empty set spreads
+/// to the fleet.
+fn has_signing_keys(body: &str) -> bool {
+    crate::json::parse(body)
+        .ok()
+        .and_then(|json| KeySet::from_json(&json).ok())
+        .is_some_and(|set| !set.keys().is_empty())
+}
+
+/// A token naming this lock holder: random, or unique enough without it.
+fn lock_token(now: Millis) -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    match ring::rand::SystemRandom::new().fill(&mut bytes) {
+        Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => format!("{}-{now}", std::process::id()),
+    }
+}
