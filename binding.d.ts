@@ -42,6 +42,10 @@ export declare class NativeClient {
   lastFetch(): LastFetch | null
   /** Counters since creation. */
   stats(): NativeStats
+  /** The shared store's counters, when the client has one. */
+  sharedStats(): SharedStats | null
+  /** What the shared store did since the last call, for `DEBUG=jwks`. */
+  sharedNotes(): Array<string>
 }
 
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
@@ -155,6 +159,8 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `sharedCache`: the store consulted before fetching. */
+  sharedCache?: SharedCacheParts
 }
 
 /** The JavaScript hooks of a client. */
@@ -165,6 +171,8 @@ export interface NativeHooks {
   intercept?: (uri: string) => Promise<HookResult>
   /** A fetch through Node's http/https, used when `useNodeHttp(true)`. */
   nodeHttp?: (uri: string) => Promise<HookResult>
+  /** `sharedCache.store`, wrapped: one operation per call. */
+  store?: (request: StoreRequest) => Promise<StoreReply>
 }
 
 /** Counters of a client. */
@@ -195,11 +203,57 @@ export interface ProxyParts {
  */
 export declare function setDefaultRoots(pem: string): boolean
 
+/** `sharedCache`, as normalized by the shim. */
+export interface SharedCacheParts {
+  /** The Redis URL, when the store is Redis. */
+  redis?: string
+  /** Key of the stored set. */
+  key: string
+  /** Key of the refresh lock. */
+  lockKey: string
+  /** How long a stored set stays usable after its fetch, in milliseconds. */
+  maxAge: number
+  /** Bound of each store operation, in milliseconds. */
+  commandTimeout: number
+  /** Key of the HMAC over each record. */
+  secret?: Buffer
+}
+
+/** What a client's shared store reports for `stats()`. */
+export interface SharedStats {
+  sharedHits: number
+  sharedWrites: number
+  sharedWaits: number
+  sharedTakeovers: number
+  sharedErrors: number
+  sharedRejected: number
+}
+
 /** A key of the last set that is not a signing key, and why. */
 export interface SkippedData {
   index: number
   kid?: string
   reason: string
+}
+
+/** What a JavaScript store answered. */
+export interface StoreReply {
+  /** The value read by `get`. */
+  value?: string
+  /** Whether `lock` took the lock. */
+  locked?: boolean
+  /** The store's failure, in words. */
+  error?: string
+}
+
+/** One operation on a JavaScript store. */
+export interface StoreRequest {
+  /** `get`, `set`, `lock` or `unlock`. */
+  op: string
+  key: string
+  value?: string
+  token?: string
+  ttlMs?: number
 }
 
 /** The body of a recent `SyntaxError` answer, while it is kept. */

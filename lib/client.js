@@ -11,6 +11,7 @@ const { ensureDefaultRoots } = require('./roots');
 const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
+const { sharedCacheConfig } = require('./shared-cache');
 const log = require('./client-log');
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
@@ -81,7 +82,14 @@ class JwksClient {
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
     const { config, deferredError } = nativeConfig(this.options);
-    this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
+    // sharedCache: fetches consult a store shared by the fleet first.
+    const shared = sharedCacheConfig(this.options, config);
+    const hooks = this.#hooks(config, deferredError);
+    if (shared) {
+      config.sharedCache = shared.parts;
+      if (shared.store) hooks.store = shared.store;
+    }
+    this.#native = createNative(this.options, config, hooks);
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
@@ -254,7 +262,8 @@ class JwksClient {
   stats() {
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
-    return stats;
+    // The shared store's counters appear only with `sharedCache`.
+    return Object.assign(stats, this.#native.sharedStats());
   }
 }
 

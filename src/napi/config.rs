@@ -64,6 +64,8 @@ pub struct NativeConfig {
     pub proxy: Option<ProxyParts>,
     /// The rate limiter's clocks when the client was created.
     pub limiter_clock: Option<LimiterReading>,
+    /// `sharedCache`: the store consulted before fetching.
+    pub shared_cache: Option<super::shared_cache::SharedCacheParts>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.

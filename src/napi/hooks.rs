@@ -42,6 +42,9 @@ pub struct NativeHooks {
     /// A fetch through Node's http/https, used when `useNodeHttp(true)`.
     #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
     pub node_http: Option<HookFn>,
+    /// `sharedCache.store`, wrapped: one operation per call.
+    #[napi(ts_type = "(request: StoreRequest) => Promise<StoreReply>")]
+    pub store: Option<super::shared_cache::StoreFn>,
 }
 
 async fn call(hook: &HookFn, endpoint_unavailable: bool) -> Result<HookResult, Error> {

@@ -85,8 +85,9 @@ impl Inner {
         let token = lock_token(self.clock.now());
         let mut poll = FIRST_POLL_MS;
         let mut waited = false;
+        let mut seen = None;
         loop {
-            match self.look().await {
+            match self.look(&mut seen).await {
                 Found::Newer(document) => return Ok(document),
                 Found::Unreachable => return self.direct().await,
                 Found::Nothing => {}
@@ -98,12 +99,7 @@ impl Inner {
             );
             match self.command("lock", lock).await {
                 Err(()) => return self.direct().await,
-                Ok(true) => {
-                    if waited {
-                        SharedCounters::bump(&self.counters.takeovers);
-                    }
-                    return self.fetch_and_publish(token).await;
-                }
+                Ok(true) => return self.holding_lock(token, waited, &mut seen).await,
                 Ok(false) => {}
             }
             if !waited {
@@ -123,6 +119,30 @@ impl Inner {
         }
     }
 
+    /// With the lock taken: the set another process may have stored since
+    /// our last look (its holder released the lock just before we took it),
+    /// or a fetch of our own.
+    async fn holding_lock(
+        &self,
+        token: String,
+        waited: bool,
+        seen: &mut Option<String>,
+    ) -> Result<Document, Error> {
+        if let Found::Newer(document) = self.look(seen).await {
+            self.unlock(token).await;
+            return Ok(document);
+        }
+        if waited {
+            SharedCounters::bump(&self.counters.takeovers);
+        }
+        self.fetch_and_publish(token).await
+    }
+
+    async fn unlock(&self, token: String) {
+        let unlock = self.store.unlock(self.config.lock_key.clone(), token);
+        let _ = self.command("unlock", unlock).await;
+    }
+
     /// One store operation, bounded; a failure is counted and noted.
     async fn command<T>(
         &self,
@@ -140,14 +160,20 @@ impl Inner {
     }
 
     /// A stored set newer than ours and still fresh, if there is one.
-    async fn look(&self) -> Found {
+    /// `seen` is the text of the previous look, judged already.
+    async fn look(&self, seen: &mut Option<String>) -> Found {
         let get = self.store.get(self.config.key.clone());
         let text = match self.command("read", get).await {
             Ok(Some(text)) => text,
             Ok(None) => return Found::Nothing,
             Err(()) => return Found::Unreachable,
         };
-        match self.usable(&text) {
+        if seen.as_ref() == Some(&text) {
+            return Found::Nothing;
+        }
+        let judged = self.usable(&text);
+        *seen = Some(text);
+        match judged {
             Ok(Some(record)) => {
                 SharedCounters::bump(&self.counters.hits);
                 self.counters.note(format!(
@@ -213,8 +239,7 @@ impl Inner {
         {
             self.publish(&document.body, at).await;
         }
-        let unlock = self.store.unlock(self.config.lock_key.clone(), token);
-        let _ = self.command("unlock", unlock).await;
+        self.unlock(token).await;
         result.map(|document| self.given(document.body, at))
     }
 

@@ -43,6 +43,8 @@ struct MemoryStore {
     clock: Arc<TestClock>,
     entries: Mutex<HashMap<String, (String, Millis)>>,
     mode: Mutex<Mode>,
+    /// A record another process stores just before the next lock is taken.
+    on_lock: Mutex<Option<String>>,
 }
 
 impl MemoryStore {
@@ -51,6 +53,7 @@ impl MemoryStore {
             clock: Arc::clone(clock),
             entries: Mutex::default(),
             mode: Mutex::new(Mode::Working),
+            on_lock: Mutex::default(),
         })
     }
 
@@ -98,6 +101,9 @@ impl SharedStore for MemoryStore {
         token: String,
         ttl: Millis,
     ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        if let Some(record) = self.on_lock.lock().take() {
+            self.put(KEY, &record, 10_000);
+        }
         let free = *self.mode.lock() == Mode::Working && self.read(&key).is_none();
         if free {
             self.put(&key, &token, ttl);
@@ -374,4 +380,24 @@ fn a_record_reads_back_as_written() {
         Record::decode(&huge, KEY, None, 10).unwrap_err(),
         "record of 4157 bytes is too large"
     );
+}
+
+#[tokio::test]
+async fn a_lock_taken_just_after_another_holder_stored_uses_its_set() {
+    let fleet = Fleet::new();
+    let stored = Record {
+        fetched_at: fleet.clock.now(),
+        body: jwks(&["other"]),
+        etag: None,
+        last_modified: None,
+    };
+    // Another holder stores and releases between this member's look and
+    // its lock: the member must read that set rather than fetch again.
+    *fleet.store.on_lock.lock() = Some(stored.encode(KEY, None));
+    let endpoint = Endpoint::new(&["a"], true);
+    let late = fleet.member(&endpoint, None);
+    assert!(late.fetch().await.unwrap().body.contains("\"other\""));
+    assert_eq!(endpoint.count(), 0);
+    assert_eq!(count(&late.counters().hits), 1);
+    assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
 }
