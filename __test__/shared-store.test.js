@@ -1,0 +1,135 @@
+'use strict';
+
+const { test, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const jwksClient = require('..');
+const { ArgumentError } = jwksClient;
+const { generate } = require('./helpers/keys');
+const { startJwksServer } = require('./helpers/server');
+
+// sharedCache with a JavaScript store: a Map-backed one shows the interface
+// works as the Redis store does; one that throws, answers nonsense or never
+// answers shows that no lookup fails or hangs because of its store.
+
+const first = generate('RS256', 'first');
+let server;
+before(async () => {
+  server = await startJwksServer([first.jwk]);
+});
+after(() => server.close());
+beforeEach(() => {
+  server.state.requests.length = 0;
+});
+
+// get/set/lock/unlock over a Map, with expiry, as Redis keeps them.
+function mapStore() {
+  const entries = new Map();
+  const live = (key) => {
+    const entry = entries.get(key);
+    if (entry && entry.expires <= Date.now()) entries.delete(key);
+    return entries.get(key);
+  };
+  const calls = [];
+  return {
+    entries,
+    calls,
+    async get(key) {
+      calls.push('get');
+      const entry = live(key);
+      return entry === undefined ? null : entry.value;
+    },
+    async set(key, value, ttlMs) {
+      calls.push('set');
+      entries.set(key, { value, expires: Date.now() + ttlMs });
+    },
+    async lock(key, token, ttlMs) {
+      calls.push('lock');
+      if (live(key)) return false;
+      entries.set(key, { value: token, expires: Date.now() + ttlMs });
+      return true;
+    },
+    async unlock(key, token) {
+      calls.push('unlock');
+      if (live(key) && entries.get(key).value === token) entries.delete(key);
+    },
+  };
+}
+
+test('clients sharing a JavaScript store make one request', async () => {
+  const store = mapStore();
+  const options = { jwksUri: server.url, sharedCache: { store, keyPrefix: 'p:' } };
+  const one = jwksClient(options);
+  const two = jwksClient(options);
+  assert.equal((await one.getSigningKey('first')).getPublicKey(), first.pem);
+  assert.equal((await two.getSigningKey('first')).getPublicKey(), first.pem);
+  assert.equal(server.count, 1);
+  assert.deepEqual(store.calls, ['get', 'lock', 'get', 'set', 'unlock', 'get']);
+  assert.deepEqual([...store.entries.keys()], [`p:set:${server.url}`]);
+  const { sharedHits, sharedWrites, sharedErrors } = two.stats();
+  assert.deepEqual({ sharedHits, sharedWrites, sharedErrors }, { sharedHits: 1, sharedWrites: 0, sharedErrors: 0 });
+  assert.equal(one.stats().sharedWrites, 1);
+});
+
+test('a store without lock() still shares what it holds', async () => {
+  const { get, set } = mapStore();
+  const options = { jwksUri: server.url, sharedCache: { store: { get, set } } };
+  await jwksClient(options).getSigningKey('first');
+  await jwksClient(options).getSigningKey('first');
+  assert.equal(server.count, 1);
+});
+
+const failing = {
+  throws: { get: () => Promise.reject(new Error('store down')), set: async () => {} },
+  'throws synchronously': { get() { throw new Error('boom'); }, set() { throw new Error('boom'); } },
+  'answers with an object': { get: async () => ({ body: 'x' }), set: async () => {}, lock: async () => true },
+  'never answers': { get: () => new Promise(() => {}), set: () => new Promise(() => {}), lock: () => new Promise(() => {}) },
+};
+for (const [name, store] of Object.entries(failing)) {
+  test(`a store that ${name} costs no failed or hanging lookup`, async () => {
+    const client = jwksClient({ jwksUri: server.url, sharedCache: { store, commandTimeout: 50 } });
+    assert.equal((await client.getSigningKey('first')).getPublicKey(), first.pem);
+    assert.equal(server.count, 1);
+    assert.equal(client.stats().sharedErrors, 1);
+  });
+}
+
+test('a lock that is never freed delays a fetch by at most the timeout', async () => {
+  const store = { get: async () => null, set: async () => {}, lock: async () => false };
+  const client = jwksClient({ jwksUri: server.url, timeout: 300, sharedCache: { store } });
+  assert.equal((await client.getSigningKey('first')).getPublicKey(), first.pem);
+  assert.equal(client.stats().sharedWaits, 1);
+});
+
+test('without sharedCache, stats() has no shared-store counters', async () => {
+  const client = jwksClient({ jwksUri: server.url });
+  assert.equal(Object.keys(client.stats()).some((name) => name.startsWith('shared')), false);
+});
+
+const invalid = [
+  ['shared', 'expected an object'],
+  [{}, 'give exactly one of `redis` and `store`'],
+  [{ redis: 'redis://x', store: mapStore() }, 'give exactly one of `redis` and `store`'],
+  [{ redis: 6379 }, '`redis` must be a URL string'],
+  [{ store: { get() {} } }, '`store.set` must be a function'],
+  [{ store: { get() {}, set() {}, lock: 1 } }, '`store.lock` must be a function when given'],
+  [{ store: mapStore(), keyPrefix: 1 }, '`keyPrefix` must be a string'],
+  [{ store: mapStore(), secret: '' }, '`secret` must be a non-empty string or Buffer'],
+  [{ store: mapStore(), commandTimeout: 0 }, '`commandTimeout` must be a number of milliseconds, at least 1'],
+];
+for (const [sharedCache, message] of invalid) {
+  test(`sharedCache ${JSON.stringify(sharedCache)} is refused: ${message}`, () => {
+    assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache }), (err) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.equal(err.message, `Invalid sharedCache option: ${message}`);
+      return true;
+    });
+  });
+}
+
+test('an unusable Redis URL is refused when the client is made', () => {
+  assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache: { redis: 'http://nope' } }), (err) => {
+    assert.ok(err instanceof ArgumentError);
+    assert.match(err.message, /^Invalid sharedCache.redis URL: Redis: /);
+    return true;
+  });
+});
