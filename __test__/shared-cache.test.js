@@ -7,6 +7,7 @@ const { generate } = require('./helpers/keys');
 const { startJwksServer, until } = require('./helpers/server');
 const { startRedis, redisSkipReason, send, bulk } = require('./helpers/redis');
 const { startFleet } = require('./helpers/fleet');
+const { pki } = require('./helpers/pki');
 
 // sharedCache on a real redis-server, with real child processes that each
 // hold a client: the fleet makes one request per refresh, and Redis failing
@@ -179,5 +180,33 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(stats.sharedWaits, 1);
     assert.equal(stats.sharedTakeovers, 1);
     assert.equal(server.count, 2);
+  });
+
+  test('rediss:// speaks TLS, trusting the roots of the system (here SSL_CERT_FILE)', async () => {
+    const { dir, caFile } = pki();
+    const tlsRedis = await startRedis({ tls: { certFile: `${dir}/server.pem`, keyFile: `${dir}/server.key`, caFile } });
+    try {
+      const tlsOptions = { jwksUri: server.url, sharedCache: { redis: tlsRedis.url } };
+      fleet = await startFleet(2, tlsOptions, { SSL_CERT_FILE: caFile });
+      assert.match(tlsRedis.url, /^rediss:/);
+      for (const p of fleet) assert.equal((await p.lookup('first')).pem, first.pem);
+      const stats = await allStats();
+      assert.deepEqual(stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]), [[1, 0, 0], [0, 1, 0]]);
+      assert.equal(server.count, 1);
+    } finally {
+      await tlsRedis.kill();
+    }
+  });
+
+  test('rediss:// to a server the system does not trust: counted, fetched directly', async () => {
+    const { dir, caFile } = pki();
+    const tlsRedis = await startRedis({ tls: { certFile: `${dir}/server.pem`, keyFile: `${dir}/server.key`, caFile } });
+    try {
+      fleet = await startFleet(1, { jwksUri: server.url, sharedCache: { redis: tlsRedis.url } }, { SSL_CERT_FILE: '/nonexistent' });
+      assert.equal((await fleet[0].lookup('first')).pem, first.pem);
+      assert.equal((await fleet[0].stats()).sharedErrors, 1);
+    } finally {
+      await tlsRedis.kill();
+    }
   });
 });

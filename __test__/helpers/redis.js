@@ -73,11 +73,18 @@ async function answers(port) {
   }
 }
 
-async function launch() {
+// With `tls` ({ certFile, keyFile, caFile }) the server also listens with
+// TLS, and `url` is a rediss:// URL to that port; `port` stays the plain one.
+async function launch(tls) {
   const binary = redisServerPath();
   if (!binary) throw new Error('redis-server is not installed');
   const port = await freePort();
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'], {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'];
+  const tlsPort = tls && (await freePort());
+  if (tls) {
+    args.push('--tls-port', String(tlsPort), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no');
+  }
+  const child = spawn(binary, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -97,7 +104,7 @@ async function launch() {
     return exited.then(() => undefined);
   };
   return {
-    url: `redis://127.0.0.1:${port}/0`,
+    url: tls ? `rediss://127.0.0.1:${tlsPort}/0` : `redis://127.0.0.1:${port}/0`,
     port,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
@@ -105,10 +112,10 @@ async function launch() {
 }
 
 /** Starts a redis-server on a free loopback port; retries if the port was taken meanwhile. */
-async function startRedis() {
+async function startRedis({ tls } = {}) {
   let last;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const started = await launch();
+    const started = await launch(tls);
     if (!started.error) return started;
     last = started.error;
   }
