@@ -262,8 +262,11 @@ class JwksClient {
   stats() {
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
-    // The shared store's counters appear only with `sharedCache`.
-    return Object.assign(stats, this.#native.sharedStats());
+    // The shared store's counters appear only with `sharedCache`, and a set
+    // read from the store is not a request to the endpoint.
+    const shared = this.#native.sharedStats();
+    if (shared) stats.fetches -= shared.sharedHits;
+    return Object.assign(stats, shared);
   }
 }
 
