@@ -337,7 +337,7 @@ fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
 
 mod shared_fetch;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use shared_fetch::Fetched;
 use shared_fetch::SharedFetch;

@@ -1,14 +1,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, pending};
 use tokio::sync::Semaphore;
 
 use super::*;
-use crate::error::Error;
-use crate::fetch::{Document, KeySource};
+use crate::client::tests::{Endpoint, jwks};
+use crate::fetch::KeySource;
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.
@@ -118,55 +118,6 @@ impl SharedStore for MemoryStore {
     }
 }
 
-/// An endpoint that counts fetches and can be held shut.
-struct Endpoint {
-    fetches: AtomicUsize,
-    body: Mutex<String>,
-    gate: Arc<Semaphore>,
-}
-
-impl Endpoint {
-    fn new(kids: &[&str], open: bool) -> Arc<Self> {
-        Arc::new(Endpoint {
-            fetches: AtomicUsize::new(0),
-            body: Mutex::new(jwks(kids)),
-            gate: Arc::new(Semaphore::new(if open {
-                Semaphore::MAX_PERMITS
-            } else {
-                0
-            })),
-        })
-    }
-    fn count(&self) -> usize {
-        self.fetches.load(Ordering::SeqCst)
-    }
-}
-
-impl KeySource for Endpoint {
-    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
-        self.fetches.fetch_add(1, Ordering::SeqCst);
-        let body = self.body.lock().clone();
-        let gate = Arc::clone(&self.gate);
-        async move {
-            let _permit = gate.acquire().await;
-            Ok(Document {
-                body: Arc::from(body),
-                fetched_at: None,
-            })
-        }
-        .boxed()
-    }
-}
-
-fn jwks(kids: &[&str]) -> String {
-    let n = format!("{}{}", "w".repeat(84), "BQ");
-    let keys: Vec<String> = kids
-        .iter()
-        .map(|kid| format!(r#"{{"kty":"RSA","kid":"{kid}","n":"{n}","e":"AQAB"}}"#))
-        .collect();
-    format!(r#"{{"keys":[{}]}}"#, keys.join(","))
-}
-
 const KEY: &str = "jwks:set:https://issuer.example/jwks";
 const LOCK: &str = "jwks:lock:https://issuer.example/jwks";
 
@@ -211,7 +162,7 @@ fn count(counter: &AtomicU64) -> u64 {
 #[tokio::test]
 async fn a_second_process_reads_the_set_the_first_fetched_with_its_fetch_time() {
     let fleet = Fleet::new();
-    let endpoint = Endpoint::new(&["a"], true);
+    let endpoint = Endpoint::serving(&["a"]);
     let first = fleet.member(&endpoint, None);
     let fetched_at = fleet.clock.now();
     let document = first.fetch().await.unwrap();
@@ -230,7 +181,7 @@ async fn a_second_process_reads_the_set_the_first_fetched_with_its_fetch_time() 
 #[tokio::test]
 async fn a_client_holding_the_stored_set_fetches_again_instead_of_rereading_it() {
     let fleet = Fleet::new();
-    let endpoint = Endpoint::new(&["a"], true);
+    let endpoint = Endpoint::serving(&["a"]);
     let member = fleet.member(&endpoint, None);
     member.fetch().await.unwrap();
     fleet.clock.sleep(1).await;
@@ -242,7 +193,8 @@ async fn a_client_holding_the_stored_set_fetches_again_instead_of_rereading_it()
 #[tokio::test]
 async fn concurrent_refreshes_of_a_fleet_make_one_request() {
     let fleet = Fleet::new();
-    let endpoint = Endpoint::new(&["a"], false);
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
     let holder = fleet.member(&endpoint, None).fetch();
     let holder = tokio::spawn(holder);
     while fleet.store.read(LOCK).is_none() {
@@ -251,7 +203,7 @@ async fn concurrent_refreshes_of_a_fleet_make_one_request() {
     let waiters: Vec<_> = (0..4).map(|_| fleet.member(&endpoint, None)).collect();
     let pending: Vec<_> = waiters.iter().map(|m| tokio::spawn(m.fetch())).collect();
     tokio::task::yield_now().await;
-    endpoint.gate.add_permits(Semaphore::MAX_PERMITS);
+    gate.add_permits(Semaphore::MAX_PERMITS);
     let held = holder.await.unwrap().unwrap();
     for waiter in pending {
         assert_eq!(waiter.await.unwrap().unwrap().fetched_at, held.fetched_at);
@@ -264,7 +216,7 @@ async fn concurrent_refreshes_of_a_fleet_make_one_request() {
 async fn a_lock_left_by_a_dead_holder_is_taken_over_when_it_expires() {
     let fleet = Fleet::new();
     fleet.store.put(LOCK, "dead-holder", 3_000);
-    let endpoint = Endpoint::new(&["a"], true);
+    let endpoint = Endpoint::serving(&["a"]);
     let member = fleet.member(&endpoint, None);
     let started = fleet.clock.now();
     member.fetch().await.unwrap();
@@ -278,7 +230,7 @@ async fn a_lock_left_by_a_dead_holder_is_taken_over_when_it_expires() {
 async fn a_lock_held_past_the_timeout_ends_in_a_direct_fetch() {
     let fleet = Fleet::new();
     fleet.store.put(LOCK, "slow-holder", 1_000_000);
-    let endpoint = Endpoint::new(&["a"], true);
+    let endpoint = Endpoint::serving(&["a"]);
     let member = fleet.member(&endpoint, None);
     let started = fleet.clock.now();
     member.fetch().await.unwrap();
@@ -291,7 +243,7 @@ async fn a_failing_or_hanging_store_degrades_to_a_direct_fetch() {
     for mode in [Mode::Failing, Mode::Hanging] {
         let fleet = Fleet::new();
         *fleet.store.mode.lock() = mode;
-        let endpoint = Endpoint::new(&["a"], true);
+        let endpoint = Endpoint::serving(&["a"]);
         let member = fleet.member(&endpoint, None);
         let started = fleet.clock.now();
         let document = member.fetch().await.unwrap();
@@ -323,7 +275,7 @@ async fn records_that_are_garbage_expired_empty_or_from_the_future_are_ignored()
     ];
     for text in bad {
         fleet.store.put(KEY, &text, 10_000);
-        let endpoint = Endpoint::new(&["a"], true);
+        let endpoint = Endpoint::serving(&["a"]);
         let member = fleet.member(&endpoint, None);
         member.fetch().await.unwrap();
         assert_eq!(endpoint.count(), 1, "{text:.40}");
@@ -346,12 +298,12 @@ async fn with_a_secret_only_records_sealed_with_it_for_this_key_are_used() {
         record.encode("elsewhere", Some(b"s3cret")),
     ] {
         fleet.store.put(KEY, &forged, 10_000);
-        let endpoint = Endpoint::new(&["a"], true);
+        let endpoint = Endpoint::serving(&["a"]);
         let member = fleet.member(&endpoint, Some(b"s3cret"));
         assert!(member.fetch().await.unwrap().body.contains("\"a\""));
         assert_eq!(count(&member.counters().rejected), 1);
     }
-    let endpoint = Endpoint::new(&["b"], true);
+    let endpoint = Endpoint::serving(&["b"]);
     let reader = fleet.member(&endpoint, Some(b"s3cret"));
     assert!(reader.fetch().await.unwrap().body.contains("\"a\""));
     assert_eq!(endpoint.count(), 0);
@@ -394,7 +346,7 @@ async fn a_lock_taken_just_after_another_holder_stored_uses_its_set() {
     // Another holder stores and releases between this member's look and
     // its lock: the member must read that set rather than fetch again.
     *fleet.store.on_lock.lock() = Some(stored.encode(KEY, None));
-    let endpoint = Endpoint::new(&["a"], true);
+    let endpoint = Endpoint::serving(&["a"]);
     let late = fleet.member(&endpoint, None);
     assert!(late.fetch().await.unwrap().body.contains("\"other\""));
     assert_eq!(endpoint.count(), 0);
