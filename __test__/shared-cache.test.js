@@ -120,6 +120,20 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.match(fleet[0].stderr, /jwks shared cache read failed \(Redis: .*\): fetching directly/);
   });
 
+  test('a Redis that stops answering costs a refresh at most commandTimeout per step, never a lookup', async () => {
+    fleet = await startFleet(1, options({ sharedCache: { commandTimeout: 100 } }));
+    await fleet[0].lookup('first');
+    server.state.keys = [first.jwk, second.jwk];
+    redis.pause();
+    try {
+      assert.equal((await fleet[0].lookup('second')).pem, second.pem);
+    } finally {
+      redis.resume();
+    }
+    assert.equal((await fleet[0].stats()).sharedErrors, 1);
+    assert.equal(server.count, 2);
+  });
+
   test('a stopped Redis at start costs no failed lookup', async () => {
     await redis.stop();
     fleet = await startFleet(1, options());

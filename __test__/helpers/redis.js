@@ -5,7 +5,8 @@ const net = require('net');
 
 // A real redis-server (Debian's package, which .ci/run installs) on a free
 // 127.0.0.1 port, without persistence, for the sharedCache tests: stop() is
-// a graceful shutdown, kill() a SIGKILL for the failure cases. `send` speaks
+// a graceful shutdown, kill() a SIGKILL for the failure cases, pause() and
+// resume() (SIGSTOP, SIGCONT) make a server that accepts but never answers. `send` speaks
 // just enough RESP for tests to read and plant values behind a client's back.
 
 function redisServerPath() {
@@ -108,6 +109,8 @@ async function launch(tls) {
     port,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
   };
 }
 
