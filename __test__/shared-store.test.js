@@ -6,6 +6,10 @@ const jwksClient = require('..');
 const { ArgumentError } = jwksClient;
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
+const { backend } = require('../lib/native');
+
+const wasm = backend === 'wasm';
+const nativeOnly = wasm && 'the WebAssembly build has no sharedCache';
 
 // sharedCache with a JavaScript store: a Map-backed one shows the interface
 // works as the Redis store does; one that throws, answers nonsense or never
@@ -55,7 +59,7 @@ function mapStore() {
   };
 }
 
-test('clients sharing a JavaScript store make one request', async () => {
+test('clients sharing a JavaScript store make one request', { skip: nativeOnly }, async () => {
   const store = mapStore();
   const options = { jwksUri: server.url, sharedCache: { store, keyPrefix: 'p:' } };
   const one = jwksClient(options);
@@ -70,7 +74,7 @@ test('clients sharing a JavaScript store make one request', async () => {
   assert.equal(one.stats().sharedWrites, 1);
 });
 
-test('a store without lock() still shares what it holds', async () => {
+test('a store without lock() still shares what it holds', { skip: nativeOnly }, async () => {
   const { get, set } = mapStore();
   const options = { jwksUri: server.url, sharedCache: { store: { get, set } } };
   await jwksClient(options).getSigningKey('first');
@@ -85,7 +89,7 @@ const failing = {
   'never answers': { get: () => new Promise(() => {}), set: () => new Promise(() => {}), lock: () => new Promise(() => {}) },
 };
 for (const [name, store] of Object.entries(failing)) {
-  test(`a store that ${name} costs no failed or hanging lookup`, async () => {
+  test(`a store that ${name} costs no failed or hanging lookup`, { skip: nativeOnly }, async () => {
     const client = jwksClient({ jwksUri: server.url, sharedCache: { store, commandTimeout: 50 } });
     assert.equal((await client.getSigningKey('first')).getPublicKey(), first.pem);
     assert.equal(server.count, 1);
@@ -93,7 +97,7 @@ for (const [name, store] of Object.entries(failing)) {
   });
 }
 
-test('a lock that is never freed delays a fetch by at most the timeout', async () => {
+test('a lock that is never freed delays a fetch by at most the timeout', { skip: nativeOnly }, async () => {
   const store = { get: async () => null, set: async () => {}, lock: async () => false };
   const client = jwksClient({ jwksUri: server.url, timeout: 300, sharedCache: { store } });
   assert.equal((await client.getSigningKey('first')).getPublicKey(), first.pem);
@@ -126,10 +130,20 @@ for (const [sharedCache, message] of invalid) {
   });
 }
 
-test('an unusable Redis URL is refused when the client is made', () => {
+test('an unusable Redis URL is refused when the client is made', { skip: nativeOnly }, () => {
   assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache: { redis: 'http://nope' } }), (err) => {
     assert.ok(err instanceof ArgumentError);
     assert.match(err.message, /^Invalid sharedCache.redis URL: Redis: /);
     return true;
   });
+});
+
+test('the WebAssembly build refuses sharedCache when the client is made', { skip: !wasm && 'runs on the WebAssembly backend' }, () => {
+  for (const sharedCache of [{ redis: 'redis://127.0.0.1:6379' }, { store: mapStore() }]) {
+    assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache }), (err) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.equal(err.message, 'sharedCache is not available in the WebAssembly build');
+      return true;
+    });
+  }
 });
