@@ -62,6 +62,11 @@ declare namespace JwksRsa {
     sharedErrors?: number;
     /** With `sharedCache`: stored records ignored (unreadable, too large, bad MAC, stale, no key). */
     sharedRejected?: number;
+    /**
+     * With `issuer` (and no `jwksUri`): requests for the discovery document.
+     * The other counters are then those of the current `jwks_uri`'s client.
+     */
+    discoveryFetches?: number;
   }
 
   interface Headers {
@@ -174,7 +179,32 @@ declare namespace JwksRsa {
     fetcher?(jwksUri: string): Promise<{ keys: any }>;
   }
 
-  type Options = OptionsWithFetcher | OptionsWithUri;
+  /**
+   * OpenID Connect discovery: the keys come from the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration`, whose `issuer` must equal
+   * this one exactly. Ignored when `jwksUri` or a `fetcher` is set.
+   */
+  interface OptionsWithIssuer extends OptionsBase {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  type Options = OptionsWithFetcher | OptionsWithUri | OptionsWithIssuer;
+
+  /** An `issuers` entry: the issuer, and its JWKS URI when it is not to be discovered. */
+  interface IssuerEntry {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  /**
+   * Helper options with `issuers` instead of `jwksUri`/`issuer`: each token's
+   * key comes from the client of its `iss` claim; an unlisted `iss` gets no key.
+   */
+  type WithIssuers<O> = Omit<O, 'jwksUri' | 'issuer' | 'fetcher'> & {
+    issuers: ReadonlyArray<string | IssuerEntry>;
+    fetcher?(jwksUri: string): Promise<{ keys: any }>;
+  };
 
   interface JSONWebKey {
     kid: string;
@@ -228,11 +258,18 @@ declare namespace JwksRsa {
     readonly client: JwksClient;
   }
 
+  /** With `issuers`: each issuer's client, made on its first token (not enumerable). */
+  interface WithClients {
+    readonly clients: ReadonlyMap<string, JwksClient>;
+  }
+
   /** Options that ask for a `KeyObject` instead of the PEM. */
   type WithKeyObject<O> = O & { keyObject: true };
 
+  function expressJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallbackLong & GetVerificationKey & WithClients;
   function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey & WithClient;
 
+  function passportJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallback & WithClients;
   function passportJwtSecret(options: ExpressJwtOptions): SecretCallback & WithClient;
 
   /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
@@ -246,6 +283,10 @@ declare namespace JwksRsa {
       handleSigningKeyError?: (err: Error | null, cb: (err: Error | null) => void) => void;
     };
 
+  function hapiJwt2Key(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClients;
+  function hapiJwt2Key(options: WithIssuers<HapiJwtOptions>): ((decodedToken: DecodedToken, cb: HapiCallback) => void) & WithClients;
   function hapiJwt2Key(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClient;
@@ -261,6 +302,8 @@ declare namespace JwksRsa {
 
   interface DecodedToken {
     header: TokenHeader;
+    /** Read (for `iss`) only with `issuers`. */
+    payload?: any;
   }
 
   interface TokenHeader {
@@ -269,10 +312,20 @@ declare namespace JwksRsa {
   }
 
   function hapiJwt2KeyAsync(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClients;
+  function hapiJwt2KeyAsync(
+    options: WithIssuers<HapiJwtOptions>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClients;
+  function hapiJwt2KeyAsync(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClient;
   function hapiJwt2KeyAsync(options: HapiJwtOptions): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClient;
 
+  function koaJwtSecret(
+    options: WithKeyObject<WithIssuers<KoaJwtOptions>>,
+  ): ((header: TokenHeader, payload?: any) => Promise<KeyObject>) & WithClients;
+  function koaJwtSecret(options: WithIssuers<KoaJwtOptions>): ((header: TokenHeader, payload?: any) => Promise<string>) & WithClients;
   function koaJwtSecret(options: WithKeyObject<KoaJwtOptions>): ((header: TokenHeader) => Promise<KeyObject>) & WithClient;
   function koaJwtSecret(options: KoaJwtOptions): ((header: TokenHeader) => Promise<string>) & WithClient;
 

@@ -6,6 +6,7 @@ const jwksClient = require('..');
 const { ArgumentError } = jwksClient;
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
+const { startProvider } = require('./helpers/oidc-provider');
 const { backend } = require('../lib/native');
 
 const wasm = backend === 'wasm';
@@ -102,6 +103,22 @@ test('a lock that is never freed delays a fetch by at most the timeout', { skip:
   const client = jwksClient({ jwksUri: server.url, timeout: 300, sharedCache: { store } });
   assert.equal((await client.getSigningKey('first')).getPublicKey(), first.pem);
   assert.equal(client.stats().sharedWaits, 1);
+});
+
+test('with issuer discovery, the discovered set is shared and the document is not stored', { skip: nativeOnly }, async () => {
+  const provider = await startProvider();
+  try {
+    const tenant = provider.tenant('acme', [first.jwk]);
+    const store = mapStore();
+    const options = { issuer: tenant.issuer, sharedCache: { store } };
+    assert.equal((await jwksClient(options).getSigningKey('first')).getPublicKey(), first.pem);
+    assert.equal((await jwksClient(options).getSigningKey('first')).getPublicKey(), first.pem);
+    assert.equal(provider.count(tenant.keysPath), 1);
+    assert.equal(provider.count(tenant.documentPath), 2);
+    assert.deepEqual([...store.entries.keys()], [`jwks-rsa-native:set:${tenant.jwksUri}`]);
+  } finally {
+    await provider.close();
+  }
 });
 
 test('without sharedCache, stats() has no shared-store counters', async () => {

@@ -12,6 +12,7 @@ const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const { sharedCacheConfig } = require('./shared-cache');
+const { Discovery } = require('./discovery');
 const log = require('./client-log');
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
@@ -28,6 +29,19 @@ function kidArgs(kid) {
 function rejectCallback(cb) {
   util.callbackify(async () => {})(cb);
 }
+
+// util.callbackify's contract: the callback runs on a later tick, outside
+// the promise, so an exception it throws is not swallowed.
+function deliver(promise, cb) {
+  promise.then(
+    (key) => process.nextTick(cb, null, key),
+    (err) => process.nextTick(cb, err),
+  );
+}
+
+// The body at a client's URI, fetched as a set is (set in a static block,
+// which may read private fields, so JwksClient keeps jwks-rsa's shape).
+let documentBody;
 
 function createNative(options, config, hooks) {
   // The WebAssembly build has no TLS of its own: Node's https brings its roots.
@@ -74,6 +88,16 @@ class JwksClient {
   #viaNode;
   #agentOnly = false;
   #https = false;
+  #discovery;
+
+  static {
+    documentBody = async (client) => {
+      client.#chooseTransport();
+      const answer = await client.#native.document(Date.now());
+      if (answer.error) throw toError(answer.error);
+      return answer.body;
+    };
+  }
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -81,6 +105,14 @@ class JwksClient {
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
+    // `issuer` without `jwksUri` or a `fetcher` (which decide where keys come
+    // from, as in jwks-rsa): keys come from the discovered jwks_uri.
+    if (this.options.issuer != null && !this.options.jwksUri && typeof this.options.fetcher !== 'function') {
+      this.#discovery = discoveryOf(this.options);
+      log.logConfiguration(this.options);
+      this.getSigningKey = this.#bindGetSigningKey();
+      return;
+    }
     const { config, deferredError } = nativeConfig(this.options);
     // sharedCache: fetches consult a store shared by the fleet first.
     const shared = sharedCacheConfig(this.options, config);
@@ -132,6 +164,14 @@ class JwksClient {
   // and destructuring keep working. A memoized key is answered without
   // crossing into native code; the hit is stamped for the memo's recency.
   #bindGetSigningKey() {
+    const discovery = this.#discovery;
+    if (discovery !== undefined) {
+      return (kid, cb) => {
+        if (!cb) return discovery.getSigningKey(kid);
+        if (typeof cb !== 'function') rejectCallback(cb);
+        return deliver(discovery.getSigningKey(kid), cb);
+      };
+    }
     const memo = this.#memo;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
@@ -167,14 +207,9 @@ class JwksClient {
     return pending;
   }
 
-  // util.callbackify's contract: the callback runs on a later tick, outside
-  // the promise, so an exception it throws is not swallowed.
   #callback(kid, cb, shared) {
     if (typeof cb !== 'function') rejectCallback(cb);
-    (shared ? this.#shared(kid) : this.#load(kid)).then(
-      (key) => process.nextTick(cb, null, key),
-      (err) => process.nextTick(cb, err),
-    );
+    deliver(shared ? this.#shared(kid) : this.#load(kid), cb);
   }
 
   async #load(kid) {
@@ -231,10 +266,12 @@ class JwksClient {
   // jwks-rsa has it on the prototype too (stubbed there by test suites);
   // instances answer through their own property.
   async getSigningKey(kid) {
+    if (this.#discovery) return this.#discovery.getSigningKey(kid);
     return this.#load(kid);
   }
 
   async getKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getKeys();
     try {
       this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
@@ -252,6 +289,7 @@ class JwksClient {
   }
 
   async getSigningKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getSigningKeys();
     this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
     if (answer.error) throw toError(answer.error);
@@ -260,6 +298,7 @@ class JwksClient {
 
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
+    if (this.#discovery) return this.#discovery.stats();
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
     // The shared store's counters appear only with `sharedCache`, and a set
@@ -268,6 +307,16 @@ class JwksClient {
     if (shared) stats.fetches -= shared.sharedHits;
     return Object.assign(stats, shared);
   }
+}
+
+// The discovery of an `issuer`: its document is fetched by an uncached
+// client of the discovery URL, with every transport option of the set.
+function discoveryOf(options) {
+  const plain = { ...options, issuer: undefined };
+  // Only key sets go to a sharedCache: the discovery document is fetched as is.
+  const documentClient = (url) =>
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false, sharedCache: undefined });
+  return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
 }
 
 module.exports = { JwksClient };
