@@ -225,4 +225,19 @@ describe('sharedCache on Redis across processes', { skip }, () => {
       await tlsRedis.kill();
     }
   });
+
+  test('AUTH comes from the URL; a wrong password is a store error, not a failed lookup', async () => {
+    const guarded = await startRedis({ password: 'p@ss word' });
+    try {
+      const withPassword = { jwksUri: server.url, sharedCache: { redis: guarded.url } };
+      const wrongPassword = { jwksUri: server.url, sharedCache: { redis: guarded.url.replace('p%40ss', 'nope') } };
+      fleet = [...(await startFleet(2, withPassword)), ...(await startFleet(1, wrongPassword))];
+      for (const p of fleet) assert.equal((await p.lookup('first')).pem, first.pem);
+      const stats = await allStats();
+      assert.deepEqual(stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+      assert.equal(server.count, 2);
+    } finally {
+      await guarded.kill();
+    }
+  });
 });

@@ -66,9 +66,10 @@ function bulk(reply) {
   return reply.slice(start, reply.length - 2);
 }
 
+// Up, whether or not it wants a password first.
 async function answers(port) {
   try {
-    return (await send(port, 'PING')).startsWith('+PONG');
+    return /^(\+PONG|-NOAUTH)/.test(await send(port, 'PING'));
   } catch {
     return false;
   }
@@ -76,12 +77,14 @@ async function answers(port) {
 
 // With `tls` ({ certFile, keyFile, caFile }) the server also listens with
 // TLS, and `url` is a rediss:// URL to that port; `port` stays the plain one.
-async function launch(tls) {
+// With `password`, clients must AUTH, and `url` carries it.
+async function launch(tls, password) {
   const binary = redisServerPath();
   if (!binary) throw new Error('redis-server is not installed');
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'];
   const tlsPort = tls && (await freePort());
+  if (password) args.push('--requirepass', password);
   if (tls) {
     args.push('--tls-port', String(tlsPort), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no');
   }
@@ -105,7 +108,7 @@ async function launch(tls) {
     return exited.then(() => undefined);
   };
   return {
-    url: tls ? `rediss://127.0.0.1:${tlsPort}/0` : `redis://127.0.0.1:${port}/0`,
+    url: `${tls ? 'rediss' : 'redis'}://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${tls ? tlsPort : port}/0`,
     port,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
@@ -115,10 +118,10 @@ async function launch(tls) {
 }
 
 /** Starts a redis-server on a free loopback port; retries if the port was taken meanwhile. */
-async function startRedis({ tls } = {}) {
+async function startRedis({ tls, password } = {}) {
   let last;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const started = await launch(tls);
+    const started = await launch(tls, password);
     if (!started.error) return started;
     last = started.error;
   }
