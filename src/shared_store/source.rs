@@ -18,7 +18,7 @@ use crate::keyset::KeySet;
 use crate::sync::Mutex;
 
 /// First pause between two looks at the store while another process fetches.
-const FIRST_POLL_MS: Millis = 20;
+const FIRST_POLL_MS: Millis = 5;
 /// Longest pause between two looks.
 const MAX_POLL_MS: Millis = 200;
 /// A record stamped further than this in the future is not believed.
