@@ -197,6 +197,17 @@ export interface ProxyParts {
   authorization?: string
 }
 
+/** `sharedCache.redis`, parsed by the shim with WHATWG URL rules. */
+export interface RedisParts {
+  /** `rediss:`. */
+  tls: boolean
+  host: string
+  port: number
+  db: number
+  username?: string
+  password?: string
+}
+
 /**
  * Sets the roots trusted by default: Node's bundled roots and the file named
  * by `NODE_EXTRA_CA_CERTS`, handed over by the shim once per process.
@@ -205,8 +216,8 @@ export declare function setDefaultRoots(pem: string): boolean
 
 /** `sharedCache`, as normalized by the shim. */
 export interface SharedCacheParts {
-  /** The Redis URL, when the store is Redis. */
-  redis?: string
+  /** Where Redis is, when the store is Redis. */
+  redis?: RedisParts
   /** Key of the stored set. */
   key: string
   /** Key of the refresh lock. */

@@ -30,6 +30,32 @@ function checkStore(store) {
   }
 }
 
+// The Redis URL read with WHATWG URL rules, as jwksUri is: Rust gets its
+// parts. `redis://[user][:password@]host[:port][/db]`, `rediss://` for TLS.
+function redisParts(redis) {
+  let url;
+  try {
+    url = new URL(redis);
+  } catch {
+    url = undefined;
+  }
+  const tls = url !== undefined && url.protocol === 'rediss:';
+  if (url === undefined || !(tls || url.protocol === 'redis:') || !url.hostname) {
+    throw invalid('`redis` must be a redis:// or rediss:// URL');
+  }
+  const db = url.pathname.replace(/^\/|\/$/g, '');
+  if (!/^\d{0,9}$/.test(db)) throw invalid('the database of `redis` must be a number');
+  const bracketed = url.hostname.startsWith('[');
+  return {
+    tls,
+    host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    db: Number(db),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
+
 function secretBytes(secret) {
   if (secret === undefined) return undefined;
   if (typeof secret === 'string' && secret.length > 0) return Buffer.from(secret, 'utf8');
@@ -45,7 +71,7 @@ function sharedCacheConfig(options, config) {
   if (typeof shared !== 'object') throw invalid('expected an object');
   const { redis, store, keyPrefix = DEFAULT_PREFIX, secret, commandTimeout = DEFAULT_COMMAND_TIMEOUT_MS } = shared;
   if ((redis === undefined) === (store === undefined)) throw invalid('give exactly one of `redis` and `store`');
-  if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a URL string');
+  if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a redis:// or rediss:// URL');
   if (store !== undefined) checkStore(store);
   if (typeof keyPrefix !== 'string') throw invalid('`keyPrefix` must be a string');
   if (!(Number.isFinite(commandTimeout) && commandTimeout >= 1)) {
@@ -55,7 +81,7 @@ function sharedCacheConfig(options, config) {
   const endpoint = String(options.jwksUri);
   return {
     parts: {
-      redis,
+      redis: redis === undefined ? undefined : redisParts(redis),
       key: `${keyPrefix}set:${endpoint}`,
       lockKey: `${keyPrefix}lock:${endpoint}`,
       maxAge: (config.cache && config.cacheMaxAge) || DEFAULT_MAX_AGE_MS,

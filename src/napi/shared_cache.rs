@@ -11,11 +11,23 @@ use napi_derive::napi;
 #[cfg(not(feature = "native-http"))]
 use {super::config::NativeConfig, crate::error::Error, crate::fetch::KeySource, std::sync::Arc};
 
+/// `sharedCache.redis`, parsed by the shim with WHATWG URL rules.
+#[napi(object)]
+pub struct RedisParts {
+    /// `rediss:`.
+    pub tls: bool,
+    pub host: String,
+    pub port: u32,
+    pub db: u32,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
 /// `sharedCache`, as normalized by the shim.
 #[napi(object)]
 pub struct SharedCacheParts {
-    /// The Redis URL, when the store is Redis.
-    pub redis: Option<String>,
+    /// Where Redis is, when the store is Redis.
+    pub redis: Option<RedisParts>,
     /// Key of the stored set.
     pub key: String,
     /// Key of the refresh lock.
@@ -112,12 +124,12 @@ mod native {
     use futures_util::FutureExt;
     use futures_util::future::BoxFuture;
 
-    use super::{SharedStats, StoreFn, StoreReply, StoreRequest};
+    use super::{RedisParts, SharedStats, StoreFn, StoreReply, StoreRequest};
     use crate::cache::Millis;
     use crate::error::Error;
     use crate::fetch::KeySource;
     use crate::napi::config::{NativeConfig, clock_ms};
-    use crate::shared_store::redis::RedisStore;
+    use crate::shared_store::redis::{RedisAddress, RedisStore};
     use crate::shared_store::{
         Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError,
     };
@@ -243,9 +255,7 @@ mod native {
         };
         let command_timeout = clock_ms(parts.command_timeout).max(1);
         let store: Arc<dyn SharedStore> = match (&parts.redis, store) {
-            (Some(url), _) => Arc::new(RedisStore::open(url, command_timeout).map_err(
-                |StoreError(reason)| invalid(format!("Invalid sharedCache.redis URL: {reason}")),
-            )?),
+            (Some(redis), _) => Arc::new(RedisStore::open(redis_address(redis)?, command_timeout)),
             (None, Some(hook)) => Arc::new(JsStore(Arc::new(hook))),
             (None, None) => return Err(invalid("sharedCache needs `redis` or `store`".to_owned())),
         };
@@ -265,6 +275,19 @@ mod native {
         );
         let handle = SharedHandle(shared.counters());
         Ok((Arc::new(shared), Some(handle)))
+    }
+
+    fn redis_address(redis: &RedisParts) -> Result<RedisAddress, Error> {
+        let port = u16::try_from(redis.port)
+            .map_err(|_| invalid("Invalid sharedCache.redis port".to_owned()))?;
+        Ok(RedisAddress {
+            tls: redis.tls,
+            host: redis.host.clone(),
+            port,
+            db: redis.db,
+            username: redis.username.clone(),
+            password: redis.password.clone(),
+        })
     }
 
     fn invalid(message: String) -> Error {

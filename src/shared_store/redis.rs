@@ -11,7 +11,10 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, Client, Cmd, FromRedisValue, Value};
+use redis::{
+    AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, FromRedisValue,
+    IntoConnectionInfo, RedisConnectionInfo, Value,
+};
 
 use super::{SharedStore, StoreError};
 use crate::cache::Millis;
@@ -20,32 +23,69 @@ use crate::sync::Mutex;
 /// Deletes KEYS[1] only if it holds ARGV[1].
 const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
-/// A Redis server reached by URL (`redis://`, `rediss://`, with AUTH and
-/// database in the URL).
+/// Where a Redis server is, and how to log in: the parts of a `redis://` or
+/// `rediss://` URL. (Parsed by the caller: the crate's own URL parser would
+/// bring a second URL and IDNA implementation into the binary.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisAddress {
+    /// TLS (`rediss://`), verified against the system's roots.
+    pub tls: bool,
+    /// Host name or IP address, without brackets.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Database number.
+    pub db: u32,
+    /// ACL user name, if any.
+    pub username: Option<String>,
+    /// Password (AUTH), if any.
+    pub password: Option<String>,
+}
+
+impl RedisAddress {
+    fn connection_info(self) -> Result<ConnectionInfo, redis::RedisError> {
+        let addr = if self.tls {
+            ConnectionAddr::TcpTls {
+                host: self.host,
+                port: self.port,
+                insecure: false,
+                tls_params: None,
+            }
+        } else {
+            ConnectionAddr::Tcp(self.host, self.port)
+        };
+        let mut login = RedisConnectionInfo::default().set_db(i64::from(self.db));
+        if let Some(username) = self.username {
+            login = login.set_username(username);
+        }
+        if let Some(password) = self.password {
+            login = login.set_password(password);
+        }
+        Ok(addr.into_connection_info()?.set_redis_settings(login))
+    }
+}
+
+/// A Redis server.
 pub struct RedisStore {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    client: Client,
+    address: RedisAddress,
     timeout: Duration,
     connection: Mutex<Option<MultiplexedConnection>>,
 }
 
 impl RedisStore {
-    /// A store for `url`; nothing is connected until the first command.
-    ///
-    /// # Errors
-    /// The URL is not a Redis URL.
-    pub fn open(url: &str, command_timeout: Millis) -> Result<Self, StoreError> {
-        let client = Client::open(url).map_err(|e| StoreError(describe(&e)))?;
-        Ok(RedisStore {
+    /// A store at `address`; nothing is connected until the first command.
+    pub fn open(address: RedisAddress, command_timeout: Millis) -> Self {
+        RedisStore {
             inner: Arc::new(Inner {
-                client,
+                address,
                 timeout: Duration::from_millis(command_timeout),
                 connection: Mutex::new(None),
             }),
-        })
+        }
     }
 
     fn run<T: FromRedisValue + Send + 'static>(
@@ -65,8 +105,13 @@ impl Inner {
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
-        let connection = self
-            .client
+        let client = self
+            .address
+            .clone()
+            .connection_info()
+            .and_then(Client::open)
+            .map_err(|e| StoreError(describe(&e)))?;
+        let connection = client
             .get_multiplexed_async_connection_with_config(&config)
             .await
             .map_err(|e| StoreError(describe(&e)))?;
