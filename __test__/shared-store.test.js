@@ -133,6 +133,7 @@ const invalid = [
   [{ redis: 6379 }, '`redis` must be a redis:// or rediss:// URL'],
   [{ redis: 'http://127.0.0.1:6379' }, '`redis` must be a redis:// or rediss:// URL'],
   [{ redis: 'redis://127.0.0.1:6379/zero' }, 'the database of `redis` must be a number'],
+  [{ redis: 'redis://:%E0%A4%A@127.0.0.1' }, 'the user name or password of `redis` is not valid percent-encoding'],
   [{ store: { get() {} } }, '`store.set` must be a function'],
   [{ store: { get() {}, set() {}, lock: 1 } }, '`store.lock` must be a function when given'],
   [{ store: mapStore(), keyPrefix: 1 }, '`keyPrefix` must be a string'],

@@ -17,7 +17,7 @@ function invalid(message) {
 }
 
 function checkStore(store) {
-  if (store === null || typeof store !== 'object' && typeof store !== 'function') {
+  if (store === null || (typeof store !== 'object' && typeof store !== 'function')) {
     throw invalid('`store` must be an object');
   }
   for (const method of ['get', 'set']) {
@@ -51,9 +51,18 @@ function redisParts(redis) {
     host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port ? Number(url.port) : 6379,
     db: Number(db),
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    username: credential(url.username),
+    password: credential(url.password),
   };
+}
+
+function credential(encoded) {
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw invalid('the user name or password of `redis` is not valid percent-encoding');
+  }
 }
 
 function secretBytes(secret) {
