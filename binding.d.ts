@@ -83,6 +83,10 @@ export interface HookResult {
   body?: string
   /** Set when the hook failed: the shim holds the thrown value under it. */
   handle?: number
+  /** Node's http only, with the freshness options: `304 Not Modified`. */
+  notModified?: boolean
+  /** Node's http only, with the freshness options: the caching headers. */
+  headers?: ReplyHeaders
 }
 
 /** The answer to `getSigningKey`. */
@@ -159,6 +163,16 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `conditionalRequests`. */
+  conditionalRequests?: boolean
+  /** `respectCacheControl`. */
+  respectCacheControl?: boolean
+  /** `minCacheAge`, in milliseconds. */
+  minCacheAge?: number
+  /** `x5cOnlyKeys`: read keys without public members from their `x5c` certificate. */
+  x5cOnlyKeys?: boolean
+  /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
+  secp256k1?: boolean
   /** `sharedCache`: the store consulted before fetching. */
   sharedCache?: SharedCacheParts
 }
@@ -180,6 +194,7 @@ export interface NativeStats {
   cacheHits: number
   fetches: number
   fetchErrors: number
+  notModified: number
   coalesced: number
   rateLimited: number
   staleServed: number
@@ -206,6 +221,16 @@ export interface RedisParts {
   db: number
   username?: string
   password?: string
+}
+
+/** The caching headers of a response, as Node's http read them. */
+export interface ReplyHeaders {
+  etag?: string
+  lastModified?: string
+  cacheControl?: string
+  expires?: string
+  date?: string
+  age?: string
 }
 
 /**

@@ -38,6 +38,8 @@ declare namespace JwksRsa {
     fetches: number;
     /** Of those, the ones that failed. */
     fetchErrors: number;
+    /** Of those, the ones answered `304 Not Modified` (`conditionalRequests`). */
+    notModified: number;
     /** Lookups that waited on a fetch already under way instead of starting one. */
     coalesced: number;
     /** Lookups refused by the rate limiter. */
@@ -73,7 +75,19 @@ declare namespace JwksRsa {
     [key: string]: string;
   }
 
-  interface OptionsBase {
+  /** Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`. */
+  interface KeyTypeOptions {
+    /**
+     * Serve keys that have no public members of their own (`n`/`e`, `x`/`y`, `x`)
+     * from the SubjectPublicKeyInfo of their first `x5c` certificate. Keys that have
+     * them are always read from them. Default `false`.
+     */
+    x5cOnlyKeys?: boolean;
+    /** Serve EC keys on `secp256k1` (`ES256K`), as jwks-rsa 3 did. Default `false`. */
+    secp256k1?: boolean;
+  }
+
+  interface OptionsBase extends KeyTypeOptions {
     /** Limit fetches on cache misses to `jwksRequestsPerMinute`. Default `false`. */
     rateLimit?: boolean;
     /** Cache signing keys. Default `true`. */
@@ -120,6 +134,18 @@ declare namespace JwksRsa {
      * again (a flood of forged kids then costs one request). Default 0: off.
      */
     unknownKidCooldown?: number;
+    /**
+     * Revalidate the set with its `ETag` / `Last-Modified` (sent as `If-None-Match` /
+     * `If-Modified-Since`); a `304` keeps the same keys, fresh again. Default `false`.
+     */
+    conditionalRequests?: boolean;
+    /**
+     * Let `Cache-Control: max-age` (or `Expires`) set the set's lifetime, clamped to
+     * `[minCacheAge, cacheMaxAge]`; `no-store`/`no-cache` mean `minCacheAge`. Default `false`.
+     */
+    respectCacheControl?: boolean;
+    /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
+    minCacheAge?: number;
     /**
      * A key-set store shared by the processes of a fleet: a fetch first reads
      * it, and one process per refresh fetches while the others wait for its

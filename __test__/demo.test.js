@@ -25,4 +25,6 @@ test('the demo runs every step and exits 0 within seconds', { timeout: 30000 }, 
   assert.match(stdout, /rotates in rsa-2\. A token signed with it: 200/);
   assert.match(stdout, /Too many requests to the JWKS endpoint/);
   assert.match(stdout, /onStaleCacheFallback was told\s+kid rsa-1/);
+  assert.match(stdout, /^9\. /m);
+  assert.match(stdout, /1 full response,\s+1 "304 Not Modified"/);
 });

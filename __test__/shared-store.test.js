@@ -7,6 +7,7 @@ const { ArgumentError } = jwksClient;
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { startProvider } = require('./helpers/oidc-provider');
+const { startRevalidatingServer } = require('./helpers/revalidating');
 const { backend } = require('../lib/native');
 
 const wasm = backend === 'wasm';
@@ -118,6 +119,31 @@ test('with issuer discovery, the discovered set is shared and the document is no
     assert.deepEqual([...store.entries.keys()], [`jwks-rsa-native:set:${tenant.jwksUri}`]);
   } finally {
     await provider.close();
+  }
+});
+
+test('with conditionalRequests, the stored ETag lets another process revalidate with a 304', { skip: nativeOnly }, async () => {
+  const origin = await startRevalidatingServer([first.jwk], { ETag: '"v1"' });
+  try {
+    const store = mapStore();
+    const options = { jwksUri: origin.url, conditionalRequests: true, sharedCache: { store } };
+    await jwksClient(options).getSigningKey('first');
+    const reader = jwksClient(options);
+    assert.equal((await reader.getSigningKey('first')).getPublicKey(), first.pem);
+    assert.equal(origin.count, 1);
+    const before = JSON.parse(store.entries.get(`jwks-rsa-native:set:${origin.url}`).value);
+    assert.equal(before.headers.etag, '"v1"');
+    // getSigningKeys() always asks: the reader holds the stored set, so it
+    // revalidates with the ETag that came with it, and stores the 304.
+    assert.equal((await reader.getSigningKeys())[0].getPublicKey(), first.pem);
+    assert.equal(origin.count, 2);
+    assert.equal(origin.state.requests[1].headers['if-none-match'], '"v1"');
+    assert.equal(origin.origin.notModified, 1);
+    const after = JSON.parse(store.entries.get(`jwks-rsa-native:set:${origin.url}`).value);
+    assert.equal(after.body, before.body);
+    assert.equal(reader.stats().sharedWrites, 1);
+  } finally {
+    await origin.close();
   }
 });
 

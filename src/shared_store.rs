@@ -27,6 +27,7 @@ pub mod redis;
 mod source;
 #[cfg(test)]
 mod tests;
+mod upstream;
 
 pub use record::Record;
 pub use source::SharedSource;

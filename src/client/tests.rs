@@ -78,7 +78,7 @@ pub(crate) fn jwks(kids: &[&str]) -> String {
     format!(r#"{{"keys":[{}]}}"#, keys.join(","))
 }
 
-fn kid(k: &str) -> KidQuery {
+pub(super) fn kid(k: &str) -> KidQuery {
     KidQuery::Kid(k.to_owned())
 }
 

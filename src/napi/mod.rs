@@ -15,6 +15,8 @@ mod convert;
 mod hooks;
 mod node_error;
 #[cfg(not(test))]
+mod reply;
+#[cfg(not(test))]
 mod shared_cache;
 #[cfg(not(test))]
 mod source;

@@ -1,11 +1,13 @@
-//! A stored key set: the endpoint's raw body with its fetch time and
-//! validators, optionally sealed with an HMAC-SHA256 over all of them and
-//! the key it is stored under (so a record cannot be moved to another key).
+//! A stored key set: the endpoint's raw body with its fetch time and the
+//! caching headers it came with (validators, `Cache-Control`...), optionally
+//! sealed with an HMAC-SHA256 over all of them and the key it is stored
+//! under (so a record cannot be moved to another key).
 
 use ring::hmac;
 use serde_json::{Value, json};
 
 use crate::cache::Millis;
+use crate::fetch::CacheHeaders;
 
 /// Version tag of the record layout.
 const VERSION: u64 = 1;
@@ -21,20 +23,33 @@ pub struct Record {
     pub fetched_at: Millis,
     /// The endpoint's body as received.
     pub body: String,
-    /// The `ETag` of the response, when conditional requests keep one.
-    pub etag: Option<String>,
-    /// The `Last-Modified` of the response, likewise.
-    pub last_modified: Option<String>,
+    /// The caching headers of the response (empty for sources without them).
+    pub headers: CacheHeaders,
+}
+
+/// The header fields of a record, by their names in it.
+fn header_fields(headers: &CacheHeaders) -> [(&'static str, Option<&str>); 6] {
+    [
+        ("etag", headers.etag.as_deref()),
+        ("lastModified", headers.last_modified.as_deref()),
+        ("cacheControl", headers.cache_control.as_deref()),
+        ("expires", headers.expires.as_deref()),
+        ("date", headers.date.as_deref()),
+        ("age", headers.age.as_deref()),
+    ]
 }
 
 impl Record {
     /// The stored text of this record under `key`.
     pub fn encode(&self, key: &str, secret: Option<&[u8]>) -> String {
+        let headers: serde_json::Map<String, Value> = header_fields(&self.headers)
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_owned(), Value::from(value?))))
+            .collect();
         let mut value = json!({
             "v": VERSION,
             "fetchedAt": self.fetched_at,
-            "etag": self.etag,
-            "lastModified": self.last_modified,
+            "headers": headers,
             "body": self.body,
         });
         if let (Some(secret), Value::Object(map)) = (secret, &mut value) {
@@ -65,14 +80,24 @@ impl Record {
             return Err("not a key-set record".to_owned());
         }
         let text_field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let header = |name: &str| {
+            let headers = value.get("headers")?;
+            headers.get(name).and_then(Value::as_str).map(str::to_owned)
+        };
         let record = Record {
             fetched_at: value
                 .get("fetchedAt")
                 .and_then(Value::as_u64)
                 .ok_or("no fetch time")?,
             body: text_field("body").ok_or("no body")?,
-            etag: text_field("etag"),
-            last_modified: text_field("lastModified"),
+            headers: CacheHeaders {
+                etag: header("etag"),
+                last_modified: header("lastModified"),
+                cache_control: header("cacheControl"),
+                expires: header("expires"),
+                date: header("date"),
+                age: header("age"),
+            },
         };
         if record.body.len() > max_bytes {
             return Err(format!("body exceeds {max_bytes} bytes"));
@@ -90,13 +115,11 @@ impl Record {
     fn signed_bytes(&self, key: &str) -> Vec<u8> {
         let mut bytes = b"jwks-rsa-native record v1".to_vec();
         let fetched_at = self.fetched_at.to_string();
-        let fields = [
-            Some(key),
-            Some(fetched_at.as_str()),
-            self.etag.as_deref(),
-            self.last_modified.as_deref(),
-            Some(self.body.as_str()),
-        ];
+        let headers = header_fields(&self.headers).map(|(_, value)| value);
+        let fields = [Some(key), Some(fetched_at.as_str())]
+            .into_iter()
+            .chain(headers)
+            .chain([Some(self.body.as_str())]);
         for field in fields {
             match field {
                 Some(text) => {

@@ -10,12 +10,13 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
+use super::upstream::{Held, Upstream, has_signing_keys};
 use super::{Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, bounded};
 use crate::cache::Millis;
 use crate::error::Error;
-use crate::fetch::{Document, KeySource};
-use crate::keyset::KeySet;
+use crate::fetch::{CacheHeaders, Document, KeySource, Reply, Response};
 use crate::sync::Mutex;
+use crate::validators::Validators;
 
 /// First pause between two looks at the store while another process fetches.
 const FIRST_POLL_MS: Millis = 5;
@@ -35,13 +36,13 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: SharedConfig,
     counters: Arc<SharedCounters>,
-    /// Fetch time of the newest set this client was given.
-    known: Mutex<Option<Millis>>,
+    /// The newest set this client was given.
+    held: Mutex<Held>,
 }
 
 /// What a look at the store found.
 enum Found {
-    Newer(Document),
+    Newer(Reply),
     Nothing,
     Unreachable,
 }
@@ -61,7 +62,7 @@ impl SharedSource {
                 clock,
                 config,
                 counters: Arc::default(),
-                known: Mutex::new(None),
+                held: Mutex::default(),
             }),
         }
     }
@@ -75,12 +76,21 @@ impl SharedSource {
 impl KeySource for SharedSource {
     fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
         let inner = Arc::clone(&self.inner);
-        async move { inner.fetch().await }.boxed()
+        async move { inner.fetch(Upstream::Plain).await?.into_document() }.boxed()
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
+        let inner = Arc::clone(&self.inner);
+        let upstream = Upstream::Validating(validators.cloned());
+        async move { inner.fetch(upstream).await }.boxed()
     }
 }
 
 impl Inner {
-    async fn fetch(&self) -> Result<Document, Error> {
+    async fn fetch(&self, upstream: Upstream) -> Result<Reply, Error> {
         let deadline = self.clock.now().saturating_add(self.config.wait);
         let token = lock_token(self.clock.now());
         let mut poll = FIRST_POLL_MS;
@@ -88,8 +98,8 @@ impl Inner {
         let mut seen = None;
         loop {
             match self.look(&mut seen).await {
-                Found::Newer(document) => return Ok(document),
-                Found::Unreachable => return self.direct().await,
+                Found::Newer(reply) => return Ok(reply),
+                Found::Unreachable => return self.direct(&upstream).await,
                 Found::Nothing => {}
             }
             let lock = self.store.lock(
@@ -98,8 +108,10 @@ impl Inner {
                 self.config.wait,
             );
             match self.command("lock", lock).await {
-                Err(()) => return self.direct().await,
-                Ok(true) => return self.holding_lock(token, waited, &mut seen).await,
+                Err(()) => return self.direct(&upstream).await,
+                Ok(true) => {
+                    return self.holding_lock(&upstream, token, waited, &mut seen).await;
+                }
                 Ok(false) => {}
             }
             if !waited {
@@ -112,7 +124,7 @@ impl Inner {
                     "another process held the refresh lock past the timeout: fetching directly"
                         .to_owned(),
                 );
-                return self.direct().await;
+                return self.direct(&upstream).await;
             }
             self.clock.sleep(poll.min(deadline - now)).await;
             poll = (poll * 2).min(MAX_POLL_MS);
@@ -124,18 +136,19 @@ impl Inner {
     /// or a fetch of our own.
     async fn holding_lock(
         &self,
+        upstream: &Upstream,
         token: String,
         waited: bool,
         seen: &mut Option<String>,
-    ) -> Result<Document, Error> {
-        if let Found::Newer(document) = self.look(seen).await {
+    ) -> Result<Reply, Error> {
+        if let Found::Newer(reply) = self.look(seen).await {
             self.unlock(token).await;
-            return Ok(document);
+            return Ok(reply);
         }
         if waited {
             SharedCounters::bump(&self.counters.takeovers);
         }
-        self.fetch_and_publish(token).await
+        self.fetch_and_publish(upstream, token).await
     }
 
     async fn unlock(&self, token: String) {
@@ -180,7 +193,11 @@ impl Inner {
                     "using the key set another process fetched at {}",
                     record.fetched_at
                 ));
-                Found::Newer(self.given(record.body, record.fetched_at))
+                let document = self.given(record.body, &record.headers, record.fetched_at);
+                Found::Newer(Reply {
+                    response: Response::Body(document),
+                    headers: record.headers,
+                })
             }
             Ok(None) => Found::Nothing,
             Err(reason) => {
@@ -210,9 +227,10 @@ impl Inner {
             return Err("expired".to_owned());
         }
         if self
-            .known
+            .held
             .lock()
-            .is_some_and(|known| known >= record.fetched_at)
+            .at
+            .is_some_and(|held| held >= record.fetched_at)
         {
             return Ok(None);
         }
@@ -223,32 +241,37 @@ impl Inner {
     }
 
     /// A direct fetch, not shared (the store is unreachable or too slow).
-    async fn direct(&self) -> Result<Document, Error> {
+    async fn direct(&self, upstream: &Upstream) -> Result<Reply, Error> {
         let at = self.clock.now();
-        let document = self.source.fetch().await?;
-        Ok(self.given(document.body, at))
+        let reply = upstream.fetch(self.source.as_ref()).await?;
+        Ok(self.received(reply, at))
     }
 
-    /// Fetches as the lock holder, stores a usable set, and releases the
-    /// lock if it is still ours.
-    async fn fetch_and_publish(&self, token: String) -> Result<Document, Error> {
+    /// Fetches as the lock holder, stores the set, and releases the lock if
+    /// it is still ours. A `304` stores the set it confirmed, fresh again.
+    async fn fetch_and_publish(&self, upstream: &Upstream, token: String) -> Result<Reply, Error> {
         let at = self.clock.now();
-        let result = self.source.fetch().await;
-        if let Ok(document) = &result
-            && has_signing_keys(&document.body)
-        {
-            self.publish(&document.body, at).await;
+        let result = upstream.fetch(self.source.as_ref()).await;
+        if let Ok(reply) = &result {
+            let confirmed = match &reply.response {
+                Response::Body(document) => {
+                    Some((Arc::clone(&document.body), reply.headers.clone()))
+                }
+                Response::NotModified => self.held.lock().confirmed(&reply.headers),
+            };
+            if let Some((body, headers)) = confirmed.filter(|(body, _)| has_signing_keys(body)) {
+                self.publish(&body, headers, at).await;
+            }
         }
         self.unlock(token).await;
-        result.map(|document| self.given(document.body, at))
+        result.map(|reply| self.received(reply, at))
     }
 
-    async fn publish(&self, body: &str, at: Millis) {
+    async fn publish(&self, body: &str, headers: CacheHeaders, at: Millis) {
         let record = Record {
             fetched_at: at,
             body: body.to_owned(),
-            etag: None,
-            last_modified: None,
+            headers,
         };
         let config = &self.config;
         let text = record.encode(&config.key, config.secret.as_deref());
@@ -260,25 +283,28 @@ impl Inner {
         }
     }
 
+    /// A reply of the endpoint, its body marked as fetched at `at`.
+    fn received(&self, reply: Reply, at: Millis) -> Reply {
+        let Reply { response, headers } = reply;
+        let response = match response {
+            Response::Body(document) => Response::Body(self.given(document.body, &headers, at)),
+            Response::NotModified => {
+                self.held.lock().confirm(at);
+                Response::NotModified
+            }
+        };
+        Reply { response, headers }
+    }
+
     /// The document handed to the client, remembered as the newest it holds.
-    fn given(&self, body: impl Into<Arc<str>>, at: Millis) -> Document {
-        let mut known = self.known.lock();
-        *known = Some(known.map_or(at, |k| k.max(at)));
+    fn given(&self, body: impl Into<Arc<str>>, headers: &CacheHeaders, at: Millis) -> Document {
+        let body = body.into();
+        self.held.lock().hold(Arc::clone(&body), headers, at);
         Document {
-            body: body.into(),
+            body,
             fetched_at: Some(at),
         }
     }
-}
-
-/// Whether `body` reads as a set with at least one signing key: only such a
-/// set is shared, so neither an error page nor an injected empty set spreads
-/// to the fleet.
-fn has_signing_keys(body: &str) -> bool {
-    crate::json::parse(body)
-        .ok()
-        .and_then(|json| KeySet::from_json(&json).ok())
-        .is_some_and(|set| !set.keys().is_empty())
 }
 
 /// A token naming this lock holder: random, or unique enough without it.

@@ -8,7 +8,8 @@ use tokio::sync::Semaphore;
 
 use super::*;
 use crate::client::tests::{Endpoint, jwks};
-use crate::fetch::KeySource;
+use crate::error::Error;
+use crate::fetch::{CacheHeaders, KeySource, Reply, Response};
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.
@@ -262,8 +263,7 @@ async fn records_that_are_garbage_expired_empty_or_from_the_future_are_ignored()
     let record = |at: Millis, body: String| Record {
         fetched_at: at,
         body,
-        etag: None,
-        last_modified: None,
+        headers: CacheHeaders::default(),
     };
     let bad = [
         "not json".to_owned(),
@@ -289,8 +289,7 @@ async fn with_a_secret_only_records_sealed_with_it_for_this_key_are_used() {
     let record = Record {
         fetched_at: fleet.clock.now(),
         body: jwks(&["evil"]),
-        etag: None,
-        last_modified: None,
+        headers: CacheHeaders::default(),
     };
     for forged in [
         record.encode(KEY, None),
@@ -314,8 +313,11 @@ fn a_record_reads_back_as_written() {
     let record = Record {
         fetched_at: 42,
         body: jwks(&["a"]),
-        etag: Some("\"v1\"".to_owned()),
-        last_modified: None,
+        headers: CacheHeaders {
+            etag: Some("\"v1\"".to_owned()),
+            cache_control: Some("max-age=300".to_owned()),
+            ..CacheHeaders::default()
+        },
     };
     let text = record.encode(KEY, Some(b"k"));
     assert_eq!(
@@ -340,8 +342,7 @@ async fn a_lock_taken_just_after_another_holder_stored_uses_its_set() {
     let stored = Record {
         fetched_at: fleet.clock.now(),
         body: jwks(&["other"]),
-        etag: None,
-        last_modified: None,
+        headers: CacheHeaders::default(),
     };
     // Another holder stores and releases between this member's look and
     // its lock: the member must read that set rather than fetch again.
@@ -352,4 +353,68 @@ async fn a_lock_taken_just_after_another_holder_stored_uses_its_set() {
     assert_eq!(endpoint.count(), 0);
     assert_eq!(count(&late.counters().hits), 1);
     assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
+}
+
+/// An endpoint answering `304` to its own `ETag`.
+struct Revalidating {
+    requests: AtomicU64,
+}
+
+impl KeySource for Revalidating {
+    fn fetch(&self) -> BoxFuture<'static, Result<crate::fetch::Document, Error>> {
+        let reply = self.fetch_with(None);
+        async move { reply.await?.into_document() }.boxed()
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&crate::validators::Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let etag = Some("\"v1\"".to_owned());
+        let response = if validators.is_some_and(|v| v.etag == etag) {
+            Response::NotModified
+        } else {
+            Response::Body(crate::fetch::Document {
+                body: Arc::from(jwks(&["a"])),
+                fetched_at: None,
+            })
+        };
+        let headers = CacheHeaders {
+            etag,
+            ..CacheHeaders::default()
+        };
+        futures_util::future::ready(Ok(Reply { response, headers })).boxed()
+    }
+}
+
+#[tokio::test]
+async fn a_304_to_the_lock_holder_stores_the_set_it_confirmed_fresh_again() {
+    let fleet = Fleet::new();
+    let endpoint = Arc::new(Revalidating {
+        requests: AtomicU64::new(0),
+    });
+    let member = |fleet: &Fleet| {
+        SharedSource::new(
+            Arc::clone(&endpoint) as Arc<dyn KeySource>,
+            Arc::clone(&fleet.store) as Arc<dyn SharedStore>,
+            Arc::clone(&fleet.clock) as Arc<dyn Clock>,
+            config(None),
+        )
+    };
+    let holder = member(&fleet);
+    let first = holder.fetch_with(None).await.unwrap();
+    assert_eq!(first.headers.etag.as_deref(), Some("\"v1\""));
+    fleet.clock.sleep(1_000).await;
+    let revalidated_at = fleet.clock.now();
+    let validators = crate::validators::Validators::from_headers(&first.headers);
+    let second = holder.fetch_with(validators.as_ref()).await.unwrap();
+    assert_eq!(second.response, Response::NotModified);
+    let stored = Record::decode(&fleet.store.read(KEY).unwrap(), KEY, None, 50_000).unwrap();
+    assert_eq!(stored.fetched_at, revalidated_at);
+    assert_eq!(stored.headers.etag.as_deref(), Some("\"v1\""));
+    let reader = member(&fleet).fetch_with(None).await.unwrap();
+    assert_eq!(reader.headers.etag.as_deref(), Some("\"v1\""));
+    assert!(matches!(reader.response, Response::Body(d) if d.fetched_at == Some(revalidated_at)));
+    assert_eq!(endpoint.requests.load(Ordering::SeqCst), 2);
 }
