@@ -147,6 +147,23 @@ test('with conditionalRequests, the stored ETag lets another process revalidate 
   }
 });
 
+test('a set of key types served only by an option is shared by clients with that option', { skip: nativeOnly }, async () => {
+  const { publicKey } = require('crypto').generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256K' };
+  const server = await startJwksServer([jwk]);
+  try {
+    const store = mapStore();
+    const options = { jwksUri: server.url, secp256k1: true, sharedCache: { store } };
+    await jwksClient(options).getSigningKey('k1');
+    const reader = jwksClient(options);
+    assert.equal((await reader.getSigningKey('k1')).kid, 'k1');
+    assert.equal(server.count, 1);
+    assert.equal(reader.stats().sharedHits, 1);
+  } finally {
+    await server.close();
+  }
+});
+
 test('without sharedCache, stats() has no shared-store counters', async () => {
   const client = jwksClient({ jwksUri: server.url });
   assert.equal(Object.keys(client.stats()).some((name) => name.startsWith('shared')), false);

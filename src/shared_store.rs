@@ -19,6 +19,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Either, select};
 
 use crate::cache::Millis;
+use crate::key_types::KeyTypes;
 use crate::sync::Mutex;
 
 mod record;
@@ -86,6 +87,8 @@ pub struct SharedConfig {
     pub max_bytes: usize,
     /// Key of the HMAC-SHA256 over each record, when set.
     pub secret: Option<Vec<u8>>,
+    /// The key types the client serves: a set is shared when it has one.
+    pub key_types: KeyTypes,
 }
 
 /// What the shared store did for a client, for `stats()`.

@@ -271,6 +271,7 @@ mod native {
                 command_timeout,
                 max_bytes: config.max_response_bytes(),
                 secret: parts.secret.as_ref().map(|s| s.to_vec()),
+                key_types: config.client_config().key_types,
             },
         );
         let handle = SharedHandle(shared.counters());

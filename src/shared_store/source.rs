@@ -234,7 +234,7 @@ impl Inner {
         {
             return Ok(None);
         }
-        if !has_signing_keys(&record.body) {
+        if !has_signing_keys(&record.body, config.key_types) {
             return Err("no usable signing key in the stored body".to_owned());
         }
         Ok(Some(record))
@@ -259,7 +259,10 @@ impl Inner {
                 }
                 Response::NotModified => self.held.lock().confirmed(&reply.headers),
             };
-            if let Some((body, headers)) = confirmed.filter(|(body, _)| has_signing_keys(body)) {
+            let types = self.config.key_types;
+            if let Some((body, headers)) =
+                confirmed.filter(|(body, _)| has_signing_keys(body, types))
+            {
                 self.publish(&body, headers, at).await;
             }
         }

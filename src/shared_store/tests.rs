@@ -10,6 +10,7 @@ use super::*;
 use crate::client::tests::{Endpoint, jwks};
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, KeySource, Reply, Response};
+use crate::key_types::KeyTypes;
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.
@@ -131,6 +132,7 @@ fn config(secret: Option<&[u8]>) -> SharedConfig {
         command_timeout: 250,
         max_bytes: 50_000,
         secret: secret.map(<[u8]>::to_vec),
+        key_types: KeyTypes::default(),
     }
 }
 

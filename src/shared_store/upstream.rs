@@ -10,6 +10,7 @@ use futures_util::future::BoxFuture;
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, KeySource, Reply};
+use crate::key_types::KeyTypes;
 use crate::keyset::KeySet;
 use crate::validators::Validators;
 
@@ -74,9 +75,9 @@ impl Held {
 /// Whether `body` reads as a set with at least one signing key: only such a
 /// set is shared, so neither an error page nor an injected empty set spreads
 /// to the fleet.
-pub(super) fn has_signing_keys(body: &str) -> bool {
+pub(super) fn has_signing_keys(body: &str, types: KeyTypes) -> bool {
     crate::json::parse(body)
         .ok()
-        .and_then(|json| KeySet::from_json(&json).ok())
+        .and_then(|json| KeySet::from_json_with(&json, types).ok())
         .is_some_and(|set| !set.keys().is_empty())
 }
