@@ -42,6 +42,10 @@ export declare class NativeClient {
   lastFetch(): LastFetch | null
   /** Counters since creation. */
   stats(): NativeStats
+  /** The shared store's counters, when the client has one. */
+  sharedStats(): SharedStats | null
+  /** What the shared store did since the last call, for `DEBUG=jwks`. */
+  sharedNotes(): Array<string>
   /**
    * Fetches now, joining a fetch in flight; charged to the rate limiter
    * when `limiter` is given. `with_keys` asks for the keys themselves,
@@ -184,6 +188,8 @@ export interface NativeConfig {
   x5cOnlyKeys?: boolean
   /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
   secp256k1?: boolean
+  /** `sharedCache`: the store consulted before fetching. */
+  sharedCache?: SharedCacheParts
 }
 
 /** The state `client.health()` reports. */
@@ -205,6 +211,8 @@ export interface NativeHooks {
   intercept?: (uri: string) => Promise<HookResult>
   /** A fetch through Node's http/https, used when `useNodeHttp(true)`. */
   nodeHttp?: (uri: string) => Promise<HookResult>
+  /** `sharedCache.store`, wrapped: one operation per call. */
+  store?: (request: StoreRequest) => Promise<StoreReply>
 }
 
 /** Counters of a client. */
@@ -228,6 +236,17 @@ export interface ProxyParts {
   port: number
   /** `Proxy-Authorization` value built from the proxy URL's credentials. */
   authorization?: string
+}
+
+/** `sharedCache.redis`, parsed by the shim with WHATWG URL rules. */
+export interface RedisParts {
+  /** `rediss:`. */
+  tls: boolean
+  host: string
+  port: number
+  db: number
+  username?: string
+  password?: string
 }
 
 /** The answer to a refresh. */
@@ -260,11 +279,57 @@ export interface ReplyHeaders {
  */
 export declare function setDefaultRoots(pem: string): boolean
 
+/** `sharedCache`, as normalized by the shim. */
+export interface SharedCacheParts {
+  /** Where Redis is, when the store is Redis. */
+  redis?: RedisParts
+  /** Key of the stored set. */
+  key: string
+  /** Key of the refresh lock. */
+  lockKey: string
+  /** How long a stored set stays usable after its fetch, in milliseconds. */
+  maxAge: number
+  /** Bound of each store operation, in milliseconds. */
+  commandTimeout: number
+  /** Key of the HMAC over each record. */
+  secret?: Buffer
+}
+
+/** What a client's shared store reports for `stats()`. */
+export interface SharedStats {
+  sharedHits: number
+  sharedWrites: number
+  sharedWaits: number
+  sharedTakeovers: number
+  sharedErrors: number
+  sharedRejected: number
+}
+
 /** A key of the last set that is not a signing key, and why. */
 export interface SkippedData {
   index: number
   kid?: string
   reason: string
+}
+
+/** What a JavaScript store answered. */
+export interface StoreReply {
+  /** The value read by `get`. */
+  value?: string
+  /** Whether `lock` took the lock. */
+  locked?: boolean
+  /** The store's failure, in words. */
+  error?: string
+}
+
+/** One operation on a JavaScript store. */
+export interface StoreRequest {
+  /** `get`, `set`, `lock` or `unlock`. */
+  op: string
+  key: string
+  value?: string
+  token?: string
+  ttlMs?: number
 }
 
 /** The body of a recent `SyntaxError` answer, while it is kept. */

@@ -77,6 +77,18 @@ declare namespace JwksRsa {
     keys: number;
     /** Keys of the latest set that are not usable signing keys. */
     skipped: number;
+    /** With `sharedCache`: sets read from the store instead of fetched. */
+    sharedHits?: number;
+    /** With `sharedCache`: sets this client fetched and stored. */
+    sharedWrites?: number;
+    /** With `sharedCache`: fetches that waited for another process holding the lock. */
+    sharedWaits?: number;
+    /** With `sharedCache`: locks taken over after waiting (the holder ended or died). */
+    sharedTakeovers?: number;
+    /** With `sharedCache`: store operations that failed or timed out (then fetched directly). */
+    sharedErrors?: number;
+    /** With `sharedCache`: stored records ignored (unreadable, too large, bad MAC, stale, no key). */
+    sharedRejected?: number;
     /**
      * With `issuer` (and no `jwksUri`): requests for the discovery document.
      * The other counters are then those of the current `jwks_uri`'s client.
@@ -170,6 +182,53 @@ declare namespace JwksRsa {
     respectCacheControl?: boolean;
     /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
     minCacheAge?: number;
+    /**
+     * A key-set store shared by the processes of a fleet: a fetch first reads
+     * it, and one process per refresh fetches while the others wait for its
+     * set. Off by default. Not available in the WebAssembly build.
+     */
+    sharedCache?: SharedCacheOptions;
+  }
+
+  interface SharedCacheOptionsBase {
+    /** Prefix of the keys the client uses in the store. Default `'jwks-rsa-native:'`. */
+    keyPrefix?: string;
+    /** Key of an HMAC-SHA256 over each record: records without a valid one are ignored. */
+    secret?: string | Buffer;
+    /** Bound of each store operation in ms, past which the client fetches directly. Default 500. */
+    commandTimeout?: number;
+  }
+
+  interface SharedCacheOnRedis extends SharedCacheOptionsBase {
+    /** `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
+    redis: string;
+    store?: undefined;
+  }
+
+  interface SharedCacheOnStore extends SharedCacheOptionsBase {
+    store: SharedStore;
+    redis?: undefined;
+  }
+
+  type SharedCacheOptions = SharedCacheOnRedis | SharedCacheOnStore;
+
+  /**
+   * A store for `sharedCache`, with Redis's semantics. Every method may
+   * reject or never settle: the client then fetches directly.
+   */
+  interface SharedStore {
+    /** The value stored under `key`, or `null`/`undefined`. */
+    get(key: string): Promise<string | Buffer | null | undefined>;
+    /** Stores `value` under `key`, to expire after `ttlMs`. */
+    set(key: string, value: string, ttlMs: number): Promise<unknown>;
+    /**
+     * Sets `key` to `token` for `ttlMs` only if `key` is absent (Redis
+     * `SET key token NX PX ttlMs`), resolving with whether it did. Without
+     * it, every process that finds no newer set fetches.
+     */
+    lock?(key: string, token: string, ttlMs: number): Promise<boolean>;
+    /** Deletes `key` only if it still holds `token`. */
+    unlock?(key: string, token: string): Promise<unknown>;
   }
 
   interface OptionsWithFetcher extends OptionsBase {

@@ -11,6 +11,7 @@ const { ensureDefaultRoots } = require('./roots');
 const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
+const { sharedCacheConfig } = require('./shared-cache');
 const { Discovery } = require('./discovery');
 const log = require('./client-log');
 const { Refresher } = require('./refresher');
@@ -120,7 +121,14 @@ class JwksClient {
       return;
     }
     const { config, deferredError } = nativeConfig(this.options);
-    this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
+    // sharedCache: fetches consult a store shared by the fleet first.
+    const shared = sharedCacheConfig(this.options, config);
+    const hooks = this.#hooks(config, deferredError);
+    if (shared) {
+      config.sharedCache = shared.parts;
+      if (shared.store) hooks.store = shared.store;
+    }
+    this.#native = createNative(this.options, config, hooks);
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
@@ -359,7 +367,11 @@ class JwksClient {
     if (this.#discovery) return this.#discovery.stats();
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
-    return stats;
+    // The shared store's counters appear only with `sharedCache`, and a set
+    // read from the store is not a request to the endpoint.
+    const shared = this.#native.sharedStats();
+    if (shared) stats.fetches -= shared.sharedHits;
+    return Object.assign(stats, shared);
   }
 }
 
@@ -367,8 +379,9 @@ class JwksClient {
 // client of the discovery URL, with every transport option of the set.
 function discoveryOf(options) {
   const plain = { ...options, issuer: undefined };
+  // Only key sets go to a sharedCache: the discovery document is fetched as is.
   const documentClient = (url) =>
-    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false });
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false, sharedCache: undefined });
   return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
 }
 

@@ -352,7 +352,7 @@ mod refresh;
 mod revalidate;
 mod shared_fetch;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use refresh::FailedFetch;
 pub use refresh::{Failure, Health};

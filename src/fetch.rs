@@ -9,6 +9,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
+use crate::cache::Millis;
 use crate::error::Error;
 use crate::validators::Validators;
 
@@ -17,6 +18,9 @@ use crate::validators::Validators;
 pub struct Document {
     /// The response body as text.
     pub body: Arc<str>,
+    /// When the body was fetched, if earlier than this fetch: a copy kept
+    /// by a shared store (`sharedCache`) ages from its original fetch.
+    pub fetched_at: Option<Millis>,
 }
 
 /// The response headers that decide how long a set stays fresh and how it

@@ -191,6 +191,7 @@ async fn fetch_once(
     let body = read_body(response.into_body(), limit).await?;
     let document = Document {
         body: Arc::from(String::from_utf8_lossy(&body)),
+        fetched_at: None,
     };
     Ok(Reply {
         response: Response::Body(document),

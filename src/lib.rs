@@ -33,6 +33,8 @@ pub mod pem;
 #[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
+#[cfg(feature = "native-http")]
+pub mod shared_store;
 pub mod skip;
 pub mod stats;
 pub mod sync;

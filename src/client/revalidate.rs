@@ -113,7 +113,8 @@ pub(super) async fn fetch_reply(
                 validators: fresh.filter(|_| set.is_ok()),
                 body: document.body,
                 set,
-                at,
+                // A copy from a shared store ages from its original fetch.
+                at: document.fetched_at.unwrap_or(at),
                 lifetime,
             }
         }

@@ -104,7 +104,7 @@ async fn run_fetch(
             state.last = Some(Arc::clone(fetched));
             if let Ok(set) = &fetched.set {
                 if let Some(cache) = state.cache.as_mut() {
-                    cache.store_set_for(Arc::clone(set), at, fetched.lifetime);
+                    cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
                 }
                 state.stats.keys = set.keys().len();
                 state.stats.skipped = set.skipped().len();
@@ -125,7 +125,7 @@ async fn fetch_and_parse(
     Ok(Arc::new(Fetched {
         body: document.body,
         set,
-        at,
+        at: document.fetched_at.unwrap_or(at),
         lifetime: None,
         validators: None,
     }))

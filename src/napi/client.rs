@@ -8,6 +8,7 @@ use napi_derive::napi;
 use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::hooks::{JsInterceptor, NativeHooks};
+use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
 use crate::keyset::KidQuery;
@@ -18,6 +19,7 @@ use crate::keyset::KidQuery;
 pub struct NativeClient {
     pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
+    shared: Option<SharedHandle>,
 }
 
 /// The core's query for a kid as the shim passes it.
@@ -38,17 +40,21 @@ impl NativeClient {
             fetch: None,
             intercept: None,
             node_http: None,
+            store: None,
         });
         let chosen = key_source(&config, hooks.fetch, hooks.node_http)
             .map_err(|e| napi::Error::from_reason(e.to_string()))?;
         let use_node_http = chosen.use_node_http;
-        let mut client = Client::new(config.client_config(), chosen.source);
+        let (source, shared) = shared_source(&config, chosen.source, hooks.store)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let mut client = Client::new(config.client_config(), source);
         if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
         Ok(NativeClient {
             client: Arc::new(client),
             use_node_http,
+            shared,
         })
     }
 
@@ -154,5 +160,20 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn stats(&self) -> NativeStats {
         self.client.stats().into()
+    }
+
+    /// The shared store's counters, when the client has one.
+    #[napi(catch_unwind)]
+    pub fn shared_stats(&self) -> Option<SharedStats> {
+        self.shared.as_ref().and_then(SharedHandle::stats)
+    }
+
+    /// What the shared store did since the last call, for `DEBUG=jwks`.
+    #[napi(catch_unwind)]
+    pub fn shared_notes(&self) -> Vec<String> {
+        self.shared
+            .as_ref()
+            .map(SharedHandle::notes)
+            .unwrap_or_default()
     }
 }

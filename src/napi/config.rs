@@ -78,6 +78,8 @@ pub struct NativeConfig {
     /// `secp256k1`: serve EC keys on secp256k1 (`ES256K`).
     #[napi(js_name = "secp256k1")]
     pub secp256k1: Option<bool>,
+    /// `sharedCache`: the store consulted before fetching.
+    pub shared_cache: Option<super::shared_cache::SharedCacheParts>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.

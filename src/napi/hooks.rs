@@ -48,6 +48,9 @@ pub struct NativeHooks {
     /// A fetch through Node's http/https, used when `useNodeHttp(true)`.
     #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
     pub node_http: Option<HookFn>,
+    /// `sharedCache.store`, wrapped: one operation per call.
+    #[napi(ts_type = "(request: StoreRequest) => Promise<StoreReply>")]
+    pub store: Option<super::shared_cache::StoreFn>,
 }
 
 async fn call(hook: &HookFn, arg: String, endpoint_unavailable: bool) -> Result<HookResult, Error> {
@@ -101,6 +104,7 @@ impl KeySource for JsSource {
             let result = within(deadline, call(&hook, String::new(), true)).await?;
             Ok(Document {
                 body: Arc::from(result.body.unwrap_or_default()),
+                fetched_at: None,
             })
         }
         .boxed()

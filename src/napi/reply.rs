@@ -56,7 +56,10 @@ pub fn reply_of(result: HookResult) -> Reply {
         Response::NotModified
     } else {
         let body = result.body.unwrap_or_default();
-        Response::Body(Document { body: body.into() })
+        Response::Body(Document {
+            body: body.into(),
+            fetched_at: None,
+        })
     };
     Reply { response, headers }
 }

@@ -45,7 +45,13 @@ impl KeySource for Origin {
         let mut state = self.state.lock();
         state.plain_fetches += 1;
         let body = Arc::from(state.body.as_str());
-        async move { Ok(Document { body }) }.boxed()
+        async move {
+            Ok(Document {
+                body,
+                fetched_at: None,
+            })
+        }
+        .boxed()
     }
 
     fn fetch_with(
@@ -60,6 +66,7 @@ impl KeySource for Origin {
         } else {
             Response::Body(Document {
                 body: Arc::from(state.body.as_str()),
+                fetched_at: None,
             })
         };
         let reply = Reply {
