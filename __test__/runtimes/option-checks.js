@@ -10,7 +10,7 @@ const { CLAIMS, signToken } = require('../helpers/tokens');
 const { callApi, listen } = require('../helpers/http-client');
 const { startProvider, corpusSet } = require('../helpers/oidc-provider');
 const { startRevalidatingServer } = require('../helpers/revalidating');
-const { startJwksServer } = require('../helpers/server');
+const { withServer } = require('../helpers/server');
 
 // The opt-in options of the smoke suite (smoke.mjs): OpenID Connect
 // discovery (`issuer`, `issuers`), conditional requests, keys given only as
@@ -29,15 +29,6 @@ function noSecp256k1() {
     return undefined;
   } catch (err) {
     return `this runtime's crypto has no secp256k1 (${err.message})`;
-  }
-}
-
-async function withServer(keys, fn) {
-  const server = await startJwksServer(keys);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
   }
 }
 
