@@ -6,16 +6,7 @@ const http = require('node:http');
 const jwksClient = require('..');
 const upstream = require('jwks-rsa');
 const { keyRing } = require('./helpers/keys');
-const { startJwksServer, startRawServer, closedPort } = require('./helpers/server');
-
-async function withServer(keys, fn) {
-  const server = await startJwksServer(keys);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
+const { withServer, startRawServer, closedPort } = require('./helpers/server');
 
 test('only Host, Connection and the configured requestHeaders are sent, as jwks-rsa sends them', async () => {
   await withServer(keyRing().map((k) => k.jwk), async (server) => {

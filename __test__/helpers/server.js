@@ -70,6 +70,16 @@ async function startJwksServer(initialKeys = []) {
   };
 }
 
+// Runs `fn(server)` with a JWKS server serving `keys`, closed afterwards.
+async function withServer(keys, fn) {
+  const server = await startJwksServer(keys);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 // A server speaking raw HTTP, for status lines Node's http cannot produce.
 async function startRawServer(response) {
   const server = net.createServer((socket) => {
@@ -96,4 +106,4 @@ async function until(condition) {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
-module.exports = { until, startJwksServer, startRawServer, closedPort };
+module.exports = { until, startJwksServer, withServer, startRawServer, closedPort };

@@ -17,6 +17,7 @@ const { startJwksServer, closedPort } = require('../helpers/server.js');
 const { signToken } = require('../helpers/tokens.js');
 const { callApi, listen } = require('../helpers/http-client.js');
 const { ed448Key } = require('./ed448.js');
+const { optionChecks } = require('./option-checks.js');
 
 const runtime = globalThis.Bun
   ? `Bun ${globalThis.Bun.version}`
@@ -126,6 +127,8 @@ check('express with express-jwt verifies tokens through expressJwtSecret', async
     await api.close();
   }
 });
+
+for (const [name, fn, skip] of optionChecks()) check(name, fn, skip);
 
 // Last: it takes a permission away for the rest of the process.
 check(
