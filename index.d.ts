@@ -103,6 +103,13 @@ declare namespace JwksRsa {
      * again (a flood of forged kids then costs one request). Default 0: off.
      */
     unknownKidCooldown?: number;
+    /**
+     * Share one key set, one fetch in flight and one rate limiter with every
+     * client of the same endpoint and options in any worker thread of this
+     * process. Not applied with `fetcher`, `requestAgent`,
+     * `getKeysInterceptor`, or on the WebAssembly backend. Default false.
+     */
+    shareAcrossThreads?: boolean;
   }
 
   interface OptionsWithFetcher extends OptionsBase {

@@ -28,6 +28,7 @@ pub mod pem;
 #[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
+pub mod share;
 pub mod skip;
 pub mod stats;
 pub mod sync;

@@ -3,11 +3,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use napi::Env;
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder};
 use napi_derive::napi;
 
 use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::hooks::{JsInterceptor, NativeHooks};
+use super::shared::{self, Core};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
 use crate::keyset::KidQuery;
@@ -18,6 +21,9 @@ use crate::keyset::KidQuery;
 pub struct NativeClient {
     client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
+    /// The process-wide core (`shareAcrossThreads`), used unless this
+    /// thread's fetches go through Node's http.
+    shared: Option<Core>,
 }
 
 fn query(kid: Option<String>, matchable: bool) -> KidQuery {
@@ -30,9 +36,14 @@ fn query(kid: Option<String>, matchable: bool) -> KidQuery {
 
 #[napi]
 impl NativeClient {
-    /// A client for normalized options and the shim's wrapped hooks.
+    /// A client for normalized options and the shim's wrapped hooks;
+    /// `share` is the key of the process-wide core it joins, if any.
     #[napi(constructor, catch_unwind)]
-    pub fn new(config: NativeConfig, hooks: Option<NativeHooks>) -> napi::Result<Self> {
+    pub fn new(
+        config: NativeConfig,
+        hooks: Option<NativeHooks>,
+        share: Option<String>,
+    ) -> napi::Result<Self> {
         let hooks = hooks.unwrap_or(NativeHooks {
             fetch: None,
             intercept: None,
@@ -45,10 +56,30 @@ impl NativeClient {
         if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
+        let shared = match share {
+            Some(key) => Some(Core::Shared(
+                shared::join(&key, &config).map_err(|e| napi::Error::from_reason(e.to_string()))?,
+            )),
+            None => None,
+        };
         Ok(NativeClient {
             client: Arc::new(client),
             use_node_http,
+            shared,
         })
+    }
+
+    /// The core that answers now: the shared one, unless Node's http is in
+    /// use (which only this thread can run).
+    fn core(&self) -> Core {
+        let via_node = self
+            .use_node_http
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed));
+        match &self.shared {
+            Some(shared) if !via_node => shared.clone(),
+            _ => Core::Own(Arc::clone(&self.client)),
+        }
     }
 
     /// Sends the following fetches through Node's http (`true`) or the
@@ -73,7 +104,7 @@ impl NativeClient {
         load: bool,
     ) -> Option<KeyAnswer> {
         let answer = self
-            .client
+            .core()
             .cached(&query(kid, matchable), clock_ms(now), load)?;
         Some(match answer {
             Ok(hit) => KeyAnswer::hit(&hit),
@@ -84,16 +115,21 @@ impl NativeClient {
     /// `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
     /// served the kid; `limiter` carries the rate limiter's clocks when rate
     /// limiting is on.
+    ///
+    /// Like every async method here, the future owns its core client rather
+    /// than borrowing this object, which a worker's exit frees mid-fetch.
     #[napi]
-    pub async fn signing_key(
+    #[allow(clippy::too_many_arguments)]
+    pub fn signing_key(
         &self,
+        env: Env,
         kid: Option<String>,
         matchable: bool,
         now: f64,
         load: bool,
         seen_at: Option<f64>,
         limiter: Option<LimiterReading>,
-    ) -> KeyAnswer {
+    ) -> napi::Result<AsyncBlock<KeyAnswer>> {
         let now = clock_ms(now);
         let lookup = Lookup {
             now,
@@ -105,46 +141,60 @@ impl NativeClient {
                 .unwrap_or_default(),
             waited: limiter.and_then(|l| l.waited).unwrap_or(false),
         };
-        match self.client.signing_key(query(kid, matchable), lookup).await {
-            Ok(resolved) => KeyAnswer::resolved(&resolved),
-            Err(err) => KeyAnswer::failed(&err),
-        }
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(
+                match core.signing_key(query(kid, matchable), lookup).await {
+                    Ok(resolved) => KeyAnswer::resolved(&resolved),
+                    Err(err) => KeyAnswer::failed(&err),
+                },
+            )
+        })
+        .build(&env)
     }
 
     /// `getSigningKeys()`.
     #[napi]
-    pub async fn signing_keys(&self, now: f64) -> KeysAnswer {
-        match self.client.signing_keys(clock_ms(now)).await {
-            Ok(set) => KeysAnswer {
-                keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
-                error: None,
-            },
-            Err(err) => KeysAnswer {
-                keys: None,
-                error: Some(ErrorInfo::from(&err)),
-            },
-        }
+    pub fn signing_keys(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<KeysAnswer>> {
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(match core.signing_keys(clock_ms(now)).await {
+                Ok(set) => KeysAnswer {
+                    keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
+                    error: None,
+                },
+                Err(err) => KeysAnswer {
+                    keys: None,
+                    error: Some(ErrorInfo::from(&err)),
+                },
+            })
+        })
+        .build(&env)
     }
 
     /// `getKeys()`: the body of a fetch, for the shim to parse.
     #[napi]
-    pub async fn document(&self, now: f64) -> DocumentAnswer {
-        match self.client.document(clock_ms(now)).await {
-            Ok(body) => DocumentAnswer {
-                body: Some(body.to_string()),
-                error: None,
-            },
-            Err(err) => DocumentAnswer {
-                body: None,
-                error: Some(ErrorInfo::from(&err)),
-            },
-        }
+    pub fn document(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<DocumentAnswer>> {
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(match core.document(clock_ms(now)).await {
+                Ok(body) => DocumentAnswer {
+                    body: Some(body.to_string()),
+                    error: None,
+                },
+                Err(err) => DocumentAnswer {
+                    body: None,
+                    error: Some(ErrorInfo::from(&err)),
+                },
+            })
+        })
+        .build(&env)
     }
 
     /// The last fetch that produced a body (for `DEBUG=jwks` lines).
     #[napi(catch_unwind)]
     pub fn last_fetch(&self) -> Option<LastFetch> {
-        self.client
+        self.core()
             .last_fetch()
             .map(|f| LastFetch::from(f.as_ref()))
     }
@@ -152,6 +202,6 @@ impl NativeClient {
     /// Counters since creation.
     #[napi(catch_unwind)]
     pub fn stats(&self) -> NativeStats {
-        self.client.stats().into()
+        self.core().stats().into()
     }
 }

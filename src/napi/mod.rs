@@ -15,6 +15,8 @@ mod convert;
 mod hooks;
 mod node_error;
 #[cfg(not(test))]
+mod shared;
+#[cfg(not(test))]
 mod source;
 #[cfg(all(not(test), feature = "native-http"))]
 mod tls_roots;
