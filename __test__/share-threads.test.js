@@ -240,3 +240,18 @@ test('the process exits cleanly with shared clients alive in workers and a fetch
   release();
   assert.deepEqual(result, { code: 0, signal: null, out: 'asked\n', err: '' });
 });
+
+test('while nock intercepts Node http, a sharing client fetches through it', { skip }, async () => {
+  const script = `
+    const nock = require('nock');
+    const jwksClient = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const jwk = ${JSON.stringify(key.jwk)};
+    (async () => {
+      const scope = nock('http://issuer.invalid').get('/jwks').reply(200, { keys: [jwk] });
+      const client = jwksClient({ jwksUri: 'http://issuer.invalid/jwks', shareAcrossThreads: true });
+      const key = await client.getSigningKey('k1');
+      console.log(key.kid, scope.isDone());
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: 'k1 true\n', err: '' });
+});

@@ -25,6 +25,7 @@ const FIGURES = [
   'require-time',
   'memory',
   'install-size',
+  'fleet',
 ];
 
 function parseArgs(argv) {

@@ -69,7 +69,7 @@ fn threads_joining_at_once_share_one_value_and_leave_nothing() {
     let registry = Arc::new(Registry::new());
     let made = Arc::new(AtomicUsize::new(0));
     let barrier = Arc::new(std::sync::Barrier::new(8));
-    let leases: Vec<_> = (0..8)
+    let joining: Vec<_> = (0..8)
         .map(|_| {
             let (registry, made, barrier) = (registry.clone(), made.clone(), barrier.clone());
             std::thread::spawn(move || {
@@ -77,8 +77,8 @@ fn threads_joining_at_once_share_one_value_and_leave_nothing() {
                 registry.join("k", || counted(&made)).unwrap()
             })
         })
-        .map(|t| t.join().unwrap())
         .collect();
+    let leases: Vec<_> = joining.into_iter().map(|t| t.join().unwrap()).collect();
     assert_eq!(made.load(Ordering::SeqCst), 1);
     assert!(leases.iter().all(|l| Lease::same(l, &leases[0])));
     let dropping: Vec<_> = leases
