@@ -52,8 +52,8 @@ function joined(observer, n, requests) {
 }
 
 // Runs Node in a child process, this thread staying free to serve its fetches.
-function runNode(args) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function runNode(args, env = {}) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -254,4 +254,21 @@ test('while nock intercepts Node http, a sharing client fetches through it', { s
     })();
   `;
   assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: 'k1 true\n', err: '' });
+});
+
+test('DEBUG=jwks says whether a client shares, and why not', { skip }, async () => {
+  const script = `
+    const jwksClient = require(${JSON.stringify(path.join(__dirname, '..'))});
+    jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true });
+    jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true, fetcher: async () => ({ keys: [] }) });
+    jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true, getKeysInterceptor: async () => [] });
+    jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks' });
+  `;
+  const run = await runNode(['-e', script], { DEBUG: 'jwks' });
+  const lines = run.err.split('\n').filter((l) => /sharing/i.test(l)).map((l) => l.replace(/^.*jwks /, ''));
+  assert.deepEqual(lines, [
+    "Sharing keys across threads for 'http://127.0.0.1:1/jwks'",
+    'Not sharing keys across threads: a fetcher runs in the thread that made it',
+    'Not sharing keys across threads: a getKeysInterceptor runs in the thread that made it',
+  ]);
 });
