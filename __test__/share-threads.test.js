@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('child_process');
 const path = require('path');
 const jwksClient = require('..');
-const { binding, backend } = require('../lib/native');
+const { backend } = require('../lib/native');
 const { generate } = require('./helpers/keys');
 const { signToken } = require('./helpers/tokens');
 const { startJwksServer, until } = require('./helpers/server');
@@ -167,12 +167,11 @@ test('clients with different fetch options do not share', { skip }, async () => 
 test('clients whose source is JavaScript do not share', { skip }, async () => {
   const base = sharedOptions();
   const agent = new (require('http').Agent)();
-  const observer = jwksClient({ ...base, requestAgent: agent });
-  const before = binding.sharedClients();
-  const plain = jwksClient({ ...base, getKeysInterceptor: async () => [] });
-  assert.equal(binding.sharedClients(), before, 'neither joined a shared set');
-  await observer.getSigningKey('k1');
-  await plain.getSigningKey('k1');
+  const withAgent = jwksClient({ ...base, requestAgent: agent });
+  const intercepted = jwksClient({ ...base, getKeysInterceptor: async () => [] });
+  await withAgent.getSigningKey('k1');
+  // Shared, this lookup would be answered by the set the first one fetched.
+  await intercepted.getSigningKey('k1');
   assert.equal(server.count, 2);
 });
 
@@ -191,15 +190,24 @@ test('the rate limiter is shared: a second worker is refused once the budget is 
   }
 });
 
+// In a process of its own, where no other test's clients are counted.
 test('the shared set is dropped when the last thread holding it exits', { skip }, async () => {
-  const before = binding.sharedClients();
-  const workers = await startWorkers(3, sharedOptions());
-  await Promise.all(workers.map((w) => w.call('key', { kid: 'k1' })));
-  assert.equal(binding.sharedClients(), before + 1);
-  await workers[0].terminate();
-  assert.equal(binding.sharedClients(), before + 1);
-  await stopAll(workers.slice(1));
-  assert.equal(binding.sharedClients(), before);
+  const script = `
+    const { startWorkers } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    (async () => {
+      const workers = await startWorkers(3, { jwksUri: ${JSON.stringify(server.url)} + '?exits', shareAcrossThreads: true });
+      await Promise.all(workers.map((w) => w.call('key', { kid: 'k1' })));
+      const counts = [binding.sharedClients()];
+      await workers[0].terminate();
+      counts.push(binding.sharedClients());
+      await Promise.all(workers.slice(1).map((w) => w.terminate()));
+      counts.push(binding.sharedClients());
+      console.log(counts.join(' '));
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '1 1 0\n', err: '' });
+  assert.equal(server.count, 1);
 });
 
 test('a shared set no client holds any more is dropped on collection', { skip }, async () => {
