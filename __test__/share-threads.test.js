@@ -270,6 +270,8 @@ test('DEBUG=jwks says whether a client shares, and why not', { skip }, async () 
     jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true });
     jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true, fetcher: async () => ({ keys: [] }) });
     jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true, getKeysInterceptor: async () => [] });
+    const store = { get: async () => null, set: async () => {} };
+    jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks', shareAcrossThreads: true, sharedCache: { store } });
     jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks' });
   `;
   const run = await runNode(['-e', script], { DEBUG: 'jwks' });
@@ -278,5 +280,6 @@ test('DEBUG=jwks says whether a client shares, and why not', { skip }, async () 
     "Sharing keys across threads for 'http://127.0.0.1:1/jwks'",
     'Not sharing keys across threads: a fetcher runs in the thread that made it',
     'Not sharing keys across threads: a getKeysInterceptor runs in the thread that made it',
+    'Not sharing keys across threads: a sharedCache store runs in the thread that made it',
   ]);
 });

@@ -9,9 +9,10 @@ const { logger } = require('./client-log');
 // The key is every option the native side receives except the moment the
 // client was made, so two clients share only when they would fetch, cache
 // and rate-limit the same way. Sources written in JavaScript (`fetcher`,
-// `requestAgent`, `getKeysInterceptor`) run in the thread that made them and
-// die with it, and the WebAssembly backend is a separate instance in each
-// worker: those clients keep to themselves, as with jwks-rsa.
+// `requestAgent`, `getKeysInterceptor`, a `sharedCache.store`) run in the
+// thread that made them and die with it, and the WebAssembly backend is a
+// separate instance in each worker: those clients keep to themselves, as
+// with jwks-rsa.
 
 function notShared(options, config, hooks) {
   if (backend !== 'native') return 'the WebAssembly backend has one instance per thread';
@@ -19,6 +20,7 @@ function notShared(options, config, hooks) {
   if (hooks.fetch) return 'its options fail every fetch';
   if (options.requestAgent) return 'a requestAgent belongs to the thread that made it';
   if (hooks.intercept) return 'a getKeysInterceptor runs in the thread that made it';
+  if (options.sharedCache && options.sharedCache.store) return 'a sharedCache store runs in the thread that made it';
   if (!config.uri) return 'jwksUri is not an http(s) URL';
   return undefined;
 }
