@@ -48,6 +48,25 @@ export declare class NativeClient {
   lastFetch(): LastFetch | null
   /** Counters since creation. */
   stats(): NativeStats
+  /** The shared store's counters, when the client has one. */
+  sharedStats(): SharedStats | null
+  /** What the shared store did since the last call, for `DEBUG=jwks`. */
+  sharedNotes(): Array<string>
+  /**
+   * Fetches now, joining a fetch in flight; charged to the rate limiter
+   * when `limiter` is given. `with_keys` asks for the keys themselves,
+   * for a caller who also waits for a token when the limiter says so.
+   */
+  refresh(now: number, limiter: LimiterReading | undefined | null, withKeys: boolean): Promise<RefreshAnswer>
+  /** The health of the cache and of the last fetch. */
+  health(): NativeHealth
+  /**
+   * The cached answer for a kid the memo holds, after a refresh (see
+   * `cached`); `null` when the fresh set does not list it.
+   */
+  renewed(kid: string | undefined | null, matchable: boolean, now: number): KeyAnswer | null
+  /** The kids of the last set fetched, in order (for `rotate` events). */
+  kids(): Array<string | undefined | null>
 }
 
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
@@ -85,6 +104,10 @@ export interface HookResult {
   body?: string
   /** Set when the hook failed: the shim holds the thrown value under it. */
   handle?: number
+  /** Node's http only, with the freshness options: `304 Not Modified`. */
+  notModified?: boolean
+  /** Node's http only, with the freshness options: the caching headers. */
+  headers?: ReplyHeaders
 }
 
 /** The answer to `getSigningKey`. */
@@ -161,6 +184,29 @@ export interface NativeConfig {
   proxy?: ProxyParts
   /** The rate limiter's clocks when the client was created. */
   limiterClock?: LimiterReading
+  /** `conditionalRequests`. */
+  conditionalRequests?: boolean
+  /** `respectCacheControl`. */
+  respectCacheControl?: boolean
+  /** `minCacheAge`, in milliseconds. */
+  minCacheAge?: number
+  /** `x5cOnlyKeys`: read keys without public members from their `x5c` certificate. */
+  x5cOnlyKeys?: boolean
+  /** `secp256k1`: serve EC keys on secp256k1 (`ES256K`). */
+  secp256k1?: boolean
+  /** `sharedCache`: the store consulted before fetching. */
+  sharedCache?: SharedCacheParts
+}
+
+/** The state `client.health()` reports. */
+export interface NativeHealth {
+  /** When the set in use was fetched (ms, JavaScript clock). */
+  fetchedAt?: number
+  /** Until when it is fresh; `Infinity` for ever. */
+  freshUntil?: number
+  keys: number
+  lastError?: ErrorInfo
+  lastErrorAt?: number
 }
 
 /** The JavaScript hooks of a client. */
@@ -171,6 +217,8 @@ export interface NativeHooks {
   intercept?: (uri: string) => Promise<HookResult>
   /** A fetch through Node's http/https, used when `useNodeHttp(true)`. */
   nodeHttp?: (uri: string) => Promise<HookResult>
+  /** `sharedCache.store`, wrapped: one operation per call. */
+  store?: (request: StoreRequest) => Promise<StoreReply>
 }
 
 /** Counters of a client. */
@@ -178,6 +226,7 @@ export interface NativeStats {
   cacheHits: number
   fetches: number
   fetchErrors: number
+  notModified: number
   coalesced: number
   rateLimited: number
   staleServed: number
@@ -195,20 +244,101 @@ export interface ProxyParts {
   authorization?: string
 }
 
+/** `sharedCache.redis`, parsed by the shim with WHATWG URL rules. */
+export interface RedisParts {
+  /** `rediss:`. */
+  tls: boolean
+  host: string
+  port: number
+  db: number
+  username?: string
+  password?: string
+}
+
+/** The answer to a refresh. */
+export interface RefreshAnswer {
+  /** The signing keys of the set, when they were asked for. */
+  keys?: Array<KeyData>
+  /** The kids of the set, in order (`null` for a key without one). */
+  kids: Array<string | undefined | null>
+  error?: ErrorInfo
+  /**
+   * Set when the rate limiter makes the refresh wait this many
+   * milliseconds, then ask again with `waited` set.
+   */
+  retryAfter?: number
+}
+
+/** The caching headers of a response, as Node's http read them. */
+export interface ReplyHeaders {
+  etag?: string
+  lastModified?: string
+  cacheControl?: string
+  expires?: string
+  date?: string
+  age?: string
+}
+
 /**
  * Sets the roots trusted by default: Node's bundled roots and the file named
  * by `NODE_EXTRA_CA_CERTS`, handed over by the shim once per process.
  */
 export declare function setDefaultRoots(pem: string): boolean
 
+/** `sharedCache`, as normalized by the shim. */
+export interface SharedCacheParts {
+  /** Where Redis is, when the store is Redis. */
+  redis?: RedisParts
+  /** Key of the stored set. */
+  key: string
+  /** Key of the refresh lock. */
+  lockKey: string
+  /** How long a stored set stays usable after its fetch, in milliseconds. */
+  maxAge: number
+  /** Bound of each store operation, in milliseconds. */
+  commandTimeout: number
+  /** Key of the HMAC over each record. */
+  secret?: Buffer
+}
+
 /** How many shared core clients are alive in this process. */
 export declare function sharedClients(): number
+
+/** What a client's shared store reports for `stats()`. */
+export interface SharedStats {
+  sharedHits: number
+  sharedWrites: number
+  sharedWaits: number
+  sharedTakeovers: number
+  sharedErrors: number
+  sharedRejected: number
+}
 
 /** A key of the last set that is not a signing key, and why. */
 export interface SkippedData {
   index: number
   kid?: string
   reason: string
+}
+
+/** What a JavaScript store answered. */
+export interface StoreReply {
+  /** The value read by `get`. */
+  value?: string
+  /** Whether `lock` took the lock. */
+  locked?: boolean
+  /** The store's failure, in words. */
+  error?: string
+}
+
+/** One operation on a JavaScript store. */
+export interface StoreRequest {
+  /** `get`, `set`, `lock` or `unlock`. */
+  op: string
+  key: string
+  value?: string
+  token?: string
+  ttlMs?: number
 }
 
 /** The body of a recent `SyntaxError` answer, while it is kept. */

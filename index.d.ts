@@ -29,6 +29,31 @@ declare namespace JwksRsa {
     getSigningKey(kid: string | null | undefined, cb: (err: Error | null, key?: SigningKey) => void): void;
     /** Counters of this client. */
     stats(): ClientStats;
+    /** Fetches now (joining a fetch in flight, within the rate limit); resolves with the signing keys. */
+    reload(): Promise<SigningKey[]>;
+    /** `reload()` for start-up, so the first lookup finds the keys cached. */
+    warm(): Promise<SigningKey[]>;
+    /** Stops the `backgroundRefresh` timer; lookups keep working. */
+    close(): void;
+    /** The state of the cache and of the last fetch. */
+    health(): ClientHealth;
+  }
+
+  interface ClientHealth {
+    /** Whether the cached set answers lookups without a fetch (within `cacheMaxAge` of its fetch). */
+    fresh: boolean;
+    /** When the set in use was fetched (`Date.now()` ms), or `null` before the first good fetch. */
+    lastFetchAt: number | null;
+    /** Why the last fetch failed, if it did and none succeeded since; else `null`. */
+    lastError: Error | null;
+    /**
+     * When the client next fetches on its own or at a lookup (`Date.now()` ms): the
+     * `backgroundRefresh` timer, or the set's expiry (less `refreshAhead`), whichever is first;
+     * `null` when neither applies.
+     */
+    nextRefreshAt: number | null;
+    /** Signing keys in the latest set. */
+    keys: number;
   }
 
   interface ClientStats {
@@ -38,6 +63,8 @@ declare namespace JwksRsa {
     fetches: number;
     /** Of those, the ones that failed. */
     fetchErrors: number;
+    /** Of those, the ones answered `304 Not Modified` (`conditionalRequests`). */
+    notModified: number;
     /** Lookups that waited on a fetch already under way instead of starting one. */
     coalesced: number;
     /** Lookups refused by the rate limiter. */
@@ -50,13 +77,42 @@ declare namespace JwksRsa {
     keys: number;
     /** Keys of the latest set that are not usable signing keys. */
     skipped: number;
+    /** With `sharedCache`: sets read from the store instead of fetched. */
+    sharedHits?: number;
+    /** With `sharedCache`: sets this client fetched and stored. */
+    sharedWrites?: number;
+    /** With `sharedCache`: fetches that waited for another process holding the lock. */
+    sharedWaits?: number;
+    /** With `sharedCache`: locks taken over after waiting (the holder ended or died). */
+    sharedTakeovers?: number;
+    /** With `sharedCache`: store operations that failed or timed out (then fetched directly). */
+    sharedErrors?: number;
+    /** With `sharedCache`: stored records ignored (unreadable, too large, bad MAC, stale, no key). */
+    sharedRejected?: number;
+    /**
+     * With `issuer` (and no `jwksUri`): requests for the discovery document.
+     * The other counters are then those of the current `jwks_uri`'s client.
+     */
+    discoveryFetches?: number;
   }
 
   interface Headers {
     [key: string]: string;
   }
 
-  interface OptionsBase {
+  /** Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`. */
+  interface KeyTypeOptions {
+    /**
+     * Serve keys that have no public members of their own (`n`/`e`, `x`/`y`, `x`)
+     * from the SubjectPublicKeyInfo of their first `x5c` certificate. Keys that have
+     * them are always read from them. Default `false`.
+     */
+    x5cOnlyKeys?: boolean;
+    /** Serve EC keys on `secp256k1` (`ES256K`), as jwks-rsa 3 did. Default `false`. */
+    secp256k1?: boolean;
+  }
+
+  interface OptionsBase extends KeyTypeOptions {
     /** Limit fetches on cache misses to `jwksRequestsPerMinute`. Default `false`. */
     rateLimit?: boolean;
     /** Cache signing keys. Default `true`. */
@@ -104,12 +160,82 @@ declare namespace JwksRsa {
      */
     unknownKidCooldown?: number;
     /**
+     * Refresh the set in the background when a lookup is served within this many ms of its
+     * expiry (`true`: 10% of `cacheMaxAge`; at most half of it). The lookup is answered from
+     * the cache at once. Default off.
+     */
+    refreshAhead?: boolean | number;
+    /**
+     * Refresh the set every this many ms (±10% jitter, at least 1000) with no traffic needed.
+     * The timer never keeps the process alive; `close()` stops it. Default off.
+     */
+    backgroundRefresh?: number;
+    /**
+     * Revalidate the set with its `ETag` / `Last-Modified` (sent as `If-None-Match` /
+     * `If-Modified-Since`); a `304` keeps the same keys, fresh again. Default `false`.
+     */
+    conditionalRequests?: boolean;
+    /**
+     * Let `Cache-Control: max-age` (or `Expires`) set the set's lifetime, clamped to
+     * `[minCacheAge, cacheMaxAge]`; `no-store`/`no-cache` mean `minCacheAge`. Default `false`.
+     */
+    respectCacheControl?: boolean;
+    /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
+    minCacheAge?: number;
+    /**
+     * A key-set store shared by the processes of a fleet: a fetch first reads
+     * it, and one process per refresh fetches while the others wait for its
+     * set. Off by default. Not available in the WebAssembly build.
+     */
+    sharedCache?: SharedCacheOptions;
+    /**
      * Share one key set, one fetch in flight and one rate limiter with every
      * client of the same endpoint and options in any worker thread of this
      * process. Not applied with `fetcher`, `requestAgent`,
      * `getKeysInterceptor`, or on the WebAssembly backend. Default false.
      */
     shareAcrossThreads?: boolean;
+  }
+
+  interface SharedCacheOptionsBase {
+    /** Prefix of the keys the client uses in the store. Default `'jwks-rsa-native:'`. */
+    keyPrefix?: string;
+    /** Key of an HMAC-SHA256 over each record: records without a valid one are ignored. */
+    secret?: string | Buffer;
+    /** Bound of each store operation in ms, past which the client fetches directly. Default 500. */
+    commandTimeout?: number;
+  }
+
+  interface SharedCacheOnRedis extends SharedCacheOptionsBase {
+    /** `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
+    redis: string;
+    store?: undefined;
+  }
+
+  interface SharedCacheOnStore extends SharedCacheOptionsBase {
+    store: SharedStore;
+    redis?: undefined;
+  }
+
+  type SharedCacheOptions = SharedCacheOnRedis | SharedCacheOnStore;
+
+  /**
+   * A store for `sharedCache`, with Redis's semantics. Every method may
+   * reject or never settle: the client then fetches directly.
+   */
+  interface SharedStore {
+    /** The value stored under `key`, or `null`/`undefined`. */
+    get(key: string): Promise<string | Buffer | null | undefined>;
+    /** Stores `value` under `key`, to expire after `ttlMs`. */
+    set(key: string, value: string, ttlMs: number): Promise<unknown>;
+    /**
+     * Sets `key` to `token` for `ttlMs` only if `key` is absent (Redis
+     * `SET key token NX PX ttlMs`), resolving with whether it did. Without
+     * it, every process that finds no newer set fetches.
+     */
+    lock?(key: string, token: string, ttlMs: number): Promise<boolean>;
+    /** Deletes `key` only if it still holds `token`. */
+    unlock?(key: string, token: string): Promise<unknown>;
   }
 
   interface OptionsWithFetcher extends OptionsBase {
@@ -122,7 +248,32 @@ declare namespace JwksRsa {
     fetcher?(jwksUri: string): Promise<{ keys: any }>;
   }
 
-  type Options = OptionsWithFetcher | OptionsWithUri;
+  /**
+   * OpenID Connect discovery: the keys come from the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration`, whose `issuer` must equal
+   * this one exactly. Ignored when `jwksUri` or a `fetcher` is set.
+   */
+  interface OptionsWithIssuer extends OptionsBase {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  type Options = OptionsWithFetcher | OptionsWithUri | OptionsWithIssuer;
+
+  /** An `issuers` entry: the issuer, and its JWKS URI when it is not to be discovered. */
+  interface IssuerEntry {
+    issuer: string;
+    jwksUri?: string;
+  }
+
+  /**
+   * Helper options with `issuers` instead of `jwksUri`/`issuer`: each token's
+   * key comes from the client of its `iss` claim; an unlisted `iss` gets no key.
+   */
+  type WithIssuers<O> = Omit<O, 'jwksUri' | 'issuer' | 'fetcher'> & {
+    issuers: ReadonlyArray<string | IssuerEntry>;
+    fetcher?(jwksUri: string): Promise<{ keys: any }>;
+  };
 
   interface JSONWebKey {
     kid: string;
@@ -176,11 +327,18 @@ declare namespace JwksRsa {
     readonly client: JwksClient;
   }
 
+  /** With `issuers`: each issuer's client, made on its first token (not enumerable). */
+  interface WithClients {
+    readonly clients: ReadonlyMap<string, JwksClient>;
+  }
+
   /** Options that ask for a `KeyObject` instead of the PEM. */
   type WithKeyObject<O> = O & { keyObject: true };
 
+  function expressJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallbackLong & GetVerificationKey & WithClients;
   function expressJwtSecret(options: ExpressJwtOptions): SecretCallbackLong & GetVerificationKey & WithClient;
 
+  function passportJwtSecret(options: WithIssuers<ExpressJwtOptions>): SecretCallback & WithClients;
   function passportJwtSecret(options: ExpressJwtOptions): SecretCallback & WithClient;
 
   /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
@@ -194,6 +352,10 @@ declare namespace JwksRsa {
       handleSigningKeyError?: (err: Error | null, cb: (err: Error | null) => void) => void;
     };
 
+  function hapiJwt2Key(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClients;
+  function hapiJwt2Key(options: WithIssuers<HapiJwtOptions>): ((decodedToken: DecodedToken, cb: HapiCallback) => void) & WithClients;
   function hapiJwt2Key(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken, cb: HapiKeyObjectCallback) => void) & WithClient;
@@ -209,6 +371,8 @@ declare namespace JwksRsa {
 
   interface DecodedToken {
     header: TokenHeader;
+    /** Read (for `iss`) only with `issuers`. */
+    payload?: any;
   }
 
   interface TokenHeader {
@@ -217,10 +381,20 @@ declare namespace JwksRsa {
   }
 
   function hapiJwt2KeyAsync(
+    options: WithKeyObject<WithIssuers<HapiJwtOptions>>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClients;
+  function hapiJwt2KeyAsync(
+    options: WithIssuers<HapiJwtOptions>,
+  ): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClients;
+  function hapiJwt2KeyAsync(
     options: WithKeyObject<HapiJwtOptions>,
   ): ((decodedToken: DecodedToken) => Promise<{ key: KeyObject }>) & WithClient;
   function hapiJwt2KeyAsync(options: HapiJwtOptions): ((decodedToken: DecodedToken) => Promise<{ key: string }>) & WithClient;
 
+  function koaJwtSecret(
+    options: WithKeyObject<WithIssuers<KoaJwtOptions>>,
+  ): ((header: TokenHeader, payload?: any) => Promise<KeyObject>) & WithClients;
+  function koaJwtSecret(options: WithIssuers<KoaJwtOptions>): ((header: TokenHeader, payload?: any) => Promise<string>) & WithClients;
   function koaJwtSecret(options: WithKeyObject<KoaJwtOptions>): ((header: TokenHeader) => Promise<KeyObject>) & WithClient;
   function koaJwtSecret(options: KoaJwtOptions): ((header: TokenHeader) => Promise<string>) & WithClient;
 

@@ -21,6 +21,7 @@ const FIGURES = [
   'signing-keys',
   'concurrent-lookups',
   'forged-kids',
+  'refresh-ahead',
   'express-jwt',
   'require-time',
   'memory',

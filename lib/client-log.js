@@ -24,6 +24,7 @@ function logConfiguration(options) {
 // budget, the lookup, and what the endpoint returned when it was asked.
 function logMiss(native, options, kid, answer) {
   if (!logger.enabled) return;
+  if (options.sharedCache) for (const note of native.sharedNotes()) logger(note);
   const refused = answer.error && answer.error.kind === 'JwksRateLimitError';
   const remaining = refused ? -1 : native.stats().rateLimitRemaining;
   if (options.rateLimit && remaining !== undefined) {

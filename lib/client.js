@@ -12,7 +12,14 @@ const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const { shareKey } = require('./share-threads');
+const { sharedCacheConfig } = require('./shared-cache');
+const { Discovery } = require('./discovery');
 const log = require('./client-log');
+const { Refresher } = require('./refresher');
+const { refreshSettings } = require('./refresh-options');
+const { refreshAheadLookup } = require('./refresh-ahead');
+const { FetchWatch, publish } = require('./diagnostics');
+const { describeHealth } = require('./health');
 
 // What the native side needs to know about a kid: `undefined`/`null` ask
 // for the only key; a non-string can never match but is still looked up.
@@ -28,6 +35,19 @@ function kidArgs(kid) {
 function rejectCallback(cb) {
   util.callbackify(async () => {})(cb);
 }
+
+// util.callbackify's contract: the callback runs on a later tick, outside
+// the promise, so an exception it throws is not swallowed.
+function deliver(promise, cb) {
+  promise.then(
+    (key) => process.nextTick(cb, null, key),
+    (err) => process.nextTick(cb, err),
+  );
+}
+
+// The body at a client's URI, fetched as a set is (set in a static block,
+// which may read private fields, so JwksClient keeps jwks-rsa's shape).
+let documentBody;
 
 function createNative(options, config, hooks) {
   const share = shareKey(options, config, hooks);
@@ -75,6 +95,18 @@ class JwksClient {
   #viaNode;
   #agentOnly = false;
   #https = false;
+  #discovery;
+  #refresher;
+  #watch;
+
+  static {
+    documentBody = async (client) => {
+      client.#chooseTransport();
+      const answer = await client.#native.document(Date.now());
+      if (answer.error) throw toError(answer.error);
+      return answer.body;
+    };
+  }
 
   constructor(options) {
     if (options === undefined || options === null) {
@@ -82,14 +114,59 @@ class JwksClient {
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
     this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
+    // `issuer` without `jwksUri` or a `fetcher` (which decide where keys come
+    // from, as in jwks-rsa): keys come from the discovered jwks_uri.
+    if (this.options.issuer != null && !this.options.jwksUri && typeof this.options.fetcher !== 'function') {
+      this.#discovery = discoveryOf(this.options);
+      log.logConfiguration(this.options);
+      this.getSigningKey = this.#bindGetSigningKey();
+      return;
+    }
     const { config, deferredError } = nativeConfig(this.options);
-    this.#native = createNative(this.options, config, this.#hooks(config, deferredError));
+    // sharedCache: fetches consult a store shared by the fleet first.
+    const shared = sharedCacheConfig(this.options, config);
+    const hooks = this.#hooks(config, deferredError);
+    if (shared) {
+      config.sharedCache = shared.parts;
+      if (shared.store) hooks.store = shared.store;
+    }
+    this.#native = createNative(this.options, config, hooks);
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#onStale = this.options.onStaleCacheFallback;
+    this.#startRefresher(config);
     log.logConfiguration(this.options);
     this.getSigningKey = this.#bindGetSigningKey();
+  }
+
+  // refreshAhead, backgroundRefresh, reload() and warm(): see lib/refresher.js.
+  #startRefresher(config) {
+    const { ahead, every } = refreshSettings(this.options, config);
+    this.#watch = new FetchWatch(this.#native, this);
+    this.#refresher = new Refresher({
+      client: this,
+      native: this.#native,
+      limited: this.#limited,
+      ahead,
+      every,
+      prepare: () => this.#chooseTransport(),
+      renew: (now) => this.#renew(now),
+      watch: () => this.#watch.look(),
+    });
+    this.#refresher.start(this);
+  }
+
+  // After a refresh: each memoized kid the new set lists is served from it
+  // until its expiry, as if loaded now, without a lookup asking native.
+  #renew(now) {
+    const memo = this.#memo;
+    if (memo === undefined) return;
+    for (const kid of [...memo.entries.keys()]) {
+      const [text, matchable] = kidArgs(kid);
+      const answer = this.#native.renewed(text, matchable, now);
+      if (answer !== null) memo.answered(kid, answer, true, now);
+    }
   }
 
   #hooks(config, deferredError) {
@@ -126,12 +203,20 @@ class JwksClient {
   // and destructuring keep working. A memoized key is answered without
   // crossing into native code; the hit is stamped for the memo's recency.
   #bindGetSigningKey() {
+    const discovery = this.#discovery;
+    if (discovery !== undefined) {
+      return (kid, cb) => {
+        if (!cb) return discovery.getSigningKey(kid);
+        if (typeof cb !== 'function') rejectCallback(cb);
+        return deliver(discovery.getSigningKey(kid), cb);
+      };
+    }
     const memo = this.#memo;
     if (memo === undefined) {
       return (kid, cb) => (cb ? this.#callback(kid, cb) : this.#load(kid));
     }
     const entries = memo.entries;
-    return (kid, cb) => {
+    const lookup = (kid, cb) => {
       const hit = entries.get(kid);
       const now = Date.now();
       if (hit !== undefined && hit.expires >= now) {
@@ -145,6 +230,7 @@ class JwksClient {
       }
       return cb ? this.#callback(kid, cb, true) : this.#shared(kid).then();
     };
+    return this.#refresher.ahead ? refreshAheadLookup(memo, this.#refresher, lookup) : lookup;
   }
 
   // Concurrent misses for one kid share one native lookup, as jwks-rsa's
@@ -161,14 +247,9 @@ class JwksClient {
     return pending;
   }
 
-  // util.callbackify's contract: the callback runs on a later tick, outside
-  // the promise, so an exception it throws is not swallowed.
   #callback(kid, cb, shared) {
     if (typeof cb !== 'function') rejectCallback(cb);
-    (shared ? this.#shared(kid) : this.#load(kid)).then(
-      (key) => process.nextTick(cb, null, key),
-      (err) => process.nextTick(cb, err),
-    );
+    deliver(shared ? this.#shared(kid) : this.#load(kid), cb);
   }
 
   async #load(kid) {
@@ -182,6 +263,7 @@ class JwksClient {
     if (answer === null) {
       this.#chooseTransport();
       answer = await this.#fetchKey(text, matchable, now, load, seenAt);
+      this.#watch.look();
       log.logMiss(native, this.options, kid, answer);
     }
     if (answer.error) {
@@ -219,19 +301,23 @@ class JwksClient {
 
   #staleServed(err, kid, key) {
     log.logStale(err, kid);
+    publish('stale', () => ({ client: this, jwksUri: this.options.jwksUri, kid, error: err }));
     if (this.#onStale) this.#onStale(err, kid, key);
   }
 
   // jwks-rsa has it on the prototype too (stubbed there by test suites);
   // instances answer through their own property.
   async getSigningKey(kid) {
+    if (this.#discovery) return this.#discovery.getSigningKey(kid);
     return this.#load(kid);
   }
 
   async getKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getKeys();
     try {
       this.#chooseTransport();
       const answer = await this.#native.document(Date.now());
+      this.#watch.look();
       if (answer.error) throw toError(answer.error);
       // The fetcher's own object, as jwks-rsa returns it.
       if (this.#fetched.body === answer.body && this.#fetched.res) return this.#fetched.res.keys;
@@ -246,18 +332,59 @@ class JwksClient {
   }
 
   async getSigningKeys() {
+    if (this.#discovery) return (await this.#discovery.client()).getSigningKeys();
     this.#chooseTransport();
     const answer = await this.#native.signingKeys(Date.now());
+    this.#watch.look();
     if (answer.error) throw toError(answer.error);
     return answer.keys.map(makeSigningKey);
   }
 
+  /** Fetches now (joining a fetch in flight, within the rate limit) and resolves with the signing keys. */
+  async reload() {
+    if (this.#discovery) return (await this.#discovery.client()).reload();
+    return this.#refresher.reload('reload');
+  }
+
+  /** reload() for start-up: the first lookup then finds the keys cached. */
+  async warm() {
+    if (this.#discovery) return (await this.#discovery.client()).warm();
+    return this.#refresher.reload('warm');
+  }
+
+  /** Stops the background refresh; lookups keep working. */
+  close() {
+    if (this.#discovery) this.#discovery.current?.close();
+    else this.#refresher.close();
+  }
+
+  /** `{ fresh, lastFetchAt, lastError, nextRefreshAt, keys }`: see README (Health). */
+  health() {
+    if (this.#discovery) return this.#discovery.current?.health() ?? describeHealth(undefined, undefined);
+    return describeHealth(this.#native.health(), this.#refresher, Date.now());
+  }
+
   /** Counters of this client (fetches, coalesced requests, cache hits...). */
   stats() {
+    if (this.#discovery) return this.#discovery.stats();
     const { rateLimitRemaining, ...stats } = this.#native.stats();
     if (this.#memo !== undefined) stats.cacheHits += this.#memo.hits;
-    return stats;
+    // The shared store's counters appear only with `sharedCache`, and a set
+    // read from the store is not a request to the endpoint.
+    const shared = this.#native.sharedStats();
+    if (shared) stats.fetches -= shared.sharedHits;
+    return Object.assign(stats, shared);
   }
+}
+
+// The discovery of an `issuer`: its document is fetched by an uncached
+// client of the discovery URL, with every transport option of the set.
+function discoveryOf(options) {
+  const plain = { ...options, issuer: undefined };
+  // Only key sets go to a sharedCache: the discovery document is fetched as is.
+  const documentClient = (url) =>
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false, sharedCache: undefined });
+  return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
 }
 
 module.exports = { JwksClient };

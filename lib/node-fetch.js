@@ -3,6 +3,7 @@
 const timers = require('timers');
 const { JwksError } = require('./errors');
 const { authority, openTunnel } = require('./node-tunnel');
+const freshness = require('./freshness');
 
 // A JWKS fetch through Node's own http/https: used with a `requestAgent`
 // (an agent is a JavaScript object), while a library such as nock
@@ -57,7 +58,7 @@ function hangUp() {
 }
 
 function nodeFetch(request) {
-  const { uri, timeout, maxResponseBytes, proxy, agent } = request;
+  const { uri, timeout, maxResponseBytes, proxy, agent, conditional } = request;
   return new Promise((resolve, reject) => {
     const url = new URL(uri);
     const https = url.protocol === 'https:';
@@ -78,13 +79,18 @@ function nodeFetch(request) {
     const send = (tunnel) => {
       const lib = https ? require('https') : require('http');
       const req = lib.request(requestOptions(url, request, tunnel), (res) => {
+        if (conditional && conditional.sent && res.statusCode === 304) {
+          res.resume();
+          settle(resolve, freshness.reply(res));
+          return;
+        }
         if (res.statusCode < 200 || res.statusCode >= 300) {
           res.resume();
           settle(reject, new JwksError(res.statusMessage || `Http Error ${res.statusCode}`));
           return;
         }
         readBody(res, maxResponseBytes).then(
-          (body) => settle(resolve, body),
+          (body) => settle(resolve, conditional ? freshness.reply(res, body) : body),
           (err) => {
             settle(reject, err);
             req.destroy();

@@ -108,8 +108,13 @@ function nativeConfig(options) {
     maxResponseBytes: wholeNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, Number.MAX_SAFE_INTEGER),
     unknownKidCooldown: wholeNumber(options.unknownKidCooldown, 0, Number.MAX_SAFE_INTEGER),
     headers: [],
+    // Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`.
+    x5cOnlyKeys: options.x5cOnlyKeys === true,
+    secp256k1: options.secp256k1 === true,
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
+  // Required here: freshness.js reads this module's `wholeNumber`.
+  Object.assign(config, require('./freshness').freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
     // jwks-rsa's limiter starts its first minute when the client is created.

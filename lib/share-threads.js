@@ -20,7 +20,7 @@ function notShared(options, config, hooks) {
   if (hooks.fetch) return 'its options fail every fetch';
   if (options.requestAgent) return 'a requestAgent belongs to the thread that made it';
   if (hooks.intercept) return 'a getKeysInterceptor runs in the thread that made it';
-  if (options.sharedCache && options.sharedCache.store) return 'a sharedCache store runs in the thread that made it';
+  if (hooks.store) return 'a sharedCache store runs in the thread that made it';
   if (!config.uri) return 'jwksUri is not an http(s) URL';
   return undefined;
 }

@@ -2,6 +2,7 @@
 
 const { wrapHook } = require('./hooks');
 const { nodeFetch, withDeadline, httpIntercepted } = require('./node-fetch');
+const { conditionalRequest } = require('./freshness');
 
 // `own`: the WebAssembly build, where Node's http is the only transport, so
 // it enforces every deadline and applies the proxy and TLS options itself.
@@ -49,10 +50,10 @@ function tlsOptions(options) {
 // with the native client, not the proxy.
 function nodeHttpSource(options, config, { own }) {
   const tls = own ? tlsOptions(options) : undefined;
-  return wrapHook(() =>
+  return wrapHook((arg) =>
     nodeFetch({
       uri: options.jwksUri,
-      headers: options.requestHeaders,
+      ...conditionalRequest(arg, options.requestHeaders),
       agent: options.requestAgent,
       timeout: config.timeout,
       maxResponseBytes: config.maxResponseBytes,

@@ -16,6 +16,7 @@ const express = require('express');
 const { expressjwt } = require('express-jwt');
 const { expressJwtSecret } = require('..');
 const { createSigningKey, signWith, startIdentityProvider } = require('../examples/identity-provider');
+const { refreshAheadStep } = require('./demo-refresh-ahead');
 
 let clockSkewMs = 0;
 const RealDate = Date;
@@ -158,6 +159,51 @@ async function endpointDown({ idp, api }) {
   console.log(`   A kid never seen before: ${unseen.status} "${unseen.body.error}".`);
 }
 
+// Conditional requests and Cache-Control, on an endpoint of its own that
+// sends an ETag and max-age=300 and answers 304 to a matching If-None-Match.
+async function revalidation() {
+  const http = require('http');
+  const jwksClient = require('..');
+  const key = createSigningKey('RS256', 'rsa-etag');
+  const etag = '"keys-v1"';
+  const seen = { full: 0, notModified: 0 };
+  const server = http.createServer((req, res) => {
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'max-age=300');
+    if (req.headers['if-none-match'] === etag) {
+      seen.notModified += 1;
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    seen.full += 1;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [key.jwk] }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const jwksUri = `http://127.0.0.1:${server.address().port}/jwks`;
+    const client = jwksClient({ jwksUri, conditionalRequests: true, respectCacheControl: true });
+    const first = await client.getSigningKey('rsa-etag');
+    clockSkewMs += 299 * 1000;
+    await client.getSigningKey('rsa-etag');
+    const within = seen.full + seen.notModified;
+    clockSkewMs += 2 * 1000;
+    const again = await client.getSigningKey('rsa-etag');
+    const { sub } = require('jsonwebtoken').verify(signWith(key, { sub: 'dave' }), again.getPublicKey());
+    const { notModified } = client.stats();
+    expect(seen.full === 1 && seen.notModified === 1 && again === first && sub === 'dave' && within === 1, 'a 304 revalidates the set');
+    console.log('9. An endpoint sends ETag "keys-v1" and Cache-Control: max-age=300; a client with');
+    console.log('   { conditionalRequests: true, respectCacheControl: true } keeps the set 5 minutes, not the default');
+    console.log(`   10 (at 4:59, ${within} request in all); at 5:01 (clock moved) it revalidates: ${seen.full} full response,`);
+    console.log(`   ${seen.notModified} "304 Not Modified" with no body,`);
+    console.log(`   the same key object, which verifies dave's token; stats().notModified = ${notModified}.`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 async function main() {
   const idp = await startIdentityProvider();
   const api = await startApi(idp.jwksUri);
@@ -168,9 +214,10 @@ async function main() {
   console.log(`   ({ rateLimit: true, jwksRequestsPerMinute: ${RATE_LIMIT}, cacheMaxAgeFallback: 1 hour }).\n`);
   const context = { idp, api };
   try {
-    for (const step of [firstFetch, cacheHits, ed25519Key, forgedKid, rotation, flood, endpointDown]) {
+    for (const step of [firstFetch, cacheHits, ed25519Key, forgedKid, rotation, flood, endpointDown, revalidation]) {
       await step(context);
     }
+    await refreshAheadStep(10, { advance: (ms) => (clockSkewMs += ms), expect });
     console.log(`\nIdentity provider requests in all: ${idp.requests}. The client behind the API, secret.client.stats():`);
     console.log(api.secret.client.stats());
   } finally {

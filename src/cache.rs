@@ -145,7 +145,15 @@ impl KeyCache {
     }
 
     fn fresh_until(&self, from: Millis) -> Option<Millis> {
-        self.config.max_age.map(|age| from.saturating_add(age))
+        self.fresh_for(from, None)
+    }
+
+    /// `from` plus `lifetime`, the endpoint's (`respectCacheControl`,
+    /// already clamped), or else `cacheMaxAge`.
+    fn fresh_for(&self, from: Millis, lifetime: Option<Millis>) -> Option<Millis> {
+        lifetime
+            .or(self.config.max_age)
+            .map(|age| from.saturating_add(age))
     }
 
     /// Answers a lookup from fresh data, or `None` on a miss. `load` says
@@ -210,7 +218,18 @@ impl KeyCache {
 
     /// Makes a freshly fetched set the current one.
     pub fn store_set(&mut self, set: Arc<KeySet>, fetched_at: Millis) {
-        let fresh_until = self.fresh_until(fetched_at);
+        self.store_set_for(set, fetched_at, None);
+    }
+
+    /// Makes a freshly fetched (or revalidated) set the current one, fresh
+    /// for `lifetime` when the endpoint chose it, else for `cacheMaxAge`.
+    pub fn store_set_for(
+        &mut self,
+        set: Arc<KeySet>,
+        fetched_at: Millis,
+        lifetime: Option<Millis>,
+    ) {
+        let fresh_until = self.fresh_for(fetched_at, lifetime);
         // Retained keys the endpoint still lists are confirmed again; their
         // order and their stale windows are left as they are.
         for (slot, entry) in self.retained.iter_mut() {
@@ -238,7 +257,20 @@ impl KeyCache {
         confirmed_at: Millis,
         loaded_at: Option<Millis>,
     ) -> Hit {
-        let fresh_until = self.fresh_until(confirmed_at);
+        self.store_key_for(query, key, confirmed_at, loaded_at, None)
+    }
+
+    /// [`KeyCache::store_key`] for a key fresh for `lifetime` when the
+    /// endpoint chose it (`respectCacheControl`), else for `cacheMaxAge`.
+    pub fn store_key_for(
+        &mut self,
+        query: &KidQuery,
+        key: Arc<SigningKey>,
+        confirmed_at: Millis,
+        loaded_at: Option<Millis>,
+        lifetime: Option<Millis>,
+    ) -> Hit {
+        let fresh_until = self.fresh_for(confirmed_at, lifetime);
         if let Some(slot) = kid_of(query) {
             match loaded_at {
                 Some(at) => self.retain(slot, &key, at, fresh_until),
@@ -282,6 +314,12 @@ impl KeyCache {
     /// When the current set was fetched.
     pub fn fetched_at(&self) -> Option<Millis> {
         self.current.as_ref().map(|c| c.fetched_at)
+    }
+
+    /// When the current set was fetched, and until when it is fresh
+    /// (`None`: for ever).
+    pub fn current_set(&self) -> Option<(Millis, Option<Millis>)> {
+        self.current.as_ref().map(|c| (c.fetched_at, c.fresh_until))
     }
 
     /// Number of keys retained per kid.

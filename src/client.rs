@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
+use crate::key_types::KeyTypes;
 use crate::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::stats::Stats;
@@ -43,6 +44,10 @@ pub struct ClientConfig {
     /// The limiter's clocks when the client was created: its first interval
     /// starts then.
     pub created_at: LimiterClock,
+    /// `conditionalRequests`, `respectCacheControl`, `minCacheAge`.
+    pub freshness: Freshness,
+    /// Key types served beyond jwks-rsa 4.1.0's (`x5cOnlyKeys`, `secp256k1`).
+    pub key_types: KeyTypes,
 }
 
 /// One `getSigningKey` lookup past the memo, as the shim saw it.
@@ -97,7 +102,11 @@ struct State {
     inflight: Option<SharedFetch>,
     /// The last fetch that produced a body, for logs and diagnostics.
     last: Option<Arc<Fetched>>,
+    /// The last fetch, when it failed and none succeeded since.
+    last_error: Option<FailedFetch>,
     stats: Stats,
+    /// What a fetched body is read with; fixed for the client's life.
+    key_types: KeyTypes,
 }
 
 /// A JWKS client: the behaviour of jwks-rsa's `JwksClient`, without JavaScript.
@@ -118,7 +127,9 @@ impl Client {
                 .map(|n| FetchLimiter::new(n, config.created_at)),
             inflight: None,
             last: None,
+            last_error: None,
             stats: Stats::default(),
+            key_types: config.key_types,
         };
         Client {
             config,
@@ -241,23 +252,25 @@ impl Client {
         };
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
-        Ok((self.answered(query, key, fetched.at, lookup), true))
+        let hit = self.answered(query, key, fetched.at, fetched.lifetime, lookup);
+        Ok((hit, true))
     }
 
     /// Records the key that answered `query`, confirmed by its source at
-    /// `confirmed_at`, and says until when it may be reused. Without a
-    /// cache the answer is good for this lookup only.
+    /// `confirmed_at` for `lifetime` (`None`: `cacheMaxAge`), and says until
+    /// when it may be reused. Without a cache the answer is good for this
+    /// lookup only.
     fn answered(
         &self,
         query: &KidQuery,
         key: Arc<SigningKey>,
         confirmed_at: Millis,
+        lifetime: Option<Millis>,
         lookup: Lookup,
     ) -> Hit {
+        let loaded_at = lookup.load.then_some(lookup.now);
         match self.state.lock().cache.as_mut() {
-            Some(cache) => {
-                cache.store_key(query, key, confirmed_at, lookup.load.then_some(lookup.now))
-            }
+            Some(cache) => cache.store_key_for(query, key, confirmed_at, loaded_at, lifetime),
             None => Hit {
                 key,
                 fresh_until: Some(lookup.now),
@@ -282,7 +295,7 @@ impl Client {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };
-        let Ok(set) = KeySet::from_entries(&entries) else {
+        let Ok(set) = KeySet::from_entries_with(&entries, self.config.key_types) else {
             return Ok(None);
         };
         // jwks-rsa takes the interceptor's first key for any falsy kid.
@@ -294,7 +307,7 @@ impl Client {
         let Some(key) = key.cloned() else {
             return Ok(None);
         };
-        Ok(Some(self.answered(query, key, lookup.now, lookup)))
+        Ok(Some(self.answered(query, key, lookup.now, None, lookup)))
     }
 
     /// `getSigningKeys()`: always asks the endpoint, as jwks-rsa does, but
@@ -337,9 +350,14 @@ fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
     }
 }
 
+mod refresh;
+mod revalidate;
 mod shared_fetch;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
+use refresh::FailedFetch;
+pub use refresh::{Failure, Health};
+pub use revalidate::Freshness;
 pub use shared_fetch::Fetched;
 use shared_fetch::{Pending, SharedFetch};

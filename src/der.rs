@@ -26,6 +26,11 @@ pub const ALG_EC_P521: &[u8] = &[
     0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04,
     0x00, 0x23,
 ];
+/// DER of the AlgorithmIdentifier for `id-ecPublicKey` on secp256k1 (OID 1.3.132.0.10).
+pub const ALG_EC_SECP256K1: &[u8] = &[
+    0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04,
+    0x00, 0x0a,
+];
 /// DER of the AlgorithmIdentifier for Ed25519 (OID 1.3.101.112, no parameters).
 pub const ALG_ED25519: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
 /// DER of the AlgorithmIdentifier for Ed448 (OID 1.3.101.113).
@@ -33,9 +38,12 @@ pub const ALG_ED448: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71];
 /// DER of the AlgorithmIdentifier for X25519 (OID 1.3.101.110).
 pub const ALG_X25519: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e];
 
-const TAG_INTEGER: u8 = 0x02;
-const TAG_BIT_STRING: u8 = 0x03;
-const TAG_SEQUENCE: u8 = 0x30;
+/// Tag of an INTEGER.
+pub const TAG_INTEGER: u8 = 0x02;
+/// Tag of a BIT STRING.
+pub const TAG_BIT_STRING: u8 = 0x03;
+/// Tag of a SEQUENCE (constructed).
+pub const TAG_SEQUENCE: u8 = 0x30;
 
 /// Appends a DER definite length.
 fn push_len(out: &mut Vec<u8>, len: usize) {

@@ -21,10 +21,12 @@ use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
 
 use crate::error::Error;
-use crate::fetch::{Document, KeySource};
+use crate::fetch::{Document, KeySource, Reply, Response};
+use crate::http_cache;
 use crate::net::{self, Io};
 use crate::proxy::{self, Proxy};
 use crate::transport;
+use crate::validators::Validators;
 
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,13 +76,23 @@ impl HttpSource {
 
 impl KeySource for HttpSource {
     fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let reply = self.fetch_with(None);
+        async move { reply.await?.into_document() }.boxed()
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
         let settings = Arc::clone(&self.settings);
+        let validators = validators.cloned();
         async move {
+            let fetch = fetch_once(&settings, validators.as_ref());
             match settings.timeout {
-                Some(limit) => tokio::time::timeout(limit, fetch_once(&settings))
+                Some(limit) => tokio::time::timeout(limit, fetch)
                     .await
                     .unwrap_or_else(|_| Err(transport::hang_up())),
-                None => fetch_once(&settings).await,
+                None => fetch.await,
             }
         }
         .boxed()
@@ -139,7 +151,10 @@ fn request(settings: &HttpSettings) -> Result<Request<Empty<Bytes>>, Error> {
     Ok(request)
 }
 
-async fn fetch_once(settings: &HttpSettings) -> Result<Document, Error> {
+async fn fetch_once(
+    settings: &HttpSettings,
+    validators: Option<&Validators>,
+) -> Result<Reply, Error> {
     let io = open(settings).await?;
     // Title case, as Node writes header names (`Host`, not `host`).
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
@@ -148,11 +163,19 @@ async fn fetch_once(settings: &HttpSettings) -> Result<Document, Error> {
         .await
         .map_err(|e| hyper_failed(&e))?;
     tokio::spawn(connection.map(|_| ()));
+    let mut request = request(settings)?;
+    let conditional =
+        validators.is_some_and(|v| http_cache::add_validators(request.headers_mut(), v));
     let response = sender
-        .send_request(request(settings)?)
+        .send_request(request)
         .await
         .map_err(|e| hyper_failed(&e))?;
     let status = response.status();
+    let headers = http_cache::cache_headers(response.headers());
+    if conditional && status == hyper::StatusCode::NOT_MODIFIED {
+        let response = Response::NotModified;
+        return Ok(Reply { response, headers });
+    }
     if !status.is_success() {
         return Err(Error::unavailable(status_message(&response)));
     }
@@ -166,8 +189,13 @@ async fn fetch_once(settings: &HttpSettings) -> Result<Document, Error> {
         return Err(too_large(limit));
     }
     let body = read_body(response.into_body(), limit).await?;
-    Ok(Document {
+    let document = Document {
         body: Arc::from(String::from_utf8_lossy(&body)),
+        fetched_at: None,
+    };
+    Ok(Reply {
+        response: Response::Body(document),
+        headers,
     })
 }
 

@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::key_types::KeyTypes;
 use crate::pem::{EcCurve, KeyMaterial, OkpCurve};
 use crate::skip::SkipReason;
 
@@ -77,11 +78,20 @@ fn non_empty_string(jwk: &Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-/// Turns one entry of the `keys` array into a signing key, or says why not.
+/// Turns one entry of the `keys` array into a signing key, or says why not,
+/// with jwks-rsa 4.1.0's rules (no extra key types).
 ///
 /// # Errors
 /// The reason the entry is not a usable public signing key.
 pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
+    parse_key_with(entry, KeyTypes::default())
+}
+
+/// [`parse_key`], also serving the extra key types `types` turns on.
+///
+/// # Errors
+/// The reason the entry is not a usable public signing key.
+pub fn parse_key_with(entry: &Value, types: KeyTypes) -> Result<ParsedKey, SkipReason> {
     let jwk = entry.as_object().ok_or(SkipReason::NotAnObject)?;
     match jwk.get("use") {
         None => {}
@@ -94,16 +104,23 @@ pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
         Some("OKP") => Kty::Okp,
         _ => return Err(SkipReason::UnsupportedKeyType),
     };
-    let crv = jwk.get("crv").and_then(Value::as_str);
+    let certified = x5c::certified_material(jwk, kty, types)?;
+    let crv = match &certified {
+        Some(material) => x5c::crv_of(material),
+        None => jwk.get("crv").and_then(Value::as_str),
+    };
     let alg = match alg_member(jwk) {
         AlgMember::Given(alg) => alg,
-        AlgMember::Absent => infer_alg(kty, crv).ok_or(SkipReason::UnsupportedKey)?,
+        AlgMember::Absent => infer_alg(kty, crv, types).ok_or(SkipReason::UnsupportedKey)?,
         AlgMember::Invalid => return Err(SkipReason::UnsupportedAlgorithm),
     };
-    let usage = usage_of(alg, kty).ok_or(SkipReason::UnsupportedAlgorithm)?;
+    let usage = usage_of(alg, kty, types).ok_or(SkipReason::UnsupportedAlgorithm)?;
     reject_private(jwk, kty)?;
     check_key_ops(jwk, usage)?;
-    let material = material(jwk, kty, alg, crv)?;
+    let material = match certified {
+        Some(material) => certified_fits(material, alg, types)?,
+        None => material(jwk, kty, alg, crv, types)?,
+    };
     Ok(ParsedKey {
         kid: non_empty_string(jwk, "kid"),
         alg: non_empty_string(jwk, "alg"),
@@ -111,20 +128,22 @@ pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
     })
 }
 
-/// The algorithm `jwks-rsa` assumes when a JWK has none.
-fn infer_alg(kty: Kty, crv: Option<&str>) -> Option<&'static str> {
+/// The algorithm `jwks-rsa` assumes when a JWK has none (and jwks-rsa 3's
+/// `ES256K` for secp256k1, when served).
+fn infer_alg(kty: Kty, crv: Option<&str>, types: KeyTypes) -> Option<&'static str> {
     match (kty, crv) {
         (Kty::Rsa, _) => Some("RS256"),
         (Kty::Ec, Some("P-256")) => Some("ES256"),
         (Kty::Ec, Some("P-384")) => Some("ES384"),
         (Kty::Ec, Some("P-521")) => Some("ES512"),
+        (Kty::Ec, Some("secp256k1")) if types.secp256k1 => Some("ES256K"),
         (Kty::Okp, Some("Ed25519" | "Ed448")) => Some("EdDSA"),
         _ => None,
     }
 }
 
 /// What a public key of this type may do under `alg`, if the pair is valid at all.
-fn usage_of(alg: &str, kty: Kty) -> Option<Usage> {
+fn usage_of(alg: &str, kty: Kty, types: KeyTypes) -> Option<Usage> {
     let usage = match alg {
         "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" if kty == Kty::Rsa => {
             Usage::Verify
@@ -133,6 +152,7 @@ fn usage_of(alg: &str, kty: Kty) -> Option<Usage> {
             Usage::Encrypt
         }
         "ES256" | "ES384" | "ES512" if kty == Kty::Ec => Usage::Verify,
+        "ES256K" if kty == Kty::Ec && types.secp256k1 => Usage::Verify,
         "EdDSA" | "Ed25519" if kty == Kty::Okp => Usage::Verify,
         "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A192KW" | "ECDH-ES+A256KW" if kty != Kty::Rsa => {
             Usage::Derive
@@ -214,6 +234,7 @@ fn material(
     kty: Kty,
     alg: &str,
     crv: Option<&str>,
+    types: KeyTypes,
 ) -> Result<KeyMaterial, SkipReason> {
     match kty {
         Kty::Rsa => Ok(KeyMaterial::Rsa {
@@ -223,10 +244,9 @@ fn material(
         Kty::Ec => {
             let curve = crv
                 .and_then(EcCurve::from_crv)
-                .filter(|curve| ec_curve_fits(alg, *curve))
                 .ok_or(SkipReason::UnsupportedCurve)?;
             Ok(KeyMaterial::Ec {
-                curve,
+                curve: ec_curve_for(alg, curve, types)?,
                 x: member(jwk, "x")?,
                 y: member(jwk, "y")?,
             })
@@ -234,32 +254,65 @@ fn material(
         Kty::Okp => {
             let curve = crv
                 .and_then(OkpCurve::from_crv)
-                .filter(|curve| okp_curve_fits(alg, *curve))
                 .ok_or(SkipReason::UnsupportedCurve)?;
             Ok(KeyMaterial::Okp {
-                curve,
+                curve: okp_curve_for(alg, curve)?,
                 x: member(jwk, "x")?,
             })
         }
     }
 }
 
-fn ec_curve_fits(alg: &str, curve: EcCurve) -> bool {
-    match alg {
+/// Material read from a certificate, checked against `alg` as the JWK's
+/// own members would be.
+fn certified_fits(
+    material: KeyMaterial,
+    alg: &str,
+    types: KeyTypes,
+) -> Result<KeyMaterial, SkipReason> {
+    match &material {
+        KeyMaterial::Rsa { .. } => {}
+        KeyMaterial::Ec { curve, .. } => {
+            ec_curve_for(alg, *curve, types)?;
+        }
+        KeyMaterial::Okp { curve, .. } => {
+            okp_curve_for(alg, *curve)?;
+        }
+    }
+    Ok(material)
+}
+
+/// The curve, when it is served and `alg` may use it.
+fn ec_curve_for(alg: &str, curve: EcCurve, types: KeyTypes) -> Result<EcCurve, SkipReason> {
+    let served = curve != EcCurve::Secp256k1 || types.secp256k1;
+    let fits = match alg {
         "ES256" => curve == EcCurve::P256,
         "ES384" => curve == EcCurve::P384,
         "ES512" => curve == EcCurve::P521,
+        "ES256K" => curve == EcCurve::Secp256k1,
         _ => true,
+    };
+    if served && fits {
+        Ok(curve)
+    } else {
+        Err(SkipReason::UnsupportedCurve)
     }
 }
 
-fn okp_curve_fits(alg: &str, curve: OkpCurve) -> bool {
-    match alg {
+/// The curve, when `alg` may use it.
+fn okp_curve_for(alg: &str, curve: OkpCurve) -> Result<OkpCurve, SkipReason> {
+    let fits = match alg {
         "EdDSA" => curve != OkpCurve::X25519,
         "Ed25519" => curve == OkpCurve::Ed25519,
         _ => curve == OkpCurve::X25519,
+    };
+    if fits {
+        Ok(curve)
+    } else {
+        Err(SkipReason::UnsupportedCurve)
     }
 }
 
 #[cfg(test)]
 mod tests;
+mod x5c;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
-use crate::jwk::parse_key;
+use crate::jwk::parse_key_with;
+use crate::key_types::KeyTypes;
 use crate::skip::SkipReason;
 
 /// Entries of a `keys` array read at most: real sets have fewer than 50,
@@ -99,6 +100,14 @@ impl KeySet {
     /// `length`; `JwksError` when the body holds no keys or no usable signing
     /// key.
     pub fn from_json(body: &Value) -> Result<Self, Error> {
+        Self::from_json_with(body, KeyTypes::default())
+    }
+
+    /// [`KeySet::from_json`], also serving the extra key types `types` turns on.
+    ///
+    /// # Errors
+    /// As [`KeySet::from_json`].
+    pub fn from_json_with(body: &Value, types: KeyTypes) -> Result<Self, Error> {
         let keys = match body {
             Value::Null => {
                 return Err(Error::TypeError {
@@ -110,7 +119,9 @@ impl KeySet {
             _ => None,
         };
         match keys {
-            Some(Value::Array(entries)) if !entries.is_empty() => Self::from_entries(entries),
+            Some(Value::Array(entries)) if !entries.is_empty() => {
+                Self::from_entries_with(entries, types)
+            }
             Some(other) if js_truthy(js_length(other)) => Err(Error::TypeError {
                 message: KEYS_NOT_ARRAY,
                 endpoint_unavailable: false,
@@ -126,9 +137,17 @@ impl KeySet {
     /// # Errors
     /// `JwksError` when no entry is a usable signing key.
     pub fn from_entries(entries: &[Value]) -> Result<Self, Error> {
+        Self::from_entries_with(entries, KeyTypes::default())
+    }
+
+    /// [`KeySet::from_entries`], also serving the extra key types `types` turns on.
+    ///
+    /// # Errors
+    /// As [`KeySet::from_entries`].
+    pub fn from_entries_with(entries: &[Value], types: KeyTypes) -> Result<Self, Error> {
         let mut set = KeySet::default();
         for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
-            match parse_key(entry).and_then(|k| {
+            match parse_key_with(entry, types).and_then(|k| {
                 crate::pem::spki_pem(&k.material).map(|pem| SigningKey {
                     kid: k.kid,
                     alg: k.alg,

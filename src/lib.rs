@@ -10,6 +10,7 @@
 //! WebAssembly build leaves it out and fetches through Node's http.
 
 pub mod cache;
+pub mod cache_control;
 pub mod client;
 mod der;
 pub mod ed448;
@@ -17,8 +18,12 @@ pub mod error;
 pub mod fetch;
 #[cfg(feature = "native-http")]
 pub mod http;
+#[cfg(feature = "native-http")]
+mod http_cache;
+pub mod http_date;
 pub mod json;
 pub mod jwk;
+pub mod key_types;
 pub mod keyset;
 mod napi;
 #[cfg(feature = "native-http")]
@@ -29,12 +34,16 @@ pub mod pem;
 pub mod proxy;
 pub mod rate_limit;
 pub mod share;
+#[cfg(feature = "native-http")]
+pub mod shared_store;
 pub mod skip;
 pub mod stats;
 pub mod sync;
 #[cfg(feature = "native-http")]
 pub mod tls;
 pub mod transport;
+pub mod validators;
+pub mod x509;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;

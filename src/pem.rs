@@ -22,6 +22,9 @@ pub enum EcCurve {
     P384,
     /// `P-521` (secp521r1).
     P521,
+    /// `secp256k1` (ES256K): named by `crv` but served only with the
+    /// `secp256k1` option (see [`crate::key_types`]).
+    Secp256k1,
 }
 
 impl EcCurve {
@@ -31,14 +34,25 @@ impl EcCurve {
             "P-256" => Some(EcCurve::P256),
             "P-384" => Some(EcCurve::P384),
             "P-521" => Some(EcCurve::P521),
+            "secp256k1" => Some(EcCurve::Secp256k1),
             _ => None,
+        }
+    }
+
+    /// The JWK `crv` naming this curve.
+    pub fn crv(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
         }
     }
 
     /// Length in bytes of one coordinate.
     pub fn coordinate_len(self) -> usize {
         match self {
-            EcCurve::P256 => 32,
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
             EcCurve::P384 => 48,
             EcCurve::P521 => 66,
         }
@@ -64,6 +78,15 @@ impl OkpCurve {
             "Ed448" => Some(OkpCurve::Ed448),
             "X25519" => Some(OkpCurve::X25519),
             _ => None,
+        }
+    }
+
+    /// The JWK `crv` naming this curve.
+    pub fn crv(self) -> &'static str {
+        match self {
+            OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::Ed448 => "Ed448",
+            OkpCurve::X25519 => "X25519",
         }
     }
 }
@@ -191,6 +214,10 @@ fn ec_spki(curve: EcCurve, x: &[u8], y: &[u8]) -> Result<Vec<u8>, SkipReason> {
         EcCurve::P521 => (
             p521::PublicKey::from_sec1_bytes(&point).is_ok(),
             der::ALG_EC_P521,
+        ),
+        EcCurve::Secp256k1 => (
+            k256::PublicKey::from_sec1_bytes(&point).is_ok(),
+            der::ALG_EC_SECP256K1,
         ),
     };
     if !valid {

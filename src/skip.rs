@@ -34,6 +34,12 @@ pub enum SkipReason {
     UnsupportedCurve,
     /// The coordinates do not encode a valid point of the curve.
     InvalidPoint,
+    /// `x5c` is not an array whose first entry is a base64 DER certificate.
+    InvalidCertificate,
+    /// The certificate's key is of an algorithm no JWK describes (RSA-PSS, DSA, ...).
+    UnsupportedCertificateKey,
+    /// The certificate's key contradicts the JWK's `kty` or `crv`.
+    CertificateMismatch,
     /// The set has more entries than are read; this one and `ignored - 1`
     /// more after it were not looked at.
     OverLimit {
@@ -58,6 +64,15 @@ impl fmt::Display for SkipReason {
             SkipReason::InvalidExponent => f.write_str("invalid RSA exponent"),
             SkipReason::UnsupportedCurve => f.write_str("unsupported \"crv\""),
             SkipReason::InvalidPoint => f.write_str("point is not on the curve"),
+            SkipReason::InvalidCertificate => {
+                f.write_str("\"x5c\" does not start with a DER X.509 certificate")
+            }
+            SkipReason::UnsupportedCertificateKey => {
+                f.write_str("the \"x5c\" certificate's key type is not supported")
+            }
+            SkipReason::CertificateMismatch => {
+                f.write_str("the \"x5c\" certificate's key does not match \"kty\"/\"crv\"")
+            }
             SkipReason::OverLimit { ignored } => write!(
                 f,
                 "this and the next {} entries are past the limit of {} keys per set, not read",

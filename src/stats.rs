@@ -9,6 +9,9 @@ pub struct Stats {
     pub fetches: u64,
     /// Fetches that failed.
     pub fetch_errors: u64,
+    /// Fetches answered `304 Not Modified` (`conditionalRequests`): the set
+    /// was confirmed without being sent again.
+    pub not_modified: u64,
     /// Requests that joined a fetch already under way.
     pub coalesced: u64,
     /// Lookups refused by the rate limiter.

@@ -1,6 +1,7 @@
 //! Mutation fuzzing on stable Rust, seeded with real key sets
 //! (`tests/fixtures/jwks/*.json`): the JSON reader, key validation and PEM
-//! encoding, base64url decoding, and the HTTP response path against an
+//! encoding, base64url decoding, the `x5c` certificate reader (also on the
+//! sets' own certificates, mutated), and the HTTP response path against an
 //! in-process server. Every input must give an answer, never a panic.
 //!
 //! `cargo test` runs a short bounded slice. A long run:
@@ -19,13 +20,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use jwks_rsa_native::KeySet;
 use jwks_rsa_native::ed448;
 use jwks_rsa_native::fetch::KeySource;
 use jwks_rsa_native::http::{HttpSettings, HttpSource, Target};
 use jwks_rsa_native::json;
-use jwks_rsa_native::jwk::{decode_b64url, parse_key};
+use jwks_rsa_native::jwk::{decode_b64url, parse_key, parse_key_with};
+use jwks_rsa_native::key_types::KeyTypes;
 use jwks_rsa_native::pem::{EcCurve, KeyMaterial, OkpCurve, spki_pem};
+use jwks_rsa_native::x509;
 use serde_json::Value;
 
 /// xorshift64*: fast, deterministic from a seed, no dependency.
@@ -202,11 +207,77 @@ fn check_document(bytes: &[u8]) {
     }
     if let Ok(value) = ours {
         let _ = outcome(&value);
+        let _ = KeySet::from_json_with(&value, ALL_KEY_TYPES);
         if let Some(entries) = value.get("keys").and_then(Value::as_array) {
             for entry in entries {
                 let _ = parse_key(entry);
+                let _ = parse_key_with(&without_members(entry), ALL_KEY_TYPES);
             }
         }
+    }
+}
+
+/// Every key type an option adds.
+const ALL_KEY_TYPES: KeyTypes = KeyTypes {
+    x5c_only: true,
+    secp256k1: true,
+};
+
+/// The entry without its public members, so that its `x5c` is read.
+fn without_members(entry: &Value) -> Value {
+    let mut entry = entry.clone();
+    if let Some(map) = entry.as_object_mut() {
+        for member in ["n", "e", "x", "y"] {
+            map.remove(member);
+        }
+    }
+    entry
+}
+
+/// The DER certificates of the seeds' `x5c` members.
+fn certificates(seeds: &[String]) -> Vec<Vec<u8>> {
+    let mut found = Vec::new();
+    for seed in seeds {
+        let value: Value = serde_json::from_str(seed).expect("seeds are JSON");
+        for key in value["keys"].as_array().into_iter().flatten() {
+            if let Some(text) = key["x5c"][0].as_str() {
+                found.push(STANDARD.decode(text).expect("seed certificates are base64"));
+            }
+        }
+    }
+    assert!(found.len() > 10, "the real certificates are the seeds");
+    found
+}
+
+/// A real certificate with a few bytes changed, cut, repeated or inserted,
+/// straight to the certificate reader and the key checks.
+fn check_certificate(rng: &mut Rng, certificates: &[Vec<u8>]) {
+    let mut der = rng.pick(certificates).clone();
+    for _ in 0..=rng.below(3) {
+        let at = rng.below(der.len() + 1);
+        match rng.below(4) {
+            0 => {
+                let random = rng.next() as u8;
+                let value = *rng.pick(&[0x00, 0x80, 0x81, 0x84, 0xff, random]);
+                if let Some(b) = der.get_mut(at) {
+                    *b = value;
+                }
+            }
+            1 => der.truncate(at),
+            2 => {
+                let end = (at + rng.below(32)).min(der.len());
+                der.drain(at..end);
+            }
+            _ => {
+                let random: Vec<u8> = (0..rng.below(8)).map(|_| rng.next() as u8).collect();
+                der.splice(at..at, random);
+            }
+        }
+    }
+    if let Ok(spki) = x509::certificate_spki(&der)
+        && let Ok(material) = x509::spki_material(&spki)
+    {
+        let _ = spki_pem(&material);
     }
 }
 
@@ -223,7 +294,12 @@ fn check_material(rng: &mut Rng, bytes: &[u8]) {
             e: slice(rng),
         },
         1 => KeyMaterial::Ec {
-            curve: *rng.pick(&[EcCurve::P256, EcCurve::P384, EcCurve::P521]),
+            curve: *rng.pick(&[
+                EcCurve::P256,
+                EcCurve::P384,
+                EcCurve::P521,
+                EcCurve::Secp256k1,
+            ]),
             x: slice(rng),
             y: slice(rng),
         },
@@ -255,6 +331,7 @@ fn count(name: &str, default: u64) -> u64 {
 #[test]
 fn documents_and_key_material_never_panic() {
     let seeds = seeds();
+    let certificates = certificates(&seeds);
     let inputs = count("FUZZ_INPUTS", 5_000);
     let mut rng = Rng(count("FUZZ_SEED", 0x9e37_79b9_7f4a_7c15).max(1));
     let started = Instant::now();
@@ -265,6 +342,7 @@ fn documents_and_key_material_never_panic() {
         let result = catch_unwind(AssertUnwindSafe(|| {
             check_document(&bytes);
             check_material(&mut material_rng, &bytes);
+            check_certificate(&mut material_rng, &certificates);
         }));
         if result.is_err() {
             panics.push((i, String::from_utf8_lossy(&bytes).into_owned()));

@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksClient } = require('../client');
+const { keySource } = require('./key-source');
 const { isSupportedAlgorithm, requireOptions, verificationKeyOf, withClient, withholdMissingKey } = require('./provider');
 
 const onCheckPhase = (value) => new Promise((resolve) => setImmediate(resolve, value));
@@ -13,7 +13,7 @@ const onCheckPhase = (value) => new Promise((resolve) => setImmediate(resolve, v
  */
 function expressJwtSecret(options) {
   requireOptions(options, 'expressJwtSecret');
-  const client = new JwksClient(options);
+  const source = keySource(options);
   const onError = options.handleSigningKeyError || withholdMissingKey;
   const toSecret = verificationKeyOf(options);
   // A PEM is handed over on the check phase, as jwks-rsa's memoizer hands
@@ -27,7 +27,7 @@ function expressJwtSecret(options) {
     const header = token.header;
     if (!header || !isSupportedAlgorithm(header.alg)) return undefined;
     try {
-      return toSecret(await client.getSigningKey(header.kid));
+      return toSecret(await source.signingKey(header.kid, token.payload));
     } catch (err) {
       return new Promise((resolve, reject) => {
         onError(err, (newError) => (newError ? reject(newError) : resolve()));
@@ -39,13 +39,13 @@ function expressJwtSecret(options) {
   // from the function's arity.
   return withClient(function secretProvider(req, header, payload, cb) {
     if (arguments.length === 4) {
-      secretFor({ header })
+      secretFor({ header, payload })
         .then((key) => setImmediate(cb, null, key))
         .catch((err) => setImmediate(cb, err));
       return undefined;
     }
     return handOver(secretFor(header));
-  }, client);
+  }, source);
 }
 
 module.exports = { expressJwtSecret };

@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksClient } = require('../client');
+const { keySource } = require('./key-source');
 const { isSupportedAlgorithm, requireOptions, verificationKeyOf, withClient } = require('./provider');
 
 // hapi's policy: every lookup failure, unknown kid included, is an error.
@@ -15,7 +15,7 @@ function passError(err, cb) {
  */
 function hapiJwt2Key(options) {
   requireOptions(options, 'hapiJwt2Key');
-  const client = new JwksClient(options);
+  const source = keySource(options);
   const onError = options.handleSigningKeyError || passError;
   const toSecret = verificationKeyOf(options);
 
@@ -28,12 +28,12 @@ function hapiJwt2Key(options) {
       return cb(new Error('Unsupported algorithm ' + alg + ' supplied.'), null, null);
     }
     // A callback that throws lands in the error handler, as with jwks-rsa.
-    client
-      .getSigningKey(decoded.header.kid)
+    source
+      .signingKey(decoded.header.kid, decoded.payload)
       .then((key) => cb(null, toSecret(key), key))
       .catch((err) => onError(err, (newError) => cb(newError, null, null)));
     return undefined;
-  }, client);
+  }, source);
 }
 
 /**
@@ -47,7 +47,7 @@ function hapiJwt2KeyAsync(options) {
     return new Promise((resolve, reject) => {
       secretProvider(decoded, (err, key) => (!key || err ? reject(err) : resolve({ key })));
     });
-  }, secretProvider.client);
+  }, { client: secretProvider.client, clients: secretProvider.clients });
 }
 
 module.exports = { hapiJwt2Key, hapiJwt2KeyAsync };

@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksClient } = require('../client');
+const { keySource } = require('./key-source');
 const { isSupportedAlgorithm, requireJwksUri, verificationKeyOf, withClient } = require('./provider');
 
 /**
@@ -9,16 +9,17 @@ const { isSupportedAlgorithm, requireJwksUri, verificationKeyOf, withClient } = 
  */
 function koaJwtSecret(options = {}) {
   requireJwksUri(options);
-  const client = new JwksClient(options);
+  const source = keySource(options);
   const toSecret = verificationKeyOf(options);
 
-  return withClient(function secretProvider({ alg, kid } = {}) {
+  // koa-jwt passes the decoded payload second (read only with `issuers`).
+  return withClient(function secretProvider({ alg, kid } = {}, payload) {
     return new Promise((resolve, reject) => {
       if (!isSupportedAlgorithm(alg)) {
         return reject(new Error('Missing / invalid token algorithm'));
       }
-      client
-        .getSigningKey(kid)
+      source
+        .signingKey(kid, payload)
         .then((key) => {
           resolve(toSecret(key));
         })
@@ -31,7 +32,7 @@ function koaJwtSecret(options = {}) {
           return reject(err);
         });
     });
-  }, client);
+  }, source);
 }
 
 module.exports = { koaJwtSecret };

@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksClient } = require('../client');
+const { keySource } = require('./key-source');
 const { decodeCompactJwt } = require('./compact-jwt');
 const {
   isSupportedAlgorithm,
@@ -20,7 +20,7 @@ const {
 function passportJwtSecret(options) {
   requireOptions(options, 'passportJwtSecret');
   requireJwksUri(options);
-  const client = new JwksClient(options);
+  const source = keySource(options);
   const onError = options.handleSigningKeyError || withholdMissingKey;
   const toSecret = verificationKeyOf(options);
 
@@ -30,8 +30,8 @@ function passportJwtSecret(options) {
       return cb(null, null);
     }
     // A callback that throws lands in the error handler, as with jwks-rsa.
-    client
-      .getSigningKey(decoded.header.kid)
+    source
+      .signingKey(decoded.header.kid, decoded.payload)
       .then((key) => {
         cb(null, toSecret(key));
       })
@@ -39,7 +39,7 @@ function passportJwtSecret(options) {
         onError(err, (newError) => cb(newError, null));
       });
     return undefined;
-  }, client);
+  }, source);
 }
 
 module.exports = { passportJwtSecret };

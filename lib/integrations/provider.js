@@ -18,8 +18,10 @@ function requireOptions(options, helperName) {
   }
 }
 
+// `issuer` (discovery) and `issuers` stand in for `jwksUri`; with none of
+// them, jwks-rsa's message.
 function requireJwksUri(options) {
-  if (!options.jwksUri) {
+  if (!options.jwksUri && options.issuer == null && options.issuers === undefined) {
     throw new ArgumentError('No JWKS provided. Please provide a jwksUri');
   }
 }
@@ -41,9 +43,11 @@ function verificationKeyOf(options) {
 }
 
 // The client stays reachable (`provider.client.stats()`) without showing up
-// in the provider's own enumerable keys.
-function withClient(provider, client) {
-  Object.defineProperty(provider, 'client', { value: client, configurable: true });
+// in the provider's own enumerable keys; with `issuers`, the map of clients
+// (`provider.clients`) instead.
+function withClient(provider, source) {
+  const [name, value] = source.clients ? ['clients', source.clients] : ['client', source.client];
+  Object.defineProperty(provider, name, { value, configurable: true });
   return provider;
 }
 

@@ -8,11 +8,14 @@ use crate::sync::Mutex;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 
-use super::{Client, Lookup, State, admit};
+use super::revalidate::{self, Policy};
+use super::{Client, FailedFetch, Lookup, State, admit};
 use crate::cache::{Hit, Millis};
 use crate::error::Error;
 use crate::fetch::KeySource;
+use crate::key_types::KeyTypes;
 use crate::keyset::{KeySet, KidQuery};
+use crate::validators::Validators;
 
 /// One fetch, parsed once and shared by all its waiters.
 #[derive(Debug)]
@@ -23,6 +26,11 @@ pub struct Fetched {
     pub set: Result<Arc<KeySet>, Error>,
     /// When the fetch started, on the caller's clock.
     pub at: Millis,
+    /// How long the set stays fresh when the response said so
+    /// (`respectCacheControl`), already clamped; `None`: `cacheMaxAge`.
+    pub lifetime: Option<Millis>,
+    /// What the next fetch sends to revalidate the set (`conditionalRequests`).
+    pub validators: Option<Validators>,
 }
 
 pub(super) type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Fetched>, Error>>>;
@@ -85,9 +93,15 @@ impl Client {
         if let Some(lookup) = charge {
             admit(state, lookup)?;
         }
-        let fetch = run_fetch(Arc::clone(&self.source), Arc::clone(&self.state), now)
-            .boxed()
-            .shared();
+        let policy = self.config.freshness.policy(self.config.cache.as_ref());
+        let fetch = run_fetch(
+            Arc::clone(&self.source),
+            Arc::clone(&self.state),
+            now,
+            policy,
+        )
+        .boxed()
+        .shared();
         state.inflight = Some(fetch.clone());
         state.stats.fetches += 1;
         Ok(fetch)
@@ -101,19 +115,38 @@ async fn run_fetch(
     source: Arc<dyn KeySource>,
     state: Arc<Mutex<State>>,
     at: Millis,
+    policy: Option<Policy>,
 ) -> Result<Arc<Fetched>, Error> {
-    let result = AssertUnwindSafe(fetch_and_parse(source.as_ref(), &state, at))
+    let fetch = async {
+        match policy {
+            Some(policy) => revalidate::fetch_reply(source.as_ref(), &state, at, policy).await,
+            None => fetch_and_parse(source.as_ref(), &state, at).await,
+        }
+    };
+    let result = AssertUnwindSafe(fetch)
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
     let mut state = state.lock();
     state.inflight = None;
+    // A set that failed to parse stays in `last`, with its body: only its
+    // time is kept here, so the body is not held once more.
+    state.last_error = match &result {
+        Ok(fetched) => fetched
+            .set
+            .is_err()
+            .then_some(FailedFetch { at, error: None }),
+        Err(err) => Some(FailedFetch {
+            at,
+            error: Some(err.clone()),
+        }),
+    };
     match &result {
         Ok(fetched) => {
             state.last = Some(Arc::clone(fetched));
             if let Ok(set) = &fetched.set {
                 if let Some(cache) = state.cache.as_mut() {
-                    cache.store_set(Arc::clone(set), at);
+                    cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
                 }
                 state.stats.keys = set.keys().len();
                 state.stats.skipped = set.skipped().len();
@@ -130,15 +163,22 @@ async fn fetch_and_parse(
     at: Millis,
 ) -> Result<Arc<Fetched>, Error> {
     let document = source.fetch().await?;
-    let set = match unchanged_set(state, &document.body) {
-        Some(set) => set,
-        None => parse_set(&document.body).map(Arc::new),
-    };
+    let set = parse_or_reuse(state, &document.body);
     Ok(Arc::new(Fetched {
         body: document.body,
         set,
-        at,
+        at: document.fetched_at.unwrap_or(at),
+        lifetime: None,
+        validators: None,
     }))
+}
+
+/// The set of `body`: the last one when the body is unchanged, else parsed.
+pub(super) fn parse_or_reuse(state: &Mutex<State>, body: &Arc<str>) -> Result<Arc<KeySet>, Error> {
+    match unchanged_set(state, body) {
+        Some(set) => set,
+        None => parse_set(body, state.lock().key_types).map(Arc::new),
+    }
 }
 
 /// What the last fetch made of its body when `body` is byte for byte that
@@ -152,11 +192,11 @@ fn unchanged_set(state: &Mutex<State>, body: &str) -> Option<Result<Arc<KeySet>,
 
 /// Parses a body the way jwks-rsa reads it: empty means no keys, and any
 /// text `JSON.parse` accepts is read.
-fn parse_set(body: &Arc<str>) -> Result<KeySet, Error> {
+fn parse_set(body: &Arc<str>, types: KeyTypes) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
     let json =
         crate::json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
-    KeySet::from_json(&json)
+    KeySet::from_json_with(&json, types)
 }

@@ -11,14 +11,14 @@ use crate::error::{Error, NO_SIGNING_KEYS};
 use crate::fetch::Document;
 
 /// An in-memory endpoint: counts fetches, can be held closed until released.
-struct Endpoint {
+pub(crate) struct Endpoint {
     fetches: AtomicUsize,
     body: SyncMutex<Result<String, Error>>,
     gate: Option<Arc<Semaphore>>,
 }
 
 impl Endpoint {
-    fn serving(kids: &[&str]) -> Arc<Self> {
+    pub(crate) fn serving(kids: &[&str]) -> Arc<Self> {
         Arc::new(Endpoint {
             fetches: AtomicUsize::new(0),
             body: SyncMutex::new(Ok(jwks(kids))),
@@ -26,7 +26,7 @@ impl Endpoint {
         })
     }
 
-    fn gated(kids: &[&str], gate: Arc<Semaphore>) -> Arc<Self> {
+    pub(crate) fn gated(kids: &[&str], gate: Arc<Semaphore>) -> Arc<Self> {
         Arc::new(Endpoint {
             fetches: AtomicUsize::new(0),
             body: SyncMutex::new(Ok(jwks(kids))),
@@ -34,11 +34,11 @@ impl Endpoint {
         })
     }
 
-    fn fail_with(&self, err: Error) {
+    pub(super) fn fail_with(&self, err: Error) {
         *self.body.lock() = Err(err);
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.fetches.load(Ordering::SeqCst)
     }
 }
@@ -52,7 +52,10 @@ impl KeySource for Endpoint {
             if let Some(gate) = gate {
                 let _permit = gate.acquire().await;
             }
-            body.map(|b| Document { body: Arc::from(b) })
+            body.map(|b| Document {
+                body: Arc::from(b),
+                fetched_at: None,
+            })
         }
         .boxed()
     }
@@ -66,7 +69,7 @@ impl KeySource for Panicking {
     }
 }
 
-fn jwks(kids: &[&str]) -> String {
+pub(crate) fn jwks(kids: &[&str]) -> String {
     let n = format!("{}{}", "w".repeat(84), "BQ");
     let keys: Vec<String> = kids
         .iter()
@@ -75,11 +78,11 @@ fn jwks(kids: &[&str]) -> String {
     format!(r#"{{"keys":[{}]}}"#, keys.join(","))
 }
 
-fn kid(k: &str) -> KidQuery {
+pub(super) fn kid(k: &str) -> KidQuery {
     KidQuery::Kid(k.to_owned())
 }
 
-fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
+pub(super) fn cached_client(endpoint: Arc<Endpoint>, rpm: Option<u32>) -> Client {
     let config = ClientConfig {
         cache: Some(CacheConfig::default()),
         requests_per_minute: rpm,

@@ -11,6 +11,7 @@ use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::hooks::{JsInterceptor, NativeHooks};
 use super::shared::{self, Core};
+use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
 use crate::keyset::KidQuery;
@@ -19,14 +20,16 @@ use crate::keyset::KidQuery;
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
 #[napi]
 pub struct NativeClient {
-    client: Arc<Client>,
+    pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
+    shared: Option<SharedHandle>,
     /// The process-wide core (`shareAcrossThreads`), used unless this
     /// thread's fetches go through Node's http.
-    shared: Option<Core>,
+    threads: Option<Core>,
 }
 
-fn query(kid: Option<String>, matchable: bool) -> KidQuery {
+/// The core's query for a kid as the shim passes it.
+pub(super) fn query(kid: Option<String>, matchable: bool) -> KidQuery {
     match (kid, matchable) {
         (None, _) => KidQuery::Absent,
         (Some(kid), true) => KidQuery::Kid(kid),
@@ -48,15 +51,18 @@ impl NativeClient {
             fetch: None,
             intercept: None,
             node_http: None,
+            store: None,
         });
         let chosen = key_source(&config, hooks.fetch, hooks.node_http)
             .map_err(|e| napi::Error::from_reason(e.to_string()))?;
         let use_node_http = chosen.use_node_http;
-        let mut client = Client::new(config.client_config(), chosen.source);
+        let (source, shared) = shared_source(&config, chosen.source, hooks.store)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        let mut client = Client::new(config.client_config(), source);
         if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
-        let shared = match share {
+        let threads = match share {
             Some(key) => Some(Core::Shared(
                 shared::join(&key, &config).map_err(|e| napi::Error::from_reason(e.to_string()))?,
             )),
@@ -66,20 +72,31 @@ impl NativeClient {
             client: Arc::new(client),
             use_node_http,
             shared,
+            threads,
         })
     }
 
     /// The core that answers now: the shared one, unless Node's http is in
     /// use (which only this thread can run).
-    fn core(&self) -> Core {
-        let via_node = self
-            .use_node_http
-            .as_ref()
-            .is_some_and(|flag| flag.load(Ordering::Relaxed));
-        match &self.shared {
-            Some(shared) if !via_node => shared.clone(),
+    pub(super) fn core(&self) -> Core {
+        match &self.threads {
+            Some(shared) if !self.via_node() => shared.clone(),
             _ => Core::Own(Arc::clone(&self.client)),
         }
+    }
+
+    /// The `sharedCache` counters of the core that answers now.
+    fn store(&self) -> Option<&SharedHandle> {
+        match &self.threads {
+            Some(Core::Shared(lease)) if !self.via_node() => lease.store.as_ref(),
+            _ => self.shared.as_ref(),
+        }
+    }
+
+    fn via_node(&self) -> bool {
+        self.use_node_http
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     /// Sends the following fetches through Node's http (`true`) or the
@@ -203,5 +220,17 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn stats(&self) -> NativeStats {
         self.core().stats().into()
+    }
+
+    /// The shared store's counters, when the client has one.
+    #[napi(catch_unwind)]
+    pub fn shared_stats(&self) -> Option<SharedStats> {
+        self.store().and_then(SharedHandle::stats)
+    }
+
+    /// What the shared store did since the last call, for `DEBUG=jwks`.
+    #[napi(catch_unwind)]
+    pub fn shared_notes(&self) -> Vec<String> {
+        self.store().map(SharedHandle::notes).unwrap_or_default()
     }
 }

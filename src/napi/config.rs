@@ -9,10 +9,12 @@ use napi_derive::napi;
 #[cfg(feature = "native-http")]
 use super::tls_roots;
 use crate::cache::{CacheConfig, Millis};
-use crate::client::ClientConfig;
+use crate::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
+use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
+use crate::key_types::KeyTypes;
 use crate::option_rule;
 #[cfg(feature = "native-http")]
 use crate::proxy::Proxy;
@@ -64,6 +66,20 @@ pub struct NativeConfig {
     pub proxy: Option<ProxyParts>,
     /// The rate limiter's clocks when the client was created.
     pub limiter_clock: Option<LimiterReading>,
+    /// `conditionalRequests`.
+    pub conditional_requests: Option<bool>,
+    /// `respectCacheControl`.
+    pub respect_cache_control: Option<bool>,
+    /// `minCacheAge`, in milliseconds.
+    pub min_cache_age: Option<f64>,
+    /// `x5cOnlyKeys`: read keys without public members from their `x5c` certificate.
+    #[napi(js_name = "x5cOnlyKeys")]
+    pub x5c_only_keys: Option<bool>,
+    /// `secp256k1`: serve EC keys on secp256k1 (`ES256K`).
+    #[napi(js_name = "secp256k1")]
+    pub secp256k1: Option<bool>,
+    /// `sharedCache`: the store consulted before fetching.
+    pub shared_cache: Option<super::shared_cache::SharedCacheParts>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -129,6 +145,22 @@ impl NativeConfig {
                 .as_ref()
                 .map(LimiterReading::clock)
                 .unwrap_or_default(),
+            freshness: self.freshness(),
+            key_types: KeyTypes {
+                x5c_only: self.x5c_only_keys == Some(true),
+                secp256k1: self.secp256k1 == Some(true),
+            },
+        }
+    }
+
+    fn freshness(&self) -> Freshness {
+        Freshness {
+            conditional_requests: self.conditional_requests.unwrap_or(false),
+            respect_cache_control: self.respect_cache_control.unwrap_or(false),
+            min_cache_age: self
+                .min_cache_age
+                .and_then(option_rule::millis)
+                .unwrap_or(DEFAULT_MIN_CACHE_AGE_MS),
         }
     }
 

@@ -15,8 +15,10 @@ use napi::bindgen_prelude::Promise;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 
+use super::reply::{ReplyHeaders, conditional_arg, reply_of};
 use crate::error::Error;
-use crate::fetch::{Document, Interceptor, KeySource};
+use crate::fetch::{Document, Interceptor, KeySource, Reply};
+use crate::validators::Validators;
 
 /// What a wrapped hook resolves with.
 #[napi(object)]
@@ -25,6 +27,10 @@ pub struct HookResult {
     pub body: Option<String>,
     /// Set when the hook failed: the shim holds the thrown value under it.
     pub handle: Option<f64>,
+    /// Node's http only, with the freshness options: `304 Not Modified`.
+    pub not_modified: Option<bool>,
+    /// Node's http only, with the freshness options: the caching headers.
+    pub headers: Option<ReplyHeaders>,
 }
 
 /// A wrapped hook. Weak, so it never keeps the process alive by itself.
@@ -42,14 +48,17 @@ pub struct NativeHooks {
     /// A fetch through Node's http/https, used when `useNodeHttp(true)`.
     #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
     pub node_http: Option<HookFn>,
+    /// `sharedCache.store`, wrapped: one operation per call.
+    #[napi(ts_type = "(request: StoreRequest) => Promise<StoreReply>")]
+    pub store: Option<super::shared_cache::StoreFn>,
 }
 
-async fn call(hook: &HookFn, endpoint_unavailable: bool) -> Result<HookResult, Error> {
+async fn call(hook: &HookFn, arg: String, endpoint_unavailable: bool) -> Result<HookResult, Error> {
     let broken = |e: napi::Error| Error::JwksError {
         message: format!("A JavaScript hook failed: {}", e.reason),
         endpoint_unavailable,
     };
-    let promise = hook.call_async_catch(String::new()).await.map_err(broken)?;
+    let promise = hook.call_async_catch(arg).await.map_err(broken)?;
     let result = promise.await.map_err(broken)?;
     match result.handle {
         Some(handle) => Err(Error::HookError {
@@ -64,14 +73,25 @@ async fn call(hook: &HookFn, endpoint_unavailable: bool) -> Result<HookResult, E
 pub struct JsSource {
     hook: Arc<HookFn>,
     deadline: Option<Duration>,
+    /// Node's http, which sends validators and reports caching headers.
+    http: bool,
 }
 
 impl JsSource {
-    /// A source calling `hook`.
+    /// A source calling `hook` (a `fetcher`).
     pub fn new(hook: HookFn, deadline: Option<Duration>) -> Self {
         JsSource {
             hook: Arc::new(hook),
             deadline,
+            http: false,
+        }
+    }
+
+    /// A source calling `hook`, a fetch through Node's http.
+    pub fn node_http(hook: HookFn, deadline: Option<Duration>) -> Self {
+        JsSource {
+            http: true,
+            ..JsSource::new(hook, deadline)
         }
     }
 }
@@ -81,12 +101,27 @@ impl KeySource for JsSource {
         let hook = Arc::clone(&self.hook);
         let deadline = self.deadline;
         async move {
-            let result = within(deadline, call(&hook, true)).await?;
+            let result = within(deadline, call(&hook, String::new(), true)).await?;
             Ok(Document {
                 body: Arc::from(result.body.unwrap_or_default()),
+                fetched_at: None,
             })
         }
         .boxed()
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
+        if !self.http {
+            let fetch = self.fetch();
+            return async move { fetch.await.map(Reply::body) }.boxed();
+        }
+        let hook = Arc::clone(&self.hook);
+        let deadline = self.deadline;
+        let arg = conditional_arg(validators);
+        async move { Ok(reply_of(within(deadline, call(&hook, arg, true)).await?)) }.boxed()
     }
 }
 
@@ -134,6 +169,6 @@ impl JsInterceptor {
 impl Interceptor for JsInterceptor {
     fn keys(&self) -> BoxFuture<'static, Result<Option<Arc<str>>, Error>> {
         let hook = Arc::clone(&self.hook);
-        async move { Ok(call(&hook, false).await?.body.map(Arc::from)) }.boxed()
+        async move { Ok(call(&hook, String::new(), false).await?.body.map(Arc::from)) }.boxed()
     }
 }

@@ -13,9 +13,15 @@ mod config;
 mod convert;
 #[cfg(not(test))]
 mod hooks;
+#[cfg(not(test))]
+mod lifecycle;
 mod node_error;
 #[cfg(not(test))]
+mod reply;
+#[cfg(not(test))]
 mod shared;
+#[cfg(not(test))]
+mod shared_cache;
 #[cfg(not(test))]
 mod source;
 #[cfg(all(not(test), feature = "native-http"))]

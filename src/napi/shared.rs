@@ -2,10 +2,11 @@
 //!
 //! The addon is loaded once per process and every worker thread's instance
 //! of it sees these statics, so a lease taken in one thread is found by the
-//! others. A shared core fetches only natively, on the tokio runtime that
-//! lives as long as any Node environment does, so no fetch depends on a
-//! JavaScript thread; Node runs each wrapped client's finalizer when its
-//! thread's environment is torn down, which drops that thread's leases.
+//! others. A shared core fetches natively (through the `sharedCache` Redis
+//! store when configured), on the tokio runtime that lives as long as any
+//! Node environment does, so no fetch depends on a JavaScript thread; Node
+//! runs each wrapped client's finalizer when its thread's environment is
+//! torn down, which drops that thread's leases.
 
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock};
@@ -13,22 +14,35 @@ use std::sync::{Arc, LazyLock};
 use napi_derive::napi;
 
 use super::config::NativeConfig;
+use super::shared_cache::{SharedHandle, shared_source};
 use super::source::key_source;
 use crate::client::Client;
 use crate::error::Error;
 use crate::share::{Lease, Registry};
 
-static SHARED: LazyLock<Registry<Client>> = LazyLock::new(Registry::new);
+/// A core client shared by threads, with its `sharedCache` store, if any.
+pub struct Threaded {
+    /// The client.
+    pub client: Client,
+    /// The counters of its store.
+    pub store: Option<SharedHandle>,
+}
+
+static SHARED: LazyLock<Registry<Threaded>> = LazyLock::new(Registry::new);
 
 /// The shared core client for `key`, made from `config` if no thread holds
-/// one: native HTTP only, no hooks.
+/// one: native HTTP only, no JavaScript hooks.
 ///
 /// # Errors
-/// `ArgumentError` for unusable TLS or proxy settings.
-pub fn join(key: &str, config: &NativeConfig) -> Result<Lease<Client>, Error> {
+/// `ArgumentError` for unusable TLS, proxy or store settings.
+pub fn join(key: &str, config: &NativeConfig) -> Result<Lease<Threaded>, Error> {
     SHARED.join(key, || {
         let chosen = key_source(config, None, None)?;
-        Ok(Client::new(config.client_config(), chosen.source))
+        let (source, store) = shared_source(config, chosen.source, None)?;
+        Ok(Threaded {
+            client: Client::new(config.client_config(), source),
+            store,
+        })
     })
 }
 
@@ -46,7 +60,7 @@ pub enum Core {
     /// This thread's own.
     Own(Arc<Client>),
     /// Shared with every thread holding the same key.
-    Shared(Lease<Client>),
+    Shared(Lease<Threaded>),
 }
 
 impl Deref for Core {
@@ -55,7 +69,7 @@ impl Deref for Core {
     fn deref(&self) -> &Client {
         match self {
             Core::Own(client) => client,
-            Core::Shared(lease) => lease,
+            Core::Shared(lease) => &lease.client,
         }
     }
 }

@@ -13,9 +13,13 @@ use futures_util::future::BoxFuture;
 use super::config::NativeConfig;
 use super::hooks::{HookFn, JsSource};
 use crate::error::Error;
+#[cfg(feature = "native-http")]
+use crate::fetch::Reply;
 use crate::fetch::{Document, KeySource};
 #[cfg(feature = "native-http")]
 use crate::http::HttpSource;
+#[cfg(feature = "native-http")]
+use crate::validators::Validators;
 
 /// Extra time the native deadline leaves Node's http, which enforces the
 /// same `timeout` itself and reports it the way Node does.
@@ -49,6 +53,17 @@ impl KeySource for Switch {
             self.node.fetch()
         } else {
             self.native.fetch()
+        }
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
+        if self.use_node.load(Ordering::Relaxed) {
+            self.node.fetch_with(validators)
+        } else {
+            self.native.fetch_with(validators)
         }
     }
 }
@@ -102,7 +117,7 @@ fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<Chose
     let deadline = Some(config.deadline() + NODE_HTTP_GRACE);
     let switch = Switch {
         native,
-        node: JsSource::new(hook, deadline),
+        node: JsSource::node_http(hook, deadline),
         use_node: Arc::clone(&use_node),
     };
     Ok(ChosenSource {
@@ -122,5 +137,7 @@ fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<Chose
     if uri.https {
         config.check_identity()?;
     }
-    Ok(ChosenSource::only(Arc::new(JsSource::new(hook, None))))
+    Ok(ChosenSource::only(Arc::new(JsSource::node_http(
+        hook, None,
+    ))))
 }

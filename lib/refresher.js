@@ -1,0 +1,166 @@
+'use strict';
+
+const { limiterClock } = require('./limiter-clock');
+const { toError } = require('./native-errors');
+const { makeSigningKey } = require('./signing-key');
+const { publish } = require('./diagnostics');
+
+// Fetches that no lookup waits for: refresh-ahead, the background refresh,
+// reload() and warm(). At most one runs at a time (and it joins the native
+// fetch in flight, if any); each is charged to the rate limiter; a refresh
+// that is refused or fails never fails a lookup, and the cached set keeps
+// answering until its own expiry.
+
+/** The background timer's spread around its period: ±10%, so a fleet does not fetch in lockstep. */
+const JITTER = 0.1;
+
+// A client that is garbage collected stops its timer: the timer reaches
+// its refresher through a WeakRef only, and this registry clears it.
+const timers = new FinalizationRegistry((slot) => clearTimeout(slot.timer));
+
+class Refresher {
+  #client;
+  #prepare;
+  #native;
+  #limited;
+  #renew;
+  #watch;
+  #running;
+  /** No refresh-ahead before this instant: the set in use is not in its window yet, or its refresh failed. */
+  #quietUntil = 0;
+  #every;
+  #slot = { timer: undefined, at: null };
+
+  /**
+   * `prepare()` picks the transport as a miss would; `renew(now)` brings
+   * memoized keys up to the set just fetched; `watch` reports fetches to
+   * diagnostics_channel.
+   */
+  constructor({ client, native, limited, ahead, every, prepare, renew, watch }) {
+    this.#client = client;
+    this.#prepare = prepare;
+    this.#native = native;
+    this.#limited = limited;
+    this.#renew = renew;
+    this.#watch = watch;
+    this.#every = every;
+    /** The refresh-ahead window in ms (0: off). */
+    this.ahead = ahead;
+  }
+
+  /** Starts the background timer, if configured; `owner` is the client whose collection stops it. */
+  start(owner) {
+    if (this.#every === 0) return;
+    timers.register(owner, this.#slot, this.#slot);
+    this.#schedule(new WeakRef(this));
+  }
+
+  /** Stops the background timer for good. */
+  close() {
+    this.#every = 0;
+    clearTimeout(this.#slot.timer);
+    this.#slot.at = null;
+    timers.unregister(this.#slot);
+  }
+
+  /** From when a lookup refreshes a set fresh until `freshUntil`: its window, or its expiry. */
+  refreshFrom(freshUntil) {
+    return this.ahead ? Math.max(freshUntil - this.ahead, this.#quietUntil) : freshUntil;
+  }
+
+  /** When the background timer fires next (ms), or null. */
+  get nextRunAt() {
+    return this.#slot.at;
+  }
+
+  /**
+   * Called by a lookup answered from a set that expires at `expires`, within
+   * the window: starts one refresh unless one runs or the set's was tried.
+   */
+  due(now, expires) {
+    if (this.#running !== undefined || now < this.#quietUntil) return;
+    this.#run('refreshAhead', false, expires).catch(() => {});
+  }
+
+  /** `reload()` / `warm()`: the signing keys of a fetch made now (or joined). */
+  async reload(trigger) {
+    const answer = await this.#run(trigger, true, 0);
+    return answer.keys.map(makeSigningKey);
+  }
+
+  #schedule(ref) {
+    const delay = Math.round(this.#every * (1 - JITTER + 2 * JITTER * Math.random()));
+    const slot = this.#slot;
+    slot.at = Date.now() + delay;
+    slot.timer = setTimeout(() => {
+      const refresher = ref.deref();
+      if (refresher === undefined || refresher.#every === 0) return;
+      // The next run is set first: a slow fetch cannot stop the schedule,
+      // and a run that finds the last one still going joins it.
+      refresher.#schedule(ref);
+      refresher.#run('backgroundRefresh', false, 0).catch(() => {});
+    }, delay);
+    slot.timer.unref();
+  }
+
+  // One refresh at a time: a second caller joins the first, unless it
+  // wants keys the first does not bring (then the native side joins it).
+  #run(trigger, withKeys, expires) {
+    const running = this.#running;
+    if (running !== undefined && (!withKeys || running.withKeys)) return running.promise;
+    const run = { withKeys, promise: undefined };
+    this.#running = run;
+    run.promise = this.#refresh(run, trigger, expires);
+    return run.promise;
+  }
+
+  async #refresh(run, trigger, expires) {
+    this.#prepare();
+    const started = Date.now();
+    let answer = await this.#ask(started, run.withKeys, false);
+    // Only a caller (reload, warm) waits for a token: native refuses a
+    // refresh nobody waits for instead.
+    while (answer.retryAfter != null) {
+      await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
+      answer = await this.#ask(Date.now(), run.withKeys, true);
+    }
+    // Over before anyone hears of it: whoever reacts may start the next.
+    if (this.#running === run) this.#running = undefined;
+    this.#watch();
+    const error = answer.error ? toError(answer.error) : null;
+    if (error === null) {
+      this.#quietUntil = this.#nextWindow(started);
+      this.#renew(Date.now());
+    } else {
+      // This set's refresh-ahead is spent; its expiry makes lookups fetch as usual.
+      this.#quietUntil = Math.max(this.#quietUntil, expires + 1);
+    }
+    // Published once the memo serves the new set: a subscriber that looks
+    // up a key then gets it from there.
+    this.#published(trigger, answer.kids.length, error);
+    if (error !== null) throw error;
+    return answer;
+  }
+
+  // When the set just fetched enters its window. Its life may be shorter
+  // than cacheMaxAge (respectCacheControl): the next refresh-ahead then
+  // waits half of it at least, so a short life never means a fetch per lookup.
+  #nextWindow(started) {
+    const { freshUntil } = this.#native.health();
+    if (freshUntil == null || freshUntil === Infinity) return Infinity;
+    const life = freshUntil - started;
+    return started + Math.max(life - this.ahead, life / 2);
+  }
+
+  #published(trigger, keys, error) {
+    const client = this.#client;
+    publish('refresh', () => ({ client, jwksUri: client.options.jwksUri, trigger, ok: error === null, keys, error }));
+  }
+
+  #ask(now, withKeys, waited) {
+    const limiter = this.#limited ? limiterClock(waited) : undefined;
+    return this.#native.refresh(now, limiter, withKeys);
+  }
+}
+
+module.exports = { Refresher };

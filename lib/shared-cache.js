@@ -1,0 +1,138 @@
+'use strict';
+
+const { ArgumentError } = require('./errors');
+
+// `sharedCache`: a key-set store shared by the processes of a fleet, on
+// Redis (spoken natively) or on any object with async get/set (and,
+// for a fleet-wide single fetch, lock/unlock). Opt-in: without the option
+// a client's requests, their timing and their headers are jwks-rsa's.
+
+const DEFAULT_PREFIX = 'jwks-rsa-native:';
+const DEFAULT_COMMAND_TIMEOUT_MS = 500;
+// The age a stored set may reach when the client itself keeps no expiry.
+const DEFAULT_MAX_AGE_MS = 600000;
+
+function invalid(message) {
+  return new ArgumentError(`Invalid sharedCache option: ${message}`);
+}
+
+function checkStore(store) {
+  if (store === null || (typeof store !== 'object' && typeof store !== 'function')) {
+    throw invalid('`store` must be an object');
+  }
+  for (const method of ['get', 'set']) {
+    if (typeof store[method] !== 'function') throw invalid(`\`store.${method}\` must be a function`);
+  }
+  for (const method of ['lock', 'unlock']) {
+    if (store[method] !== undefined && typeof store[method] !== 'function') {
+      throw invalid(`\`store.${method}\` must be a function when given`);
+    }
+  }
+}
+
+// The Redis URL read with WHATWG URL rules, as jwksUri is: Rust gets its
+// parts. `redis://[user][:password@]host[:port][/db]`, `rediss://` for TLS.
+function redisParts(redis) {
+  let url;
+  try {
+    url = new URL(redis);
+  } catch {
+    url = undefined;
+  }
+  const tls = url !== undefined && url.protocol === 'rediss:';
+  if (url === undefined || !(tls || url.protocol === 'redis:') || !url.hostname) {
+    throw invalid('`redis` must be a redis:// or rediss:// URL');
+  }
+  const db = url.pathname.replace(/^\/|\/$/g, '');
+  if (!/^\d{0,9}$/.test(db)) throw invalid('the database of `redis` must be a number');
+  const bracketed = url.hostname.startsWith('[');
+  return {
+    tls,
+    host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    db: Number(db),
+    username: credential(url.username),
+    password: credential(url.password),
+  };
+}
+
+function credential(encoded) {
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw invalid('the user name or password of `redis` is not valid percent-encoding');
+  }
+}
+
+function secretBytes(secret) {
+  if (secret === undefined) return undefined;
+  if (typeof secret === 'string' && secret.length > 0) return Buffer.from(secret, 'utf8');
+  if (Buffer.isBuffer(secret) && secret.length > 0) return Buffer.from(secret);
+  throw invalid('`secret` must be a non-empty string or Buffer');
+}
+
+// The native part of the option, and the wrapped store if it is a
+// JavaScript one. `config` is the client's normalized configuration.
+function sharedCacheConfig(options, config) {
+  const shared = options.sharedCache;
+  if (shared === undefined || shared === null || shared === false) return undefined;
+  if (typeof shared !== 'object') throw invalid('expected an object');
+  const { redis, store, keyPrefix = DEFAULT_PREFIX, secret, commandTimeout = DEFAULT_COMMAND_TIMEOUT_MS } = shared;
+  if ((redis === undefined) === (store === undefined)) throw invalid('give exactly one of `redis` and `store`');
+  if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a redis:// or rediss:// URL');
+  if (store !== undefined) checkStore(store);
+  if (typeof keyPrefix !== 'string') throw invalid('`keyPrefix` must be a string');
+  if (!(Number.isFinite(commandTimeout) && commandTimeout >= 1)) {
+    throw invalid('`commandTimeout` must be a number of milliseconds, at least 1');
+  }
+  // Clients share a record only when they fetch the same document.
+  const endpoint = String(options.jwksUri);
+  return {
+    parts: {
+      redis: redis === undefined ? undefined : redisParts(redis),
+      key: `${keyPrefix}set:${endpoint}`,
+      lockKey: `${keyPrefix}lock:${endpoint}`,
+      maxAge: (config.cache && config.cacheMaxAge) || DEFAULT_MAX_AGE_MS,
+      commandTimeout: Math.floor(commandTimeout),
+      secret: secretBytes(secret),
+    },
+    store: store === undefined ? undefined : storeHook(store),
+  };
+}
+
+// One function for every store operation, which never throws into native
+// code: a failure or a nonsense answer resolves as `{ error }`, counted and
+// answered by a direct fetch.
+function storeHook(store) {
+  return async ({ op, key, value, token, ttlMs }) => {
+    try {
+      switch (op) {
+        case 'get':
+          return { value: readValue(await store.get(key)) };
+        case 'set':
+          await store.set(key, value, ttlMs);
+          return {};
+        case 'lock':
+          // Without lock(), every process that finds no newer set fetches.
+          return { locked: typeof store.lock === 'function' ? Boolean(await store.lock(key, token, ttlMs)) : true };
+        case 'unlock':
+          if (typeof store.unlock === 'function') await store.unlock(key, token);
+          return {};
+        default:
+          return { error: `unknown operation ${op}` };
+      }
+    } catch (err) {
+      return { error: String((err && err.message) || err) };
+    }
+  };
+}
+
+function readValue(value) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  throw new TypeError(`get() resolved with a ${typeof value}, not a string`);
+}
+
+module.exports = { sharedCacheConfig };

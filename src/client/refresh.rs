@@ -1,0 +1,113 @@
+//! Fetches nobody waits for a key from: `reload()`, `warm()`, refresh-ahead
+//! and the background refresh, and the health report they keep current.
+//!
+//! A refresh joins the fetch in flight or starts one, charged to the rate
+//! limiter like a lookup; it never answers a lookup, so whatever it ends
+//! with, the cached set keeps answering until its own expiry.
+
+use std::sync::Arc;
+
+use super::{Client, Lookup};
+use crate::cache::{Hit, Millis};
+use crate::error::Error;
+use crate::keyset::{KeySet, KidQuery};
+
+/// The last failed fetch, kept until a fetch succeeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// When the failed fetch started, on the caller's clock.
+    pub at: Millis,
+    /// Why it failed: the transport, the status or the content of the set.
+    pub error: Error,
+}
+
+/// A failed fetch as the client keeps it: `error` is `None` when the body
+/// arrived but held no usable set (that error stays with the last fetch).
+#[derive(Debug, Clone)]
+pub(super) struct FailedFetch {
+    pub(super) at: Millis,
+    pub(super) error: Option<Error>,
+}
+
+/// What `client.health()` reports, from the client's state at one instant.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Health {
+    /// When the set in use was fetched (`None` before the first good fetch);
+    /// without a cache, when the last good fetch was.
+    pub fetched_at: Option<Millis>,
+    /// Until when that set is fresh: `Some(None)` for ever (`cacheMaxAge: 0`).
+    pub fresh_until: Option<Option<Millis>>,
+    /// Signing keys in the set in use.
+    pub keys: usize,
+    /// The last fetch, if it failed and none succeeded since.
+    pub last_error: Option<Failure>,
+}
+
+impl Health {
+    /// Whether the set in use is fresh at `now`.
+    pub fn is_fresh(&self, now: Millis) -> bool {
+        match self.fresh_until {
+            Some(until) => until.is_none_or(|until| now <= until),
+            None => false,
+        }
+    }
+}
+
+impl Client {
+    /// Fetches now, joining a fetch under way, and resolves with the set.
+    /// The rate limiter is charged as for a lookup at `lookup`.
+    ///
+    /// # Errors
+    /// [`Error::JwksRateLimitError`] when the limiter refuses,
+    /// [`Error::RateLimitWait`] when it makes the refresh wait, or the
+    /// failure of the fetch or of its content.
+    pub async fn refresh(&self, lookup: Lookup) -> Result<Arc<KeySet>, Error> {
+        let fetched = self.shared_fetch(lookup.now, Some(&lookup))?.await?;
+        fetched.set.clone()
+    }
+
+    /// The answer the cache now has for a kid the memo holds, after a
+    /// refresh: as a load answered from the fresh set, but not counted as
+    /// a lookup.
+    pub fn renewed(&self, query: &KidQuery, now: Millis) -> Option<Hit> {
+        let mut state = self.state.lock();
+        state.cache.as_mut()?.lookup(query, now, true)?.ok()
+    }
+
+    /// The kids of the last set fetched, in order.
+    pub fn current_kids(&self) -> Vec<Option<String>> {
+        let state = self.state.lock();
+        let set = state.last.as_ref().and_then(|f| f.set.as_ref().ok());
+        set.map_or_else(Vec::new, |set| {
+            set.keys().iter().map(|k| k.kid.clone()).collect()
+        })
+    }
+
+    /// The health of the cache and of the last fetch.
+    pub fn health(&self) -> Health {
+        let state = self.state.lock();
+        let current = state.cache.as_ref().and_then(|c| c.current_set());
+        // Without a cache no set is in use: the last good fetch is reported.
+        let last_good = || {
+            let last = state.last.as_ref()?;
+            last.set.is_ok().then_some(last.at)
+        };
+        Health {
+            fetched_at: current.map(|(at, _)| at).or_else(last_good),
+            fresh_until: current.map(|(_, until)| until),
+            keys: state.stats.keys,
+            last_error: state.last_error.as_ref().and_then(|failed| {
+                let content = || state.last.as_ref().and_then(|f| f.set.clone().err());
+                let error = failed.error.clone().or_else(content)?;
+                Some(Failure {
+                    at: failed.at,
+                    error,
+                })
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "refresh_tests.rs"]
+mod tests;

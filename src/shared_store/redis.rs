@@ -1,0 +1,194 @@
+//! The Redis store (`sharedCache.redis`): one multiplexed connection per
+//! client, opened on first use and opened again after any failure.
+//!
+//! Locks are `SET key token NX PX ttl`; a lock is released by a script that
+//! deletes it only while it still holds our token, so a holder whose lock
+//! expired never frees the lock of the process that took over.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use redis::aio::MultiplexedConnection;
+use redis::{
+    AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, FromRedisValue,
+    IntoConnectionInfo, RedisConnectionInfo, Value,
+};
+
+use super::{SharedStore, StoreError};
+use crate::cache::Millis;
+use crate::sync::Mutex;
+
+/// Deletes KEYS[1] only if it holds ARGV[1].
+const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/// Where a Redis server is, and how to log in: the parts of a `redis://` or
+/// `rediss://` URL. (Parsed by the caller: the crate's own URL parser would
+/// bring a second URL and IDNA implementation into the binary.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisAddress {
+    /// TLS (`rediss://`), verified against the system's roots.
+    pub tls: bool,
+    /// Host name or IP address, without brackets.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Database number.
+    pub db: u32,
+    /// ACL user name, if any.
+    pub username: Option<String>,
+    /// Password (AUTH), if any.
+    pub password: Option<String>,
+}
+
+impl RedisAddress {
+    fn connection_info(self) -> Result<ConnectionInfo, redis::RedisError> {
+        let addr = if self.tls {
+            ConnectionAddr::TcpTls {
+                host: self.host,
+                port: self.port,
+                insecure: false,
+                tls_params: None,
+            }
+        } else {
+            ConnectionAddr::Tcp(self.host, self.port)
+        };
+        let mut login = RedisConnectionInfo::default().set_db(i64::from(self.db));
+        if let Some(username) = self.username {
+            login = login.set_username(username);
+        }
+        if let Some(password) = self.password {
+            login = login.set_password(password);
+        }
+        Ok(addr.into_connection_info()?.set_redis_settings(login))
+    }
+}
+
+/// A Redis server.
+pub struct RedisStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    address: RedisAddress,
+    timeout: Duration,
+    connection: Mutex<Option<MultiplexedConnection>>,
+}
+
+impl RedisStore {
+    /// A store at `address`; nothing is connected until the first command.
+    pub fn open(address: RedisAddress, command_timeout: Millis) -> Self {
+        RedisStore {
+            inner: Arc::new(Inner {
+                address,
+                timeout: Duration::from_millis(command_timeout),
+                connection: Mutex::new(None),
+            }),
+        }
+    }
+
+    fn run<T: FromRedisValue + Send + 'static>(
+        &self,
+        cmd: Cmd,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let inner = Arc::clone(&self.inner);
+        async move { inner.run(cmd).await }.boxed()
+    }
+}
+
+impl Inner {
+    async fn connection(&self) -> Result<MultiplexedConnection, StoreError> {
+        if let Some(connection) = self.connection.lock().clone() {
+            return Ok(connection);
+        }
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout));
+        let client = self
+            .address
+            .clone()
+            .connection_info()
+            .and_then(Client::open)
+            .map_err(|e| StoreError(describe(&e)))?;
+        let connection = client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+            .map_err(|e| StoreError(describe(&e)))?;
+        *self.connection.lock() = Some(connection.clone());
+        Ok(connection)
+    }
+
+    async fn run<T: FromRedisValue>(&self, cmd: Cmd) -> Result<T, StoreError> {
+        let mut connection = self.connection().await?;
+        let result = cmd.query_async::<T>(&mut connection).await;
+        result.map_err(|e| {
+            // A broken or confused connection is not reused.
+            *self.connection.lock() = None;
+            StoreError(describe(&e))
+        })
+    }
+}
+
+fn describe(err: &redis::RedisError) -> String {
+    format!("Redis: {err}")
+}
+
+impl SharedStore for RedisStore {
+    fn get(&self, key: String) -> BoxFuture<'static, Result<Option<String>, StoreError>> {
+        let read = self.run::<Option<Vec<u8>>>(redis::cmd("GET").arg(key).clone());
+        async move {
+            match read.await? {
+                // Bytes that are not text are garbage to the caller, not a
+                // broken store.
+                Some(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+                None => Ok(None),
+            }
+        }
+        .boxed()
+    }
+
+    fn set(
+        &self,
+        key: String,
+        value: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let cmd = redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .arg("PX")
+            .arg(ttl)
+            .clone();
+        let write = self.run::<Value>(cmd);
+        async move { write.await.map(drop) }.boxed()
+    }
+
+    fn lock(
+        &self,
+        key: String,
+        token: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        let cmd = redis::cmd("SET")
+            .arg(key)
+            .arg(token)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl.max(1))
+            .clone();
+        let taken = self.run::<Option<String>>(cmd);
+        async move { Ok(taken.await?.is_some()) }.boxed()
+    }
+
+    fn unlock(&self, key: String, token: String) -> BoxFuture<'static, Result<(), StoreError>> {
+        let cmd = redis::cmd("EVAL")
+            .arg(UNLOCK_SCRIPT)
+            .arg(1)
+            .arg(key)
+            .arg(token)
+            .clone();
+        let release = self.run::<Value>(cmd);
+        async move { release.await.map(drop) }.boxed()
+    }
+}

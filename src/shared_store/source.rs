@@ -1,0 +1,321 @@
+//! The distributed single flight, as a key source wrapping the real one.
+//!
+//! Invariant: a fetch through this source returns either a stored set newer
+//! than the one the client holds, or the inner source's own answer; the
+//! store can delay that answer by at most the wait budget plus one command
+//! timeout per step, and never turn it into an error.
+
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::upstream::{Held, Upstream, has_signing_keys};
+use super::{Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, bounded};
+use crate::cache::Millis;
+use crate::error::Error;
+use crate::fetch::{CacheHeaders, Document, KeySource, Reply, Response};
+use crate::sync::Mutex;
+use crate::validators::Validators;
+
+/// First pause between two looks at the store while another process fetches.
+const FIRST_POLL_MS: Millis = 5;
+/// Longest pause between two looks.
+const MAX_POLL_MS: Millis = 200;
+/// A record stamped further than this in the future is not believed.
+const MAX_CLOCK_SKEW_MS: Millis = 60_000;
+
+/// A key source that consults a shared store first (`sharedCache`).
+pub struct SharedSource {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    source: Arc<dyn KeySource>,
+    store: Arc<dyn SharedStore>,
+    clock: Arc<dyn Clock>,
+    config: SharedConfig,
+    counters: Arc<SharedCounters>,
+    /// The newest set this client was given.
+    held: Mutex<Held>,
+}
+
+/// What a look at the store found.
+enum Found {
+    Newer(Reply),
+    Nothing,
+    Unreachable,
+}
+
+impl SharedSource {
+    /// `source`, consulted through `store`.
+    pub fn new(
+        source: Arc<dyn KeySource>,
+        store: Arc<dyn SharedStore>,
+        clock: Arc<dyn Clock>,
+        config: SharedConfig,
+    ) -> Self {
+        SharedSource {
+            inner: Arc::new(Inner {
+                source,
+                store,
+                clock,
+                config,
+                counters: Arc::default(),
+                held: Mutex::default(),
+            }),
+        }
+    }
+
+    /// The counters of this source, for `stats()`.
+    pub fn counters(&self) -> Arc<SharedCounters> {
+        Arc::clone(&self.inner.counters)
+    }
+}
+
+impl KeySource for SharedSource {
+    fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
+        let inner = Arc::clone(&self.inner);
+        async move { inner.fetch(Upstream::Plain).await?.into_document() }.boxed()
+    }
+
+    fn fetch_with(
+        &self,
+        validators: Option<&Validators>,
+    ) -> BoxFuture<'static, Result<Reply, Error>> {
+        let inner = Arc::clone(&self.inner);
+        let upstream = Upstream::Validating(validators.cloned());
+        async move { inner.fetch(upstream).await }.boxed()
+    }
+}
+
+impl Inner {
+    async fn fetch(&self, upstream: Upstream) -> Result<Reply, Error> {
+        let deadline = self.clock.now().saturating_add(self.config.wait);
+        let token = lock_token(self.clock.now());
+        let mut poll = FIRST_POLL_MS;
+        let mut waited = false;
+        let mut seen = None;
+        loop {
+            match self.look(&mut seen).await {
+                Found::Newer(reply) => return Ok(reply),
+                Found::Unreachable => return self.direct(&upstream).await,
+                Found::Nothing => {}
+            }
+            let lock = self.store.lock(
+                self.config.lock_key.clone(),
+                token.clone(),
+                self.config.wait,
+            );
+            match self.command("lock", lock).await {
+                Err(()) => return self.direct(&upstream).await,
+                Ok(true) => {
+                    return self.holding_lock(&upstream, token, waited, &mut seen).await;
+                }
+                Ok(false) => {}
+            }
+            if !waited {
+                waited = true;
+                SharedCounters::bump(&self.counters.waits);
+            }
+            let now = self.clock.now();
+            if now >= deadline {
+                self.counters.note(
+                    "another process held the refresh lock past the timeout: fetching directly"
+                        .to_owned(),
+                );
+                return self.direct(&upstream).await;
+            }
+            self.clock.sleep(poll.min(deadline - now)).await;
+            poll = (poll * 2).min(MAX_POLL_MS);
+        }
+    }
+
+    /// With the lock taken: the set another process may have stored since
+    /// our last look (its holder released the lock just before we took it),
+    /// or a fetch of our own.
+    async fn holding_lock(
+        &self,
+        upstream: &Upstream,
+        token: String,
+        waited: bool,
+        seen: &mut Option<String>,
+    ) -> Result<Reply, Error> {
+        if let Found::Newer(reply) = self.look(seen).await {
+            self.unlock(token).await;
+            return Ok(reply);
+        }
+        if waited {
+            SharedCounters::bump(&self.counters.takeovers);
+        }
+        self.fetch_and_publish(upstream, token).await
+    }
+
+    async fn unlock(&self, token: String) {
+        let unlock = self.store.unlock(self.config.lock_key.clone(), token);
+        let _ = self.command("unlock", unlock).await;
+    }
+
+    /// One store operation, bounded; a failure is counted and noted.
+    async fn command<T>(
+        &self,
+        what: &str,
+        op: BoxFuture<'static, Result<T, StoreError>>,
+    ) -> Result<T, ()> {
+        bounded(self.clock.as_ref(), self.config.command_timeout, op)
+            .await
+            .map_err(|StoreError(reason)| {
+                SharedCounters::bump(&self.counters.errors);
+                self.counters.note(format!(
+                    "shared cache {what} failed ({reason}): fetching directly"
+                ));
+            })
+    }
+
+    /// A stored set newer than ours and still fresh, if there is one.
+    /// `seen` is the text of the previous look, judged already.
+    async fn look(&self, seen: &mut Option<String>) -> Found {
+        let get = self.store.get(self.config.key.clone());
+        let text = match self.command("read", get).await {
+            Ok(Some(text)) => text,
+            Ok(None) => return Found::Nothing,
+            Err(()) => return Found::Unreachable,
+        };
+        if seen.as_ref() == Some(&text) {
+            return Found::Nothing;
+        }
+        let judged = self.usable(&text);
+        *seen = Some(text);
+        match judged {
+            Ok(Some(record)) => {
+                SharedCounters::bump(&self.counters.hits);
+                self.counters.note(format!(
+                    "using the key set another process fetched at {}",
+                    record.fetched_at
+                ));
+                let document = self.given(record.body, &record.headers, record.fetched_at);
+                Found::Newer(Reply {
+                    response: Response::Body(document),
+                    headers: record.headers,
+                })
+            }
+            Ok(None) => Found::Nothing,
+            Err(reason) => {
+                SharedCounters::bump(&self.counters.rejected);
+                self.counters
+                    .note(format!("ignored the shared cache record: {reason}"));
+                Found::Nothing
+            }
+        }
+    }
+
+    /// The record in `text` if it is to be used; `None` when it is sound but
+    /// not newer than ours.
+    fn usable(&self, text: &str) -> Result<Option<Record>, String> {
+        let config = &self.config;
+        let record = Record::decode(
+            text,
+            &config.key,
+            config.secret.as_deref(),
+            config.max_bytes,
+        )?;
+        let now = self.clock.now();
+        if record.fetched_at > now.saturating_add(MAX_CLOCK_SKEW_MS) {
+            return Err("fetch time is in the future".to_owned());
+        }
+        if now.saturating_sub(record.fetched_at) >= config.max_age {
+            return Err("expired".to_owned());
+        }
+        if self
+            .held
+            .lock()
+            .at
+            .is_some_and(|held| held >= record.fetched_at)
+        {
+            return Ok(None);
+        }
+        if !has_signing_keys(&record.body, config.key_types) {
+            return Err("no usable signing key in the stored body".to_owned());
+        }
+        Ok(Some(record))
+    }
+
+    /// A direct fetch, not shared (the store is unreachable or too slow).
+    async fn direct(&self, upstream: &Upstream) -> Result<Reply, Error> {
+        let at = self.clock.now();
+        let reply = upstream.fetch(self.source.as_ref()).await?;
+        Ok(self.received(reply, at))
+    }
+
+    /// Fetches as the lock holder, stores the set, and releases the lock if
+    /// it is still ours. A `304` stores the set it confirmed, fresh again.
+    async fn fetch_and_publish(&self, upstream: &Upstream, token: String) -> Result<Reply, Error> {
+        let at = self.clock.now();
+        let result = upstream.fetch(self.source.as_ref()).await;
+        if let Ok(reply) = &result {
+            let confirmed = match &reply.response {
+                Response::Body(document) => {
+                    Some((Arc::clone(&document.body), reply.headers.clone()))
+                }
+                Response::NotModified => self.held.lock().confirmed(&reply.headers),
+            };
+            let types = self.config.key_types;
+            if let Some((body, headers)) =
+                confirmed.filter(|(body, _)| has_signing_keys(body, types))
+            {
+                self.publish(&body, headers, at).await;
+            }
+        }
+        self.unlock(token).await;
+        result.map(|reply| self.received(reply, at))
+    }
+
+    async fn publish(&self, body: &str, headers: CacheHeaders, at: Millis) {
+        let record = Record {
+            fetched_at: at,
+            body: body.to_owned(),
+            headers,
+        };
+        let config = &self.config;
+        let text = record.encode(&config.key, config.secret.as_deref());
+        let age = self.clock.now().saturating_sub(at);
+        let ttl = config.max_age.saturating_sub(age).max(1);
+        let set = self.store.set(config.key.clone(), text, ttl);
+        if self.command("write", set).await.is_ok() {
+            SharedCounters::bump(&self.counters.writes);
+        }
+    }
+
+    /// A reply of the endpoint, its body marked as fetched at `at`.
+    fn received(&self, reply: Reply, at: Millis) -> Reply {
+        let Reply { response, headers } = reply;
+        let response = match response {
+            Response::Body(document) => Response::Body(self.given(document.body, &headers, at)),
+            Response::NotModified => {
+                self.held.lock().confirm(at);
+                Response::NotModified
+            }
+        };
+        Reply { response, headers }
+    }
+
+    /// The document handed to the client, remembered as the newest it holds.
+    fn given(&self, body: impl Into<Arc<str>>, headers: &CacheHeaders, at: Millis) -> Document {
+        let body = body.into();
+        self.held.lock().hold(Arc::clone(&body), headers, at);
+        Document {
+            body,
+            fetched_at: Some(at),
+        }
+    }
+}
+
+/// A token naming this lock holder: random, or unique enough without it.
+fn lock_token(now: Millis) -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    match ring::rand::SystemRandom::new().fill(&mut bytes) {
+        Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => format!("{}-{now}", std::process::id()),
+    }
+}
