@@ -10,7 +10,7 @@
 const { spawnSync } = require('child_process');
 const { loadPools, keySets } = require('../lib/keys');
 const { startJwksServer } = require('../lib/jwks-server');
-const { runFleet, redisKeyCount } = require('../lib/fleet');
+const { runFleet } = require('../lib/fleet');
 const { load } = require('../lib/impls');
 const { percentile } = require('../lib/stats');
 const rows = require('../lib/rows');
@@ -75,14 +75,16 @@ async function redisForFleet(jwksUri, kid) {
   }
   if (!redisServerOnPath()) return { reason: 'redis-server is not on PATH (apt-get install redis-server)' };
   const redis = await helper.startRedis();
+  // KEYS answers `*<count>` and the keys.
+  const stored = async (pattern) => Number((await helper.send(redis.port, 'KEYS', pattern)).split('\r\n')[0].slice(1));
   try {
     const keyPrefix = 'fleet-probe:';
     const client = load('jwks-rsa-native')({ jwksUri, sharedCache: { redis: redis.url, keyPrefix } });
     await client.getSigningKey(kid);
-    for (let i = 0; i < 20 && (await redisKeyCount(redis.port, `${keyPrefix}*`)) === 0; i++) {
+    for (let i = 0; i < 20 && (await stored(`${keyPrefix}*`)) === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if ((await redisKeyCount(redis.port, `${keyPrefix}*`)) === 0) {
+    if ((await stored(`${keyPrefix}*`)) === 0) {
       throw new Error('this build does not take the sharedCache option (a client stored nothing in Redis)');
     }
     return { redis };

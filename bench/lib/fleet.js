@@ -6,7 +6,6 @@
 
 const { fork } = require('child_process');
 const path = require('path');
-const net = require('net');
 
 const PROCESS = path.join(__dirname, 'fleet-process.js');
 
@@ -62,24 +61,4 @@ async function runFleet({ impl, processes, threads, options, server, kid, maxAge
   }
 }
 
-/** How many keys of a Redis on 127.0.0.1:`port` match `pattern` (RESP KEYS). */
-function redisKeyCount(port, pattern) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let reply = '';
-    socket.setEncoding('utf8');
-    socket.on('error', reject);
-    socket.on('data', (chunk) => {
-      reply += chunk;
-      const end = reply.indexOf('\r\n');
-      if (end < 0) return;
-      socket.end();
-      const count = reply.startsWith('*') ? Number(reply.slice(1, end)) : NaN;
-      if (Number.isNaN(count)) reject(new Error(`Redis answered ${reply.slice(0, end)}`));
-      else resolve(count);
-    });
-    socket.write(`*2\r\n$4\r\nKEYS\r\n$${Buffer.byteLength(pattern)}\r\n${pattern}\r\n`);
-  });
-}
-
-module.exports = { runFleet, redisKeyCount };
+module.exports = { runFleet };
