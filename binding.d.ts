@@ -14,8 +14,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * faked timers drive expiry and rate limiting as they do with jwks-rsa.
  */
 export declare class NativeClient {
-  /** A client for normalized options and the shim's wrapped hooks. */
-  constructor(config: NativeConfig, hooks?: NativeHooks | undefined | null)
+  /**
+   * A client for normalized options and the shim's wrapped hooks;
+   * `share` is the key of the process-wide core it joins, if any.
+   */
+  constructor(config: NativeConfig, hooks?: NativeHooks | undefined | null, share?: string | undefined | null)
   /**
    * Sends the following fetches through Node's http (`true`) or the
    * native client (`false`); a no-op for clients without that choice.
@@ -32,6 +35,9 @@ export declare class NativeClient {
    * `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
    * served the kid; `limiter` carries the rate limiter's clocks when rate
    * limiting is on.
+   *
+   * Like every async method here, the future owns its core client rather
+   * than borrowing this object, which a worker's exit frees mid-fetch.
    */
   signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, seenAt?: number | undefined | null, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
   /** `getSigningKeys()`. */
@@ -294,6 +300,9 @@ export interface SharedCacheParts {
   /** Key of the HMAC over each record. */
   secret?: Buffer
 }
+
+/** How many shared core clients are alive in this process. */
+export declare function sharedClients(): number
 
 /** What a client's shared store reports for `stats()`. */
 export interface SharedStats {

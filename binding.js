@@ -838,4 +838,5 @@ module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.hasDefaultRoots = nativeBinding.hasDefaultRoots
 module.exports.setDefaultRoots = nativeBinding.setDefaultRoots
+module.exports.sharedClients = nativeBinding.sharedClients
 module.exports.syntaxErrorBody = nativeBinding.syntaxErrorBody

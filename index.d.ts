@@ -188,6 +188,13 @@ declare namespace JwksRsa {
      * set. Off by default. Not available in the WebAssembly build.
      */
     sharedCache?: SharedCacheOptions;
+    /**
+     * Share one key set, one fetch in flight and one rate limiter with every
+     * client of the same endpoint and options in any worker thread of this
+     * process. Not applied with `fetcher`, `requestAgent`,
+     * `getKeysInterceptor`, or on the WebAssembly backend. Default false.
+     */
+    shareAcrossThreads?: boolean;
   }
 
   interface SharedCacheOptionsBase {

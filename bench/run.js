@@ -26,6 +26,7 @@ const FIGURES = [
   'require-time',
   'memory',
   'install-size',
+  'fleet',
 ];
 
 function parseArgs(argv) {

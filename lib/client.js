@@ -11,6 +11,7 @@ const { ensureDefaultRoots } = require('./roots');
 const { ArgumentError } = require('./errors');
 const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
+const { shareKey } = require('./share-threads');
 const { sharedCacheConfig } = require('./shared-cache');
 const { Discovery } = require('./discovery');
 const log = require('./client-log');
@@ -49,10 +50,11 @@ function deliver(promise, cb) {
 let documentBody;
 
 function createNative(options, config, hooks) {
+  const share = shareKey(options, config, hooks);
   // The WebAssembly build has no TLS of its own: Node's https brings its roots.
   if (backend === 'native' && config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
   try {
-    const native = new binding.NativeClient(config, hooks);
+    const native = new binding.NativeClient(config, hooks, share);
     if (backend === 'wasm') checkTls(options, config);
     return native;
   } catch (err) {

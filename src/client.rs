@@ -239,7 +239,6 @@ impl Client {
     /// The miss path: rate limit, interceptor, then the shared fetch. Says
     /// whether the endpoint was asked.
     async fn load(&self, query: &KidQuery, lookup: Lookup) -> Result<(Hit, bool), Error> {
-        let now = lookup.now;
         if let Some(interceptor) = &self.interceptor {
             self.charge(&lookup)?;
             if let Some(hit) = self.intercept(interceptor.as_ref(), query, lookup).await? {
@@ -247,7 +246,10 @@ impl Client {
             }
         }
         let charge = self.interceptor.is_none().then_some(&lookup);
-        let fetched = self.shared_fetch(now, charge)?.await?;
+        let fetched = match self.fetch_for(query, &lookup, charge)? {
+            Pending::Cached(answer) => return answer.map(|hit| (hit, false)),
+            Pending::Fetch(fetch) => fetch.await?,
+        };
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
         let hit = self.answered(query, key, fetched.at, fetched.lifetime, lookup);
@@ -358,4 +360,4 @@ use refresh::FailedFetch;
 pub use refresh::{Failure, Health};
 pub use revalidate::Freshness;
 pub use shared_fetch::Fetched;
-use shared_fetch::SharedFetch;
+use shared_fetch::{Pending, SharedFetch};

@@ -33,6 +33,7 @@ pub mod pem;
 #[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
+pub mod share;
 #[cfg(feature = "native-http")]
 pub mod shared_store;
 pub mod skip;

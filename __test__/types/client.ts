@@ -23,6 +23,7 @@ const client = jwksClient({
   key: Buffer.from('-----BEGIN PRIVATE KEY-----'),
   maxResponseBytes: 1 << 20,
   unknownKidCooldown: 30000,
+  shareAcrossThreads: true,
 });
 
 async function lookups(): Promise<void> {

@@ -10,11 +10,11 @@ use futures_util::future::{BoxFuture, Shared};
 
 use super::revalidate::{self, Policy};
 use super::{Client, FailedFetch, Lookup, State, admit};
-use crate::cache::Millis;
+use crate::cache::{Hit, Millis};
 use crate::error::Error;
 use crate::fetch::KeySource;
 use crate::key_types::KeyTypes;
-use crate::keyset::KeySet;
+use crate::keyset::{KeySet, KidQuery};
 use crate::validators::Validators;
 
 /// One fetch, parsed once and shared by all its waiters.
@@ -35,6 +35,15 @@ pub struct Fetched {
 
 pub(super) type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Fetched>, Error>>>;
 
+/// What a lookup past the cache waits for.
+pub(super) enum Pending {
+    /// The cache's answer: a fetch ended between the lookup's own cache
+    /// check and this point (another thread's lookup can complete one).
+    Cached(Result<Hit, Error>),
+    /// The fetch under way, joined or just started.
+    Fetch(SharedFetch),
+}
+
 impl Client {
     /// Joins the fetch under way, or starts one (charging the rate limiter
     /// for the lookup `charge`, if given).
@@ -43,13 +52,46 @@ impl Client {
         now: Millis,
         charge: Option<&Lookup>,
     ) -> Result<SharedFetch, Error> {
+        self.join_or_start(&mut self.state.lock(), now, charge)
+    }
+
+    /// [`Client::shared_fetch`] for a lookup that found the cache without an
+    /// answer: when no fetch is under way, the cache is asked again under
+    /// the same lock that would start one, so a lookup that lost the race
+    /// with a fetch's end is answered by that fetch instead of another.
+    pub(super) fn fetch_for(
+        &self,
+        query: &KidQuery,
+        lookup: &Lookup,
+        charge: Option<&Lookup>,
+    ) -> Result<Pending, Error> {
         let mut state = self.state.lock();
+        if state.inflight.is_none() {
+            let answer = state
+                .cache
+                .as_mut()
+                .and_then(|cache| cache.lookup(query, lookup.now, lookup.load));
+            if let Some(answer) = answer {
+                state.stats.cache_hits += 1;
+                return Ok(Pending::Cached(answer));
+            }
+        }
+        self.join_or_start(&mut state, lookup.now, charge)
+            .map(Pending::Fetch)
+    }
+
+    fn join_or_start(
+        &self,
+        state: &mut State,
+        now: Millis,
+        charge: Option<&Lookup>,
+    ) -> Result<SharedFetch, Error> {
         if let Some(inflight) = state.inflight.clone() {
             state.stats.coalesced += 1;
             return Ok(inflight);
         }
         if let Some(lookup) = charge {
-            admit(&mut state, lookup)?;
+            admit(state, lookup)?;
         }
         let policy = self.config.freshness.policy(self.config.cache.as_ref());
         let fetch = run_fetch(

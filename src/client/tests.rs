@@ -318,3 +318,26 @@ async fn every_waiter_on_a_non_json_page_shares_one_body_and_one_error() {
     }
     assert_eq!(endpoint.count(), 2);
 }
+
+#[tokio::test]
+async fn a_miss_that_loses_the_race_with_a_fetch_end_is_answered_by_that_fetch() {
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let client = Arc::new(cached_client(Arc::clone(&endpoint), None));
+    let first = {
+        let client = Arc::clone(&client);
+        tokio::spawn(async move { client.signing_key(kid("a"), Lookup::at(0)).await })
+    };
+    while endpoint.count() == 0 {
+        tokio::task::yield_now().await;
+    }
+    // A second lookup (another thread's, say) finds no answer in the cache...
+    assert!(client.cached(&kid("a"), 0, true).is_none());
+    // ...and the fetch under way ends before that lookup goes on to fetch.
+    gate.add_permits(1);
+    first.await.unwrap().unwrap();
+    let (hit, from_endpoint) = client.load(&kid("a"), Lookup::at(0)).await.unwrap();
+    assert_eq!(hit.key.kid.as_deref(), Some("a"));
+    assert!(!from_endpoint);
+    assert_eq!(endpoint.count(), 1);
+}

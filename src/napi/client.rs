@@ -3,11 +3,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use napi::Env;
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder};
 use napi_derive::napi;
 
 use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::hooks::{JsInterceptor, NativeHooks};
+use super::shared::{self, Core};
 use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
@@ -20,6 +23,9 @@ pub struct NativeClient {
     pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
     shared: Option<SharedHandle>,
+    /// The process-wide core (`shareAcrossThreads`), used unless this
+    /// thread's fetches go through Node's http.
+    threads: Option<Core>,
 }
 
 /// The core's query for a kid as the shim passes it.
@@ -33,9 +39,14 @@ pub(super) fn query(kid: Option<String>, matchable: bool) -> KidQuery {
 
 #[napi]
 impl NativeClient {
-    /// A client for normalized options and the shim's wrapped hooks.
+    /// A client for normalized options and the shim's wrapped hooks;
+    /// `share` is the key of the process-wide core it joins, if any.
     #[napi(constructor, catch_unwind)]
-    pub fn new(config: NativeConfig, hooks: Option<NativeHooks>) -> napi::Result<Self> {
+    pub fn new(
+        config: NativeConfig,
+        hooks: Option<NativeHooks>,
+        share: Option<String>,
+    ) -> napi::Result<Self> {
         let hooks = hooks.unwrap_or(NativeHooks {
             fetch: None,
             intercept: None,
@@ -51,11 +62,41 @@ impl NativeClient {
         if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
+        let threads = match share {
+            Some(key) => Some(Core::Shared(
+                shared::join(&key, &config).map_err(|e| napi::Error::from_reason(e.to_string()))?,
+            )),
+            None => None,
+        };
         Ok(NativeClient {
             client: Arc::new(client),
             use_node_http,
             shared,
+            threads,
         })
+    }
+
+    /// The core that answers now: the shared one, unless Node's http is in
+    /// use (which only this thread can run).
+    pub(super) fn core(&self) -> Core {
+        match &self.threads {
+            Some(shared) if !self.via_node() => shared.clone(),
+            _ => Core::Own(Arc::clone(&self.client)),
+        }
+    }
+
+    /// The `sharedCache` counters of the core that answers now.
+    fn store(&self) -> Option<&SharedHandle> {
+        match &self.threads {
+            Some(Core::Shared(lease)) if !self.via_node() => lease.store.as_ref(),
+            _ => self.shared.as_ref(),
+        }
+    }
+
+    fn via_node(&self) -> bool {
+        self.use_node_http
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     /// Sends the following fetches through Node's http (`true`) or the
@@ -80,7 +121,7 @@ impl NativeClient {
         load: bool,
     ) -> Option<KeyAnswer> {
         let answer = self
-            .client
+            .core()
             .cached(&query(kid, matchable), clock_ms(now), load)?;
         Some(match answer {
             Ok(hit) => KeyAnswer::hit(&hit),
@@ -91,16 +132,21 @@ impl NativeClient {
     /// `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
     /// served the kid; `limiter` carries the rate limiter's clocks when rate
     /// limiting is on.
+    ///
+    /// Like every async method here, the future owns its core client rather
+    /// than borrowing this object, which a worker's exit frees mid-fetch.
     #[napi]
-    pub async fn signing_key(
+    #[allow(clippy::too_many_arguments)]
+    pub fn signing_key(
         &self,
+        env: Env,
         kid: Option<String>,
         matchable: bool,
         now: f64,
         load: bool,
         seen_at: Option<f64>,
         limiter: Option<LimiterReading>,
-    ) -> KeyAnswer {
+    ) -> napi::Result<AsyncBlock<KeyAnswer>> {
         let now = clock_ms(now);
         let lookup = Lookup {
             now,
@@ -112,46 +158,60 @@ impl NativeClient {
                 .unwrap_or_default(),
             waited: limiter.and_then(|l| l.waited).unwrap_or(false),
         };
-        match self.client.signing_key(query(kid, matchable), lookup).await {
-            Ok(resolved) => KeyAnswer::resolved(&resolved),
-            Err(err) => KeyAnswer::failed(&err),
-        }
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(
+                match core.signing_key(query(kid, matchable), lookup).await {
+                    Ok(resolved) => KeyAnswer::resolved(&resolved),
+                    Err(err) => KeyAnswer::failed(&err),
+                },
+            )
+        })
+        .build(&env)
     }
 
     /// `getSigningKeys()`.
     #[napi]
-    pub async fn signing_keys(&self, now: f64) -> KeysAnswer {
-        match self.client.signing_keys(clock_ms(now)).await {
-            Ok(set) => KeysAnswer {
-                keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
-                error: None,
-            },
-            Err(err) => KeysAnswer {
-                keys: None,
-                error: Some(ErrorInfo::from(&err)),
-            },
-        }
+    pub fn signing_keys(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<KeysAnswer>> {
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(match core.signing_keys(clock_ms(now)).await {
+                Ok(set) => KeysAnswer {
+                    keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
+                    error: None,
+                },
+                Err(err) => KeysAnswer {
+                    keys: None,
+                    error: Some(ErrorInfo::from(&err)),
+                },
+            })
+        })
+        .build(&env)
     }
 
     /// `getKeys()`: the body of a fetch, for the shim to parse.
     #[napi]
-    pub async fn document(&self, now: f64) -> DocumentAnswer {
-        match self.client.document(clock_ms(now)).await {
-            Ok(body) => DocumentAnswer {
-                body: Some(body.to_string()),
-                error: None,
-            },
-            Err(err) => DocumentAnswer {
-                body: None,
-                error: Some(ErrorInfo::from(&err)),
-            },
-        }
+    pub fn document(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<DocumentAnswer>> {
+        let core = self.core();
+        AsyncBlockBuilder::new(async move {
+            Ok(match core.document(clock_ms(now)).await {
+                Ok(body) => DocumentAnswer {
+                    body: Some(body.to_string()),
+                    error: None,
+                },
+                Err(err) => DocumentAnswer {
+                    body: None,
+                    error: Some(ErrorInfo::from(&err)),
+                },
+            })
+        })
+        .build(&env)
     }
 
     /// The last fetch that produced a body (for `DEBUG=jwks` lines).
     #[napi(catch_unwind)]
     pub fn last_fetch(&self) -> Option<LastFetch> {
-        self.client
+        self.core()
             .last_fetch()
             .map(|f| LastFetch::from(f.as_ref()))
     }
@@ -159,21 +219,18 @@ impl NativeClient {
     /// Counters since creation.
     #[napi(catch_unwind)]
     pub fn stats(&self) -> NativeStats {
-        self.client.stats().into()
+        self.core().stats().into()
     }
 
     /// The shared store's counters, when the client has one.
     #[napi(catch_unwind)]
     pub fn shared_stats(&self) -> Option<SharedStats> {
-        self.shared.as_ref().and_then(SharedHandle::stats)
+        self.store().and_then(SharedHandle::stats)
     }
 
     /// What the shared store did since the last call, for `DEBUG=jwks`.
     #[napi(catch_unwind)]
     pub fn shared_notes(&self) -> Vec<String> {
-        self.shared
-            .as_ref()
-            .map(SharedHandle::notes)
-            .unwrap_or_default()
+        self.store().map(SharedHandle::notes).unwrap_or_default()
     }
 }

@@ -61,7 +61,8 @@ impl NativeClient {
             error: None,
             retry_after: None,
         };
-        match self.client.refresh(lookup).await {
+        let core = self.core();
+        match core.refresh(lookup).await {
             Ok(set) => {
                 answer.kids = set.keys().iter().map(|k| k.kid.clone()).collect();
                 if with_keys {
@@ -82,7 +83,7 @@ impl NativeClient {
     /// The health of the cache and of the last fetch.
     #[napi(catch_unwind)]
     pub fn health(&self) -> NativeHealth {
-        let health = self.client.health();
+        let health = self.core().health();
         NativeHealth {
             fetched_at: health.fetched_at.map(|t| t as f64),
             fresh_until: health
@@ -101,13 +102,13 @@ impl NativeClient {
     /// `cached`); `null` when the fresh set does not list it.
     #[napi(catch_unwind)]
     pub fn renewed(&self, kid: Option<String>, matchable: bool, now: f64) -> Option<KeyAnswer> {
-        let hit = self.client.renewed(&query(kid, matchable), clock_ms(now))?;
+        let hit = self.core().renewed(&query(kid, matchable), clock_ms(now))?;
         Some(KeyAnswer::hit(&hit))
     }
 
     /// The kids of the last set fetched, in order (for `rotate` events).
     #[napi(catch_unwind)]
     pub fn kids(&self) -> Vec<Option<String>> {
-        self.client.current_kids()
+        self.core().current_kids()
     }
 }

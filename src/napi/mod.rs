@@ -19,6 +19,8 @@ mod node_error;
 #[cfg(not(test))]
 mod reply;
 #[cfg(not(test))]
+mod shared;
+#[cfg(not(test))]
 mod shared_cache;
 #[cfg(not(test))]
 mod source;
