@@ -301,6 +301,7 @@ export interface SharedStats {
   sharedWrites: number
   sharedWaits: number
   sharedTakeovers: number
+  sharedWakeups: number
   sharedErrors: number
   sharedRejected: number
 }

@@ -85,6 +85,8 @@ declare namespace JwksRsa {
     sharedWaits?: number;
     /** With `sharedCache`: locks taken over after waiting (the holder ended or died). */
     sharedTakeovers?: number;
+    /** With `sharedCache`: waits ended at once by the lock holder's publication. */
+    sharedWakeups?: number;
     /** With `sharedCache`: store operations that failed or timed out (then fetched directly). */
     sharedErrors?: number;
     /** With `sharedCache`: stored records ignored (unreadable, too large, bad MAC, stale, no key). */

@@ -55,6 +55,15 @@ async function othersWaiting(n) {
   while (sum(stats, 'sharedWaits') < n) stats = await allStats();
 }
 
+// `n` processes listen for the lock holder's publication.
+async function othersListening(n) {
+  const listeners = async () => {
+    const reply = await send(redis.port, 'PUBSUB', 'NUMSUB', `${lockKey()}:done`);
+    return Number(/:(\d+)\r\n$/.exec(reply)[1]);
+  };
+  while ((await listeners()) < n);
+}
+
 describe('sharedCache on Redis across processes', { skip }, () => {
   test('four cold processes make one request, and each gets the key', async () => {
     fleet = await startFleet(4, options());
@@ -70,6 +79,39 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(sum(stats, 'sharedHits'), 3);
     assert.equal(sum(stats, 'fetches'), 1, 'fetches count requests, not sets read from Redis');
     assert.equal(await send(redis.port, 'EXISTS', lockKey()), ':0\r\n', 'the lock is released');
+  });
+
+  test('waiters are woken by the publication of the lock holder, not by a poll', async () => {
+    fleet = await startFleet(4, options());
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(3);
+    release();
+    for (const answer of await answers) assert.equal(answer.pem, first.pem);
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedWakeups'), 3);
+    assert.equal(sum(stats, 'sharedHits'), 3);
+    assert.equal(server.count, 1);
+  });
+
+  test('a lock holder whose fetch fails publishes it: the waiters fetch for themselves at once', async () => {
+    fleet = await startFleet(3, options({ timeout: 60000 }), { DEBUG: 'jwks' });
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(2);
+    server.state.status = 500;
+    try {
+      release();
+      for (const answer of await answers) assert.equal(answer.error.name, 'JwksError');
+    } finally {
+      server.state.status = 200;
+    }
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedWakeups'), 2);
+    assert.equal(server.count, 3);
+    assert.equal(fleet.filter((p) => /holding the refresh lock gave up/.test(p.stderr)).length, 2);
   });
 
   test('a process started later reads the stored set instead of fetching', async () => {

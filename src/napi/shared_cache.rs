@@ -73,6 +73,7 @@ pub struct SharedStats {
     pub shared_writes: f64,
     pub shared_waits: f64,
     pub shared_takeovers: f64,
+    pub shared_wakeups: f64,
     pub shared_errors: f64,
     pub shared_rejected: f64,
 }
@@ -230,6 +231,7 @@ mod native {
                 shared_writes: read(&c.writes),
                 shared_waits: read(&c.waits),
                 shared_takeovers: read(&c.takeovers),
+                shared_wakeups: read(&c.wakeups),
                 shared_errors: read(&c.errors),
                 shared_rejected: read(&c.rejected),
             })

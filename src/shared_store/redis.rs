@@ -1,5 +1,7 @@
 //! The Redis store (`sharedCache.redis`): one multiplexed connection per
-//! client, opened on first use and opened again after any failure.
+//! client, opened on first use and opened again after any failure, and at
+//! most one subscription connection, opened when the client first waits for
+//! another process's refresh and dropped when it fails.
 //!
 //! Locks are `SET key token NX PX ttl`; a lock is released by a script that
 //! deletes it only while it still holds our token, so a holder whose lock
@@ -8,15 +10,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, StreamExt};
 use redis::aio::MultiplexedConnection;
 use redis::{
     AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, FromRedisValue,
     IntoConnectionInfo, RedisConnectionInfo, Value,
 };
+use tokio::sync::broadcast;
 
-use super::{SharedStore, StoreError};
+use super::{SharedStore, StoreError, Wakeup};
 use crate::cache::Millis;
 use crate::sync::Mutex;
 
@@ -74,6 +77,15 @@ struct Inner {
     address: RedisAddress,
     timeout: Duration,
     connection: Mutex<Option<MultiplexedConnection>>,
+    /// The listening connection's messages, while it is open.
+    listening: Mutex<Option<Listening>>,
+}
+
+/// One subscription connection, read by a task that hands each message on
+/// to the waiters; it ends (and is dropped) with the connection.
+struct Listening {
+    channel: String,
+    messages: broadcast::Sender<String>,
 }
 
 impl RedisStore {
@@ -84,6 +96,7 @@ impl RedisStore {
                 address,
                 timeout: Duration::from_millis(command_timeout),
                 connection: Mutex::new(None),
+                listening: Mutex::new(None),
             }),
         }
     }
@@ -127,6 +140,66 @@ impl Inner {
             *self.connection.lock() = None;
             StoreError(describe(&e))
         })
+    }
+}
+
+impl Inner {
+    /// A receiver of the messages on `channel`, subscribing first if no
+    /// connection listens on it yet.
+    async fn listen(self: Arc<Self>, channel: String) -> Result<Wakeup, StoreError> {
+        let live = self
+            .listening
+            .lock()
+            .as_ref()
+            .filter(|l| l.channel == channel)
+            .map(|l| l.messages.subscribe());
+        let mut receiver = match live {
+            Some(receiver) => receiver,
+            None => self.open_listening(channel).await?,
+        };
+        Ok(async move { receiver.recv().await.unwrap_or_default() }.boxed())
+    }
+
+    async fn open_listening(
+        self: &Arc<Self>,
+        channel: String,
+    ) -> Result<broadcast::Receiver<String>, StoreError> {
+        let client = self
+            .address
+            .clone()
+            .connection_info()
+            .and_then(Client::open)
+            .map_err(|e| StoreError(describe(&e)))?;
+        let mut pubsub = client
+            .get_async_pubsub()
+            .await
+            .map_err(|e| StoreError(describe(&e)))?;
+        pubsub
+            .subscribe(&channel)
+            .await
+            .map_err(|e| StoreError(describe(&e)))?;
+        let (messages, receiver) = broadcast::channel(16);
+        let mut stream = pubsub.into_on_message();
+        let sender = messages.clone();
+        let inner = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Some(message) = stream.next().await {
+                let text = message.get_payload::<String>().unwrap_or_default();
+                let _ = sender.send(text);
+            }
+            // The connection ended: the next waiter opens another.
+            if let Some(inner) = inner.upgrade() {
+                let mut listening = inner.listening.lock();
+                if listening
+                    .as_ref()
+                    .is_some_and(|l| l.messages.same_channel(&sender))
+                {
+                    *listening = None;
+                }
+            }
+        });
+        *self.listening.lock() = Some(Listening { channel, messages });
+        Ok(receiver)
     }
 }
 
@@ -190,5 +263,20 @@ impl SharedStore for RedisStore {
             .clone();
         let release = self.run::<Value>(cmd);
         async move { release.await.map(drop) }.boxed()
+    }
+
+    fn publish(
+        &self,
+        channel: String,
+        message: String,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let cmd = redis::cmd("PUBLISH").arg(channel).arg(message).clone();
+        let publish = self.run::<Value>(cmd);
+        async move { publish.await.map(drop) }.boxed()
+    }
+
+    fn subscribe(&self, channel: String) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+        let inner = Arc::clone(&self.inner);
+        async move { inner.listen(channel).await.map(Some) }.boxed()
     }
 }

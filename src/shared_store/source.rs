@@ -8,10 +8,12 @@
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
+use futures_util::future::{BoxFuture, Either, select};
 
 use super::upstream::{Held, Upstream, has_signing_keys};
-use super::{Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, bounded};
+use super::{
+    Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, Wakeup, bounded,
+};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, Document, KeySource, Reply, Response};
@@ -22,6 +24,14 @@ use crate::validators::Validators;
 const FIRST_POLL_MS: Millis = 5;
 /// Longest pause between two looks.
 const MAX_POLL_MS: Millis = 200;
+/// Pause between two looks while listening for the holder's publication:
+/// they only catch a publication lost on the way.
+const LISTENING_POLL_MS: Millis = 1_000;
+/// Published by a holder that stored the set (or found it stored).
+const STORED: &str = "stored";
+/// Published by a holder that stored nothing (its fetch failed, or the set
+/// had no usable key): waiters fetch for themselves at once.
+const GAVE_UP: &str = "gave-up";
 /// A record stamped further than this in the future is not believed.
 const MAX_CLOCK_SKEW_MS: Millis = 60_000;
 
@@ -96,6 +106,10 @@ impl Inner {
         let mut poll = FIRST_POLL_MS;
         let mut waited = false;
         let mut seen = None;
+        // The next publication, once listening; `listen` says whether to
+        // (try to) listen before the next wait.
+        let mut wakeup: Option<Wakeup> = None;
+        let mut listen = true;
         loop {
             match self.look(&mut seen).await {
                 Found::Newer(reply) => return Ok(reply),
@@ -118,6 +132,15 @@ impl Inner {
                 waited = true;
                 SharedCounters::bump(&self.counters.waits);
             }
+            if listen && wakeup.is_none() {
+                listen = false;
+                wakeup = self.listen().await;
+                if wakeup.is_some() {
+                    // A publication made before we listened is missed:
+                    // look again now that none can be.
+                    continue;
+                }
+            }
             let now = self.clock.now();
             if now >= deadline {
                 self.counters.note(
@@ -126,9 +149,49 @@ impl Inner {
                 );
                 return self.direct(&upstream).await;
             }
-            self.clock.sleep(poll.min(deadline - now)).await;
-            poll = (poll * 2).min(MAX_POLL_MS);
+            let Some(next) = wakeup.take() else {
+                self.clock.sleep(poll.min(deadline - now)).await;
+                poll = (poll * 2).min(MAX_POLL_MS);
+                continue;
+            };
+            // Listening, a look at the store is only a fallback for a
+            // publication lost on the way.
+            let fallback = self.clock.sleep(LISTENING_POLL_MS.min(deadline - now));
+            match select(next, fallback).await {
+                Either::Left((message, _)) => {
+                    if !message.is_empty() {
+                        SharedCounters::bump(&self.counters.wakeups);
+                    }
+                    if message == GAVE_UP {
+                        self.counters.note(
+                            "the process holding the refresh lock gave up: fetching directly"
+                                .to_owned(),
+                        );
+                        return self.direct(&upstream).await;
+                    }
+                    listen = true;
+                }
+                Either::Right((_, next)) => wakeup = Some(next),
+            }
         }
+    }
+
+    /// Listening for publications on the lock's channel, if the store can.
+    async fn listen(&self) -> Option<Wakeup> {
+        let subscribe = self.store.subscribe(self.channel());
+        self.command("subscribe", subscribe).await.ok().flatten()
+    }
+
+    /// The channel on which a lock holder announces the end of its refresh.
+    fn channel(&self) -> String {
+        format!("{}:done", self.config.lock_key)
+    }
+
+    /// Tells the waiters the refresh ended: the set is stored, or the
+    /// holder gave up and they fetch for themselves.
+    async fn announce(&self, message: &str) {
+        let publish = self.store.publish(self.channel(), message.to_owned());
+        let _ = self.command("publish", publish).await;
     }
 
     /// With the lock taken: the set another process may have stored since
@@ -142,6 +205,7 @@ impl Inner {
         seen: &mut Option<String>,
     ) -> Result<Reply, Error> {
         if let Found::Newer(reply) = self.look(seen).await {
+            self.announce(STORED).await;
             self.unlock(token).await;
             return Ok(reply);
         }
@@ -252,6 +316,7 @@ impl Inner {
     async fn fetch_and_publish(&self, upstream: &Upstream, token: String) -> Result<Reply, Error> {
         let at = self.clock.now();
         let result = upstream.fetch(self.source.as_ref()).await;
+        let mut stored = false;
         if let Ok(reply) = &result {
             let confirmed = match &reply.response {
                 Response::Body(document) => {
@@ -263,14 +328,18 @@ impl Inner {
             if let Some((body, headers)) =
                 confirmed.filter(|(body, _)| has_signing_keys(body, types))
             {
-                self.publish(&body, headers, at).await;
+                self.store_set(&body, headers, at).await;
+                stored = true;
             }
         }
+        // Announced before the lock is freed, so that no woken waiter
+        // finds it free and fetches again as the next holder.
+        self.announce(if stored { STORED } else { GAVE_UP }).await;
         self.unlock(token).await;
         result.map(|reply| self.received(reply, at))
     }
 
-    async fn publish(&self, body: &str, headers: CacheHeaders, at: Millis) {
+    async fn store_set(&self, body: &str, headers: CacheHeaders, at: Millis) {
         let record = Record {
             fetched_at: at,
             body: body.to_owned(),

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, pending};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::*;
 use crate::client::tests::{Endpoint, jwks};
@@ -47,6 +47,12 @@ struct MemoryStore {
     mode: Mutex<Mode>,
     /// A record another process stores just before the next lock is taken.
     on_lock: Mutex<Option<String>>,
+    /// Waiters for the next publication, when the store has publication.
+    listeners: Mutex<Option<Vec<oneshot::Sender<String>>>>,
+    /// Every message published, in order.
+    published: Mutex<Vec<String>>,
+    /// Publications are lost on the way.
+    losing: Mutex<bool>,
 }
 
 impl MemoryStore {
@@ -56,7 +62,17 @@ impl MemoryStore {
             entries: Mutex::default(),
             mode: Mutex::new(Mode::Working),
             on_lock: Mutex::default(),
+            listeners: Mutex::default(),
+            published: Mutex::default(),
+            losing: Mutex::new(false),
         })
+    }
+
+    /// The same store, with publication.
+    fn listening(clock: &Arc<TestClock>) -> Arc<Self> {
+        let store = Self::new(clock);
+        *store.listeners.lock() = Some(Vec::new());
+        store
     }
 
     fn put(&self, key: &str, value: &str, ttl: Millis) {
@@ -118,6 +134,34 @@ impl SharedStore for MemoryStore {
         }
         self.answer(())
     }
+    fn publish(
+        &self,
+        channel: String,
+        message: String,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        assert_eq!(channel, format!("{LOCK}:done"));
+        self.published.lock().push(message.clone());
+        if *self.losing.lock() {
+            return self.answer(());
+        }
+        if let Some(listeners) = self.listeners.lock().as_mut() {
+            for listener in listeners.drain(..) {
+                let _ = listener.send(message.clone());
+            }
+        }
+        self.answer(())
+    }
+    fn subscribe(
+        &self,
+        _channel: String,
+    ) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+        let wakeup = self.listeners.lock().as_mut().map(|listeners| {
+            let (sender, receiver) = oneshot::channel();
+            listeners.push(sender);
+            async move { receiver.await.unwrap_or_default() }.boxed()
+        });
+        self.answer(wakeup)
+    }
 }
 
 const KEY: &str = "jwks:set:https://issuer.example/jwks";
@@ -145,6 +189,13 @@ impl Fleet {
     fn new() -> Self {
         let clock = Arc::new(TestClock(Arc::new(AtomicU64::new(1_700_000_000_000))));
         let store = MemoryStore::new(&clock);
+        Fleet { clock, store }
+    }
+
+    /// A fleet whose store publishes.
+    fn listening() -> Self {
+        let clock = Arc::new(TestClock(Arc::new(AtomicU64::new(1_700_000_000_000))));
+        let store = MemoryStore::listening(&clock);
         Fleet { clock, store }
     }
 
@@ -419,4 +470,102 @@ async fn a_304_to_the_lock_holder_stores_the_set_it_confirmed_fresh_again() {
     assert_eq!(reader.headers.etag.as_deref(), Some("\"v1\""));
     assert!(matches!(reader.response, Response::Body(d) if d.fetched_at == Some(revalidated_at)));
     assert_eq!(endpoint.requests.load(Ordering::SeqCst), 2);
+}
+
+/// Starts a holder fetching from the gated `endpoint`, then `n` members
+/// that find its lock taken and wait.
+async fn holder_and_waiters(
+    fleet: &Fleet,
+    endpoint: &Arc<Endpoint>,
+    n: usize,
+) -> (
+    tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>,
+    Vec<SharedSource>,
+    Vec<tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>>,
+) {
+    let holder = tokio::spawn(fleet.member(endpoint, None).fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    let waiters: Vec<_> = (0..n).map(|_| fleet.member(endpoint, None)).collect();
+    let pending = waiters.iter().map(|m| tokio::spawn(m.fetch())).collect();
+    let listening = |store: &MemoryStore| store.listeners.lock().as_ref().map(Vec::len);
+    while !waiters.iter().all(|m| count(&m.counters().waits) == 1)
+        || listening(&fleet.store).is_some_and(|listeners| listeners < n)
+    {
+        tokio::task::yield_now().await;
+    }
+    (holder, waiters, pending)
+}
+
+#[tokio::test]
+async fn waiters_are_woken_by_the_holders_publication() {
+    let fleet = Fleet::listening();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 4).await;
+    let started = fleet.clock.now();
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    for waiter in pending {
+        assert_eq!(waiter.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    }
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(*fleet.store.published.lock(), ["stored"]);
+    for waiter in &waiters {
+        assert_eq!(count(&waiter.counters().wakeups), 1);
+        assert_eq!(count(&waiter.counters().hits), 1);
+    }
+    assert!(fleet.clock.now() - started < 30_000);
+}
+
+#[tokio::test]
+async fn a_holder_whose_fetch_fails_sends_the_waiters_to_fetch_directly() {
+    for fleet in [Fleet::listening(), Fleet::new()] {
+        let gate = Arc::new(Semaphore::new(0));
+        let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+        endpoint.fail_with(Error::unavailable("down"));
+        let listening = fleet.store.listeners.lock().is_some();
+        let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 3).await;
+        let started = fleet.clock.now();
+        gate.add_permits(Semaphore::MAX_PERMITS);
+        assert!(holder.await.unwrap().is_err());
+        for waiter in pending {
+            assert!(waiter.await.unwrap().is_err());
+        }
+        assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
+        if listening {
+            assert_eq!(*fleet.store.published.lock(), ["gave-up"]);
+            // Each waiter fetched for itself at once, not one after another.
+            assert_eq!(endpoint.count(), 4);
+            assert!(fleet.clock.now() - started < 30_000);
+            for waiter in &waiters {
+                assert_eq!(count(&waiter.counters().wakeups), 1);
+                let notes = waiter.counters().take_notes();
+                assert!(notes.iter().any(|n| n.contains("gave up")), "{notes:?}");
+            }
+        } else {
+            // Polling, each waiter takes the free lock in turn.
+            assert_eq!(fleet.store.published.lock().len(), 4);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_lost_publication_costs_one_look_at_the_store() {
+    let fleet = Fleet::listening();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 1).await;
+    // The holder's message never arrives.
+    *fleet.store.losing.lock() = true;
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    let started = fleet.clock.now();
+    for waiter in pending {
+        assert_eq!(waiter.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    }
+    assert!(fleet.clock.now() - started <= 1_000);
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(count(&waiters[0].counters().wakeups), 0);
 }
