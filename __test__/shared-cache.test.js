@@ -55,6 +55,11 @@ async function othersWaiting(n) {
   while (sum(stats, 'sharedWaits') < n) stats = await allStats();
 }
 
+// Milliseconds the refresh lock has left to live (negative: none).
+async function lockLifetime() {
+  return Number(/^:(-?\d+)\r\n$/.exec(await send(redis.port, 'PTTL', lockKey()))[1]);
+}
+
 // `n` processes listen for the lock holder's publication.
 async function othersListening(n) {
   const listeners = async () => {
@@ -238,6 +243,48 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(stats.sharedWaits, 1);
     assert.equal(stats.sharedTakeovers, 1);
     assert.equal(server.count, 2);
+  });
+
+  test('a lock holder SIGKILLed mid-fetch is taken over within its short lock, not the timeout', async () => {
+    fleet = await startFleet(2, options({ timeout: 60000 }));
+    const release = server.hold();
+    const orphan = fleet[0].lookup('first').catch(() => 'killed');
+    await server.requested(1);
+    const lifetime = await lockLifetime();
+    assert.ok(lifetime > 0 && lifetime <= 3000, `the lock lives ${lifetime} ms, not the timeout`);
+    const answer = fleet[1].lookup('first');
+    await othersListening(1);
+    await fleet[0].kill();
+    assert.equal(await orphan, 'killed');
+    release();
+    assert.equal((await answer).pem, first.pem);
+    const stats = await fleet[1].stats();
+    assert.equal(stats.sharedTakeovers, 1, 'taken over, not fetched directly after the timeout');
+    assert.equal(server.count, 2);
+  });
+
+  test('a live lock holder renews its short lock while its fetch runs: nobody takes over', async () => {
+    fleet = await startFleet(2, options({ timeout: 60000 }));
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(1);
+    // Four renewals, a third of the lifetime apart: the fetch outlived the
+    // lock's first lifetime.
+    let renewals = 0;
+    for (let last = await lockLifetime(); renewals < 4;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = await lockLifetime();
+      if (now > last) renewals++;
+      last = now;
+    }
+    assert.equal(server.count, 1);
+    release();
+    for (const answer of await answers) assert.equal(answer.pem, first.pem);
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedTakeovers'), 0);
+    assert.equal(sum(stats, 'sharedWakeups'), 1);
+    assert.equal(server.count, 1);
   });
 
   test('rediss:// speaks TLS, trusting the roots of the system (here SSL_CERT_FILE)', async () => {

@@ -62,6 +62,21 @@ pub trait SharedStore: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<bool, StoreError>>;
     /// Deletes `key` only if it still holds `token`.
     fn unlock(&self, key: String, token: String) -> BoxFuture<'static, Result<(), StoreError>>;
+    /// Whether [`SharedStore::renew`] works: then a lock lives a few seconds
+    /// and its live holder renews it; otherwise it lives the whole `timeout`.
+    fn can_renew(&self) -> bool {
+        false
+    }
+    /// Sets the lifetime of `key` to `ttl` milliseconds only while it holds
+    /// `token`; says whether it did.
+    fn renew(
+        &self,
+        _key: String,
+        _token: String,
+        _ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        futures_util::future::ready(Ok(false)).boxed()
+    }
     /// Announces `message` to the processes listening on `channel`; a
     /// store without publication announces nothing (its waiters poll).
     fn publish(

@@ -26,6 +26,9 @@ use crate::sync::Mutex;
 /// Deletes KEYS[1] only if it holds ARGV[1].
 const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+/// Sets the lifetime of `KEYS[1]` to `ARGV[2]` ms only if it holds `ARGV[1]`.
+const RENEW_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
 /// Where a Redis server is, and how to log in: the parts of a `redis://` or
 /// `rediss://` URL. (Parsed by the caller: the crate's own URL parser would
 /// bring a second URL and IDNA implementation into the binary.)
@@ -263,6 +266,27 @@ impl SharedStore for RedisStore {
             .clone();
         let release = self.run::<Value>(cmd);
         async move { release.await.map(drop) }.boxed()
+    }
+
+    fn can_renew(&self) -> bool {
+        true
+    }
+
+    fn renew(
+        &self,
+        key: String,
+        token: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        let cmd = redis::cmd("EVAL")
+            .arg(RENEW_SCRIPT)
+            .arg(1)
+            .arg(key)
+            .arg(token)
+            .arg(ttl.max(1))
+            .clone();
+        let renewed = self.run::<i64>(cmd);
+        async move { Ok(renewed.await? == 1) }.boxed()
     }
 
     fn publish(

@@ -2,8 +2,30 @@
 //!
 //! Invariant: a fetch through this source returns either a stored set newer
 //! than the one the client holds, or the inner source's own answer; the
-//! store can delay that answer by at most the wait budget plus one command
-//! timeout per step, and never turn it into an error.
+//! store never turns that answer into an error.
+//!
+//! The bound on waiting (`timeout` is the fetch timeout, `c` the command
+//! timeout). A waiter starts no earlier than the holder took the lock, and
+//! the holder's fetch is bounded by the same `timeout`; the holder then
+//! stores, publishes and unlocks (3 `c`). So, with a store that publishes,
+//! a waiter whose holder lives has the set at most the holder's remaining
+//! fetch time plus 4 `c` after it started waiting: never later than its own
+//! direct fetch would have ended, but for those store commands. Past that:
+//! - the holder gave up (its fetch failed): the waiter is woken at once and
+//!   makes its own fetch, which adds that fetch to the holder's remaining
+//!   time (about one fetch when the failure is quick, up to twice `timeout`
+//!   when the holder's fetch timed out);
+//! - the holder died: its lock, renewed every third of [`SHORT_LOCK_MS`]
+//!   while it lives, expires within that time and is taken over at the next
+//!   look (at most [`LISTENING_POLL_MS`] later), then the waiter fetches;
+//! - the publication was lost: the next look finds the set, at most
+//!   [`LISTENING_POLL_MS`] later;
+//! - a store that cannot publish is polled (5 ms doubling to 200 ms), and
+//!   one that cannot renew holds locks for `timeout`: a dead holder there
+//!   costs its waiters `timeout` before they fetch directly.
+//!
+//! In every case a waiter stops waiting `timeout` after it started and
+//! fetches directly.
 
 use std::sync::Arc;
 
@@ -27,6 +49,8 @@ const MAX_POLL_MS: Millis = 200;
 /// Pause between two looks while listening for the holder's publication:
 /// they only catch a publication lost on the way.
 const LISTENING_POLL_MS: Millis = 1_000;
+/// Lifetime of a lock whose holder renews it (every third of it).
+const SHORT_LOCK_MS: Millis = 3_000;
 /// Published by a holder that stored the set (or found it stored).
 const STORED: &str = "stored";
 /// Published by a holder that stored nothing (its fetch failed, or the set
@@ -116,11 +140,9 @@ impl Inner {
                 Found::Unreachable => return self.direct(&upstream).await,
                 Found::Nothing => {}
             }
-            let lock = self.store.lock(
-                self.config.lock_key.clone(),
-                token.clone(),
-                self.config.wait,
-            );
+            let lock =
+                self.store
+                    .lock(self.config.lock_key.clone(), token.clone(), self.lock_ttl());
             match self.command("lock", lock).await {
                 Err(()) => return self.direct(&upstream).await,
                 Ok(true) => {
@@ -172,6 +194,38 @@ impl Inner {
                     listen = true;
                 }
                 Either::Right((_, next)) => wakeup = Some(next),
+            }
+        }
+    }
+
+    /// How long a lock lives unless renewed: short when its holder renews
+    /// it, so that a holder that died is taken over quickly.
+    fn lock_ttl(&self) -> Millis {
+        if self.store.can_renew() {
+            SHORT_LOCK_MS.min(self.config.wait)
+        } else {
+            self.config.wait
+        }
+    }
+
+    /// Renews the lock while the holder's fetch runs; ends when a renewal
+    /// fails or finds the lock no longer ours (it expired and may be
+    /// another's now), and never ends while the store cannot renew.
+    async fn keep_lock(&self, token: &str) {
+        if !self.store.can_renew() {
+            return futures_util::future::pending().await;
+        }
+        let ttl = self.lock_ttl();
+        loop {
+            self.clock.sleep((ttl / 3).max(1)).await;
+            let renew = self
+                .store
+                .renew(self.config.lock_key.clone(), token.to_owned(), ttl);
+            if self.command("renew", renew).await != Ok(true) {
+                self.counters.note(
+                    "the refresh lock was lost while fetching: no longer renewing".to_owned(),
+                );
+                return;
             }
         }
     }
@@ -315,7 +369,11 @@ impl Inner {
     /// it is still ours. A `304` stores the set it confirmed, fresh again.
     async fn fetch_and_publish(&self, upstream: &Upstream, token: String) -> Result<Reply, Error> {
         let at = self.clock.now();
-        let result = upstream.fetch(self.source.as_ref()).await;
+        let fetch = upstream.fetch(self.source.as_ref());
+        let result = match select(fetch, self.keep_lock(&token).boxed()).await {
+            Either::Left((result, _)) => result,
+            Either::Right(((), fetch)) => fetch.await,
+        };
         let mut stored = false;
         if let Ok(reply) = &result {
             let confirmed = match &reply.response {

@@ -53,6 +53,10 @@ struct MemoryStore {
     published: Mutex<Vec<String>>,
     /// Publications are lost on the way.
     losing: Mutex<bool>,
+    /// Whether locks are renewed (short) rather than held for the timeout.
+    renewing: Mutex<bool>,
+    /// Renewals asked for.
+    renewals: AtomicU64,
 }
 
 impl MemoryStore {
@@ -65,6 +69,8 @@ impl MemoryStore {
             listeners: Mutex::default(),
             published: Mutex::default(),
             losing: Mutex::new(false),
+            renewing: Mutex::new(false),
+            renewals: AtomicU64::new(0),
         })
     }
 
@@ -133,6 +139,22 @@ impl SharedStore for MemoryStore {
             self.entries.lock().remove(&key);
         }
         self.answer(())
+    }
+    fn can_renew(&self) -> bool {
+        *self.renewing.lock()
+    }
+    fn renew(
+        &self,
+        key: String,
+        token: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        self.renewals.fetch_add(1, Ordering::SeqCst);
+        let ours = self.read(&key).as_deref() == Some(token.as_str());
+        if ours {
+            self.put(&key, &token, ttl);
+        }
+        self.answer(ours)
     }
     fn publish(
         &self,
@@ -568,4 +590,108 @@ async fn a_lost_publication_costs_one_look_at_the_store() {
     assert!(fleet.clock.now() - started <= 1_000);
     assert_eq!(endpoint.count(), 1);
     assert_eq!(count(&waiters[0].counters().wakeups), 0);
+}
+
+/// The expiry of the lock, on the test clock.
+fn lock_expiry(store: &MemoryStore) -> Option<Millis> {
+    store.read(LOCK)?;
+    store.entries.lock().get(LOCK).map(|(_, expires)| *expires)
+}
+
+#[tokio::test]
+async fn a_live_holder_keeps_its_short_lock_while_its_fetch_runs() {
+    let fleet = Fleet::listening();
+    *fleet.store.renewing.lock() = true;
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let taken_at = fleet.clock.now();
+    let holder = tokio::spawn(fleet.member(&endpoint, None).fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(lock_expiry(&fleet.store), Some(taken_at + 3_000));
+    // The fetch outlives the lock's first lifetime several times over.
+    while fleet.store.renewals.load(Ordering::SeqCst) < 10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(fleet.clock.now() - taken_at > 3 * 3_000);
+    assert!(
+        lock_expiry(&fleet.store).is_some(),
+        "the lock is still held"
+    );
+    let waiter = fleet.member(&endpoint, None);
+    let waiting = tokio::spawn(waiter.fetch());
+    while count(&waiter.counters().waits) == 0 {
+        tokio::task::yield_now().await;
+    }
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(count(&waiter.counters().takeovers), 0);
+    assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
+}
+
+#[tokio::test]
+async fn a_holder_that_finds_its_lock_gone_stops_renewing_and_frees_nothing() {
+    let fleet = Fleet::new();
+    *fleet.store.renewing.lock() = true;
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let holder = fleet.member(&endpoint, None);
+    let fetching = tokio::spawn(holder.fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    // The lock expired and another process took it.
+    fleet.store.put(LOCK, "next-holder", 1_000_000);
+    while fleet.store.renewals.load(Ordering::SeqCst) < 1 {
+        tokio::task::yield_now().await;
+    }
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(fleet.store.renewals.load(Ordering::SeqCst), 1);
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    fetching.await.unwrap().unwrap();
+    assert_eq!(fleet.store.read(LOCK).as_deref(), Some("next-holder"));
+    let notes = holder.counters().take_notes();
+    assert!(
+        notes.iter().any(|n| n.contains("lock was lost")),
+        "{notes:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_holders_short_lock_is_taken_over_within_its_lifetime_and_a_look() {
+    let fleet = Fleet::listening();
+    *fleet.store.renewing.lock() = true;
+    fleet.store.put(LOCK, "dead-holder", 3_000);
+    let endpoint = Endpoint::serving(&["a"]);
+    let member = fleet.member(&endpoint, None);
+    let started = fleet.clock.now();
+    member.fetch().await.unwrap();
+    let waited = fleet.clock.now() - started;
+    assert!(
+        (3_000..=3_000 + 1_000).contains(&waited),
+        "waited {waited} ms"
+    );
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(count(&member.counters().takeovers), 1);
+}
+
+#[tokio::test]
+async fn without_renewal_a_lock_lives_the_whole_timeout() {
+    let fleet = Fleet::new();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let taken_at = fleet.clock.now();
+    let holder = tokio::spawn(fleet.member(&endpoint, None).fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(lock_expiry(&fleet.store), Some(taken_at + 30_000));
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    holder.await.unwrap().unwrap();
+    assert_eq!(fleet.store.renewals.load(Ordering::SeqCst), 0);
 }
