@@ -325,7 +325,7 @@ export interface StoreReply {
 
 /** One operation on a JavaScript store. */
 export interface StoreRequest {
-  /** `get`, `set`, `lock` or `unlock`. */
+  /** `get`, `set`, `lock`, `unlock`, `publish`, `subscribe` or `next`. */
   op: string
   key: string
   value?: string

@@ -231,6 +231,13 @@ declare namespace JwksRsa {
     lock?(key: string, token: string, ttlMs: number): Promise<boolean>;
     /** Deletes `key` only if it still holds `token`. */
     unlock?(key: string, token: string): Promise<unknown>;
+    /**
+     * With `publish`: resolves once `onMessage` is called for every message
+     * published on `channel`. Without the pair, waiters poll the store.
+     */
+    subscribe?(channel: string, onMessage: (message: string) => void): Promise<unknown>;
+    /** With `subscribe`: delivers `message` to every subscriber of `channel`. */
+    publish?(channel: string, message: string): Promise<unknown>;
   }
 
   interface OptionsWithFetcher extends OptionsBase {
