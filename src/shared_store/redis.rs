@@ -121,18 +121,21 @@ impl Inner {
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
-        let client = self
-            .address
-            .clone()
-            .connection_info()
-            .and_then(Client::open)
-            .map_err(|e| StoreError(describe(&e)))?;
-        let connection = client
+        let connection = self
+            .client()?
             .get_multiplexed_async_connection_with_config(&config)
             .await
             .map_err(|e| StoreError(describe(&e)))?;
         *self.connection.lock() = Some(connection.clone());
         Ok(connection)
+    }
+
+    fn client(&self) -> Result<Client, StoreError> {
+        self.address
+            .clone()
+            .connection_info()
+            .and_then(Client::open)
+            .map_err(|e| StoreError(describe(&e)))
     }
 
     async fn run<T: FromRedisValue>(&self, cmd: Cmd) -> Result<T, StoreError> {
@@ -167,13 +170,8 @@ impl Inner {
         self: &Arc<Self>,
         channel: String,
     ) -> Result<broadcast::Receiver<String>, StoreError> {
-        let client = self
-            .address
-            .clone()
-            .connection_info()
-            .and_then(Client::open)
-            .map_err(|e| StoreError(describe(&e)))?;
-        let mut pubsub = client
+        let mut pubsub = self
+            .client()?
             .get_async_pubsub()
             .await
             .map_err(|e| StoreError(describe(&e)))?;
@@ -204,6 +202,16 @@ impl Inner {
         *self.listening.lock() = Some(Listening { channel, messages });
         Ok(receiver)
     }
+}
+
+/// `script` run on the lock `key` with our `token`.
+fn on_lock(script: &str, key: String, token: String) -> Cmd {
+    redis::cmd("EVAL")
+        .arg(script)
+        .arg(1)
+        .arg(key)
+        .arg(token)
+        .clone()
 }
 
 fn describe(err: &redis::RedisError) -> String {
@@ -258,13 +266,7 @@ impl SharedStore for RedisStore {
     }
 
     fn unlock(&self, key: String, token: String) -> BoxFuture<'static, Result<(), StoreError>> {
-        let cmd = redis::cmd("EVAL")
-            .arg(UNLOCK_SCRIPT)
-            .arg(1)
-            .arg(key)
-            .arg(token)
-            .clone();
-        let release = self.run::<Value>(cmd);
+        let release = self.run::<Value>(on_lock(UNLOCK_SCRIPT, key, token));
         async move { release.await.map(drop) }.boxed()
     }
 
@@ -278,13 +280,7 @@ impl SharedStore for RedisStore {
         token: String,
         ttl: Millis,
     ) -> BoxFuture<'static, Result<bool, StoreError>> {
-        let cmd = redis::cmd("EVAL")
-            .arg(RENEW_SCRIPT)
-            .arg(1)
-            .arg(key)
-            .arg(token)
-            .arg(ttl.max(1))
-            .clone();
+        let cmd = on_lock(RENEW_SCRIPT, key, token).arg(ttl.max(1)).clone();
         let renewed = self.run::<i64>(cmd);
         async move { Ok(renewed.await? == 1) }.boxed()
     }
