@@ -310,6 +310,7 @@ export interface SharedStats {
   sharedWrites: number
   sharedWaits: number
   sharedTakeovers: number
+  sharedWakeups: number
   sharedErrors: number
   sharedRejected: number
 }
@@ -333,7 +334,7 @@ export interface StoreReply {
 
 /** One operation on a JavaScript store. */
 export interface StoreRequest {
-  /** `get`, `set`, `lock` or `unlock`. */
+  /** `get`, `set`, `lock`, `unlock`, `publish`, `subscribe` or `next`. */
   op: string
   key: string
   value?: string

@@ -85,6 +85,8 @@ declare namespace JwksRsa {
     sharedWaits?: number;
     /** With `sharedCache`: locks taken over after waiting (the holder ended or died). */
     sharedTakeovers?: number;
+    /** With `sharedCache`: waits ended at once by the lock holder's publication. */
+    sharedWakeups?: number;
     /** With `sharedCache`: store operations that failed or timed out (then fetched directly). */
     sharedErrors?: number;
     /** With `sharedCache`: stored records ignored (unreadable, too large, bad MAC, stale, no key). */
@@ -236,6 +238,13 @@ declare namespace JwksRsa {
     lock?(key: string, token: string, ttlMs: number): Promise<boolean>;
     /** Deletes `key` only if it still holds `token`. */
     unlock?(key: string, token: string): Promise<unknown>;
+    /**
+     * With `publish`: resolves once `onMessage` is called for every message
+     * published on `channel`. Without the pair, waiters poll the store.
+     */
+    subscribe?(channel: string, onMessage: (message: string) => void): Promise<unknown>;
+    /** With `subscribe`: delivers `message` to every subscriber of `channel`. */
+    publish?(channel: string, message: string): Promise<unknown>;
   }
 
   interface OptionsWithFetcher extends OptionsBase {

@@ -55,6 +55,28 @@ async function othersWaiting(n) {
   while (sum(stats, 'sharedWaits') < n) stats = await allStats();
 }
 
+// Milliseconds the refresh lock has left to live (negative: none).
+async function lockLifetime() {
+  return Number(/^:(-?\d+)\r\n$/.exec(await send(redis.port, 'PTTL', lockKey()))[1]);
+}
+
+// `n` processes wait for the lock holder's publication: each has found the
+// lock taken (SET NX) once more after subscribing, so none can find the set
+// stored before the publication wakes it.
+async function othersListening(n) {
+  const listeners = async () => {
+    const reply = await send(redis.port, 'PUBSUB', 'NUMSUB', `${lockKey()}:done`);
+    return Number(/:(\d+)\r\n$/.exec(reply)[1]);
+  };
+  const sets = async () => {
+    const match = /cmdstat_set:calls=(\d+)/.exec(bulk(await send(redis.port, 'INFO', 'commandstats')));
+    return match ? Number(match[1]) : 0;
+  };
+  while ((await listeners()) < n);
+  // The holder's lock, and each waiter's two attempts.
+  while ((await sets()) < 1 + 2 * n);
+}
+
 describe('sharedCache on Redis across processes', { skip }, () => {
   test('four cold processes make one request, and each gets the key', async () => {
     fleet = await startFleet(4, options());
@@ -70,6 +92,39 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(sum(stats, 'sharedHits'), 3);
     assert.equal(sum(stats, 'fetches'), 1, 'fetches count requests, not sets read from Redis');
     assert.equal(await send(redis.port, 'EXISTS', lockKey()), ':0\r\n', 'the lock is released');
+  });
+
+  test('waiters are woken by the publication of the lock holder, not by a poll', async () => {
+    fleet = await startFleet(4, options());
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(3);
+    release();
+    for (const answer of await answers) assert.equal(answer.pem, first.pem);
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedWakeups'), 3);
+    assert.equal(sum(stats, 'sharedHits'), 3);
+    assert.equal(server.count, 1);
+  });
+
+  test('a lock holder whose fetch fails publishes it: the waiters fetch for themselves at once', async () => {
+    fleet = await startFleet(3, options({ timeout: 60000 }), { DEBUG: 'jwks' });
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(2);
+    server.state.status = 500;
+    try {
+      release();
+      for (const answer of await answers) assert.equal(answer.error.name, 'JwksError');
+    } finally {
+      server.state.status = 200;
+    }
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedWakeups'), 2);
+    assert.equal(server.count, 3);
+    assert.equal(fleet.filter((p) => /holding the refresh lock gave up/.test(p.stderr)).length, 2);
   });
 
   test('a process started later reads the stored set instead of fetching', async () => {
@@ -196,6 +251,48 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(stats.sharedWaits, 1);
     assert.equal(stats.sharedTakeovers, 1);
     assert.equal(server.count, 2);
+  });
+
+  test('a lock holder SIGKILLed mid-fetch is taken over within its short lock, not the timeout', async () => {
+    fleet = await startFleet(2, options({ timeout: 60000 }));
+    const release = server.hold();
+    const orphan = fleet[0].lookup('first').catch(() => 'killed');
+    await server.requested(1);
+    const lifetime = await lockLifetime();
+    assert.ok(lifetime > 0 && lifetime <= 3000, `the lock lives ${lifetime} ms, not the timeout`);
+    const answer = fleet[1].lookup('first');
+    await othersListening(1);
+    await fleet[0].kill();
+    assert.equal(await orphan, 'killed');
+    release();
+    assert.equal((await answer).pem, first.pem);
+    const stats = await fleet[1].stats();
+    assert.equal(stats.sharedTakeovers, 1, 'taken over, not fetched directly after the timeout');
+    assert.equal(server.count, 2);
+  });
+
+  test('a live lock holder renews its short lock while its fetch runs: nobody takes over', async () => {
+    fleet = await startFleet(2, options({ timeout: 60000 }));
+    const release = server.hold();
+    const answers = Promise.all(fleet.map((p) => p.lookup('first')));
+    await server.requested(1);
+    await othersListening(1);
+    // Four renewals, a third of the lifetime apart: the fetch outlived the
+    // lock's first lifetime.
+    let renewals = 0;
+    for (let last = await lockLifetime(); renewals < 4;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = await lockLifetime();
+      if (now > last) renewals++;
+      last = now;
+    }
+    assert.equal(server.count, 1);
+    release();
+    for (const answer of await answers) assert.equal(answer.pem, first.pem);
+    const stats = await allStats();
+    assert.equal(sum(stats, 'sharedTakeovers'), 0);
+    assert.equal(sum(stats, 'sharedHits'), 1);
+    assert.equal(server.count, 1);
   });
 
   test('rediss:// speaks TLS, trusting the roots of the system (here SSL_CERT_FILE)', async () => {

@@ -2,6 +2,7 @@
 
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
+const { EventEmitter } = require('node:events');
 const jwksClient = require('..');
 const { ArgumentError } = jwksClient;
 const { generate } = require('./helpers/keys');
@@ -82,6 +83,68 @@ test('a store without lock() still shares what it holds', { skip: nativeOnly }, 
   await jwksClient(options).getSigningKey('first');
   await jwksClient(options).getSigningKey('first');
   assert.equal(server.count, 1);
+});
+
+// mapStore() with publish/subscribe over an EventEmitter, as Redis's.
+function listeningStore() {
+  const store = mapStore();
+  const bus = new EventEmitter();
+  store.subscribe = async (channel, onMessage) => {
+    store.calls.push('subscribe');
+    bus.on(channel, onMessage);
+  };
+  store.publish = async (channel, message) => {
+    store.calls.push(`publish ${message}`);
+    bus.emit(channel, message);
+  };
+  return store;
+}
+
+// The waiting client found the lock taken once more after subscribing, so
+// it cannot find the set stored before the publication wakes it.
+async function listening(store) {
+  const locks = () => store.calls.filter((call) => call === 'lock').length;
+  while (!store.calls.includes('subscribe') || locks() < 3) await new Promise((resolve) => setImmediate(resolve));
+}
+
+test('a store with subscribe/publish wakes a waiting client at the publication', { skip: nativeOnly }, async () => {
+  const store = listeningStore();
+  const options = { jwksUri: server.url, sharedCache: { store } };
+  const holder = jwksClient(options);
+  const waiter = jwksClient(options);
+  const release = server.hold();
+  const held = holder.getSigningKey('first');
+  await server.requested(1);
+  const waiting = waiter.getSigningKey('first');
+  await listening(store);
+  release();
+  for (const key of await Promise.all([held, waiting])) assert.equal(key.getPublicKey(), first.pem);
+  assert.equal(server.count, 1);
+  assert.equal(waiter.stats().sharedWakeups, 1);
+  assert.equal(waiter.stats().sharedHits, 1);
+  assert.deepEqual(store.calls.filter((c) => c.startsWith('publish')), ['publish stored']);
+});
+
+test('a holder that fails publishes it and the waiting client fetches for itself', { skip: nativeOnly }, async () => {
+  const store = listeningStore();
+  const options = { jwksUri: server.url, sharedCache: { store }, timeout: 60000 };
+  const holder = jwksClient(options);
+  const waiter = jwksClient(options);
+  const release = server.hold();
+  const held = holder.getSigningKey('first').catch((err) => err);
+  await server.requested(1);
+  const waiting = waiter.getSigningKey('first').catch((err) => err);
+  await listening(store);
+  server.state.status = 503;
+  try {
+    release();
+    for (const err of await Promise.all([held, waiting])) assert.equal(err.name, 'JwksError');
+  } finally {
+    server.state.status = 200;
+  }
+  assert.equal(server.count, 2);
+  assert.equal(waiter.stats().sharedWakeups, 1);
+  assert.deepEqual(store.calls.filter((c) => c.startsWith('publish')), ['publish gave-up']);
 });
 
 const failing = {
@@ -179,6 +242,8 @@ const invalid = [
   [{ redis: 'redis://:%E0%A4%A@127.0.0.1' }, 'the user name or password of `redis` is not valid percent-encoding'],
   [{ store: { get() {} } }, '`store.set` must be a function'],
   [{ store: { get() {}, set() {}, lock: 1 } }, '`store.lock` must be a function when given'],
+  [{ store: { get() {}, set() {}, subscribe() {} } }, '`store.subscribe` and `store.publish` go together'],
+  [{ store: { get() {}, set() {}, publish: true } }, '`store.publish` must be a function when given'],
   [{ store: mapStore(), keyPrefix: 1 }, '`keyPrefix` must be a string'],
   [{ store: mapStore(), secret: '' }, '`secret` must be a non-empty string or Buffer'],
   [{ store: mapStore(), commandTimeout: 0 }, '`commandTimeout` must be a number of milliseconds, at least 1'],

@@ -4,7 +4,8 @@ const { ArgumentError } = require('./errors');
 
 // `sharedCache`: a key-set store shared by the processes of a fleet, on
 // Redis (spoken natively) or on any object with async get/set (and,
-// for a fleet-wide single fetch, lock/unlock). Opt-in: without the option
+// for a fleet-wide single fetch, lock/unlock; for waiters woken at once
+// rather than polling, subscribe/publish). Opt-in: without the option
 // a client's requests, their timing and their headers are jwks-rsa's.
 
 const DEFAULT_PREFIX = 'jwks-rsa-native:';
@@ -23,7 +24,7 @@ function checkStore(store) {
   for (const method of ['get', 'set']) {
     if (typeof store[method] !== 'function') throw invalid(`\`store.${method}\` must be a function`);
   }
-  for (const method of ['lock', 'unlock']) {
+  for (const method of ['lock', 'unlock', 'subscribe', 'publish']) {
     if (store[method] !== undefined && typeof store[method] !== 'function') {
       throw invalid(`\`store.${method}\` must be a function when given`);
     }
@@ -82,6 +83,9 @@ function sharedCacheConfig(options, config) {
   if ((redis === undefined) === (store === undefined)) throw invalid('give exactly one of `redis` and `store`');
   if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a redis:// or rediss:// URL');
   if (store !== undefined) checkStore(store);
+  if (store !== undefined && (typeof store.subscribe === 'function') !== (typeof store.publish === 'function')) {
+    throw invalid('`store.subscribe` and `store.publish` go together');
+  }
   if (typeof keyPrefix !== 'string') throw invalid('`keyPrefix` must be a string');
   if (!(Number.isFinite(commandTimeout) && commandTimeout >= 1)) {
     throw invalid('`commandTimeout` must be a number of milliseconds, at least 1');
@@ -105,6 +109,7 @@ function sharedCacheConfig(options, config) {
 // code: a failure or a nonsense answer resolves as `{ error }`, counted and
 // answered by a direct fetch.
 function storeHook(store) {
+  const listening = typeof store.subscribe === 'function' ? listener(store) : undefined;
   return async ({ op, key, value, token, ttlMs }) => {
     try {
       switch (op) {
@@ -119,12 +124,58 @@ function storeHook(store) {
         case 'unlock':
           if (typeof store.unlock === 'function') await store.unlock(key, token);
           return {};
+        case 'publish':
+          if (listening) await store.publish(key, value);
+          return {};
+        case 'subscribe':
+          // Without subscribe(), waiters poll the store.
+          return listening ? { value: await listening.slot(key) } : {};
+        case 'next':
+          return { value: await listening.next(token) };
         default:
           return { error: `unknown operation ${op}` };
       }
     } catch (err) {
       return { error: String((err && err.message) || err) };
     }
+  };
+}
+
+// The client's one subscription, made on first need: `slot` resolves once
+// listening with a slot that `next` resolves at the next message, so no
+// message between the two is missed. A slot never read is dropped at the
+// message after the one that resolved it. A failed subscription is made
+// again at the next need.
+function listener(store) {
+  let subscribed;
+  let nextId = 0;
+  const waiting = new Map();
+  const messages = new Map();
+  let delivered = [];
+  const deliver = (message) => {
+    for (const id of delivered) messages.delete(id);
+    delivered = [...waiting.keys()];
+    for (const resolve of waiting.values()) resolve(String(message));
+    waiting.clear();
+  };
+  return {
+    async slot(channel) {
+      if (subscribed === undefined) {
+        subscribed = Promise.resolve(store.subscribe(channel, deliver));
+        subscribed.catch(() => {
+          subscribed = undefined;
+        });
+      }
+      await subscribed;
+      const id = String(nextId++);
+      messages.set(id, new Promise((resolve) => waiting.set(id, resolve)));
+      return id;
+    },
+    next(id) {
+      const message = messages.get(id);
+      messages.delete(id);
+      return message === undefined ? '' : message;
+    },
   };
 }
 

@@ -4,9 +4,12 @@
 //! The rule this layer keeps: a stored set is used only when it is newer
 //! than the set the client already holds and younger than its maximum age,
 //! counted from the fetch that produced it; otherwise one process of the
-//! fleet takes the lock, fetches, stores and releases, while the others poll
-//! for its record until they can take the lock themselves or their wait
-//! budget (the fetch `timeout`) is spent, and then fetch directly. Every
+//! fleet takes the lock, fetches, stores, publishes the end of its refresh
+//! and releases, while the others wait for that publication (or, when the
+//! store cannot publish or a message is lost, poll for its record) until
+//! they can take the lock themselves or their wait budget (the fetch
+//! `timeout`) is spent, and then fetch directly. A holder that stored
+//! nothing publishes that it gave up, and its waiters fetch directly at once. Every
 //! store failure (down, slow, garbage) ends in a direct fetch, never in a
 //! failed lookup.
 //!
@@ -59,7 +62,44 @@ pub trait SharedStore: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<bool, StoreError>>;
     /// Deletes `key` only if it still holds `token`.
     fn unlock(&self, key: String, token: String) -> BoxFuture<'static, Result<(), StoreError>>;
+    /// Whether [`SharedStore::renew`] works: then a lock lives a few seconds
+    /// and its live holder renews it; otherwise it lives the whole `timeout`.
+    fn can_renew(&self) -> bool {
+        false
+    }
+    /// Sets the lifetime of `key` to `ttl` milliseconds only while it holds
+    /// `token`; says whether it did.
+    fn renew(
+        &self,
+        _key: String,
+        _token: String,
+        _ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        futures_util::future::ready(Ok(false)).boxed()
+    }
+    /// Announces `message` to the processes listening on `channel`; a
+    /// store without publication announces nothing (its waiters poll).
+    fn publish(
+        &self,
+        _channel: String,
+        _message: String,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        futures_util::future::ready(Ok(())).boxed()
+    }
+    /// Resolves once this store listens on `channel`, with a [`Wakeup`] that
+    /// resolves at the next publication on it; `None` when the store cannot
+    /// listen (its waiters poll).
+    fn subscribe(
+        &self,
+        _channel: String,
+    ) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+        futures_util::future::ready(Ok(None)).boxed()
+    }
 }
+
+/// The next publication on a channel: its message, or an empty one when
+/// listening ended (the waiter then looks at the store again).
+pub type Wakeup = BoxFuture<'static, String>;
 
 /// Wall-clock time shared by the processes of a fleet, and waiting.
 pub trait Clock: Send + Sync + 'static {
@@ -100,6 +140,8 @@ pub struct SharedCounters {
     pub writes: AtomicU64,
     /// Fetches that waited for another process holding the lock.
     pub waits: AtomicU64,
+    /// Waits ended at once by the lock holder's publication.
+    pub wakeups: AtomicU64,
     /// Locks taken over after waiting (the holder ended or died).
     pub takeovers: AtomicU64,
     /// Store operations that failed or timed out (then fetched directly).

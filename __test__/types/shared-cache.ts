@@ -13,10 +13,17 @@ const store: jwksClient.SharedStore = {
   lock: async (key, token) => !values.has(key) && Boolean(values.set(key, token)),
   unlock: async (key, token) => values.get(key) === token && values.delete(key),
 };
+const listeners = new Map<string, (message: string) => void>();
+const listening: jwksClient.SharedStore = {
+  ...store,
+  subscribe: async (channel, onMessage) => listeners.set(channel, onMessage),
+  publish: async (channel, message) => listeners.get(channel)?.(message),
+};
+jwksClient({ jwksUri: 'https://issuer.example/jwks', sharedCache: { store: listening } });
 const onStore = jwksClient({ jwksUri: 'https://issuer.example/jwks', sharedCache: { store, secret: 'fleet secret' } });
 
 const stats = onStore.stats();
-const shared: number | undefined = stats.sharedHits ?? stats.sharedErrors;
+const shared: number | undefined = stats.sharedHits ?? stats.sharedErrors ?? stats.sharedWakeups;
 
 // @ts-expect-error: a store and a Redis URL exclude each other.
 jwksClient({ jwksUri: 'https://issuer.example/jwks', sharedCache: { redis: 'redis://r', store } });

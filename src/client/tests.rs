@@ -34,7 +34,7 @@ impl Endpoint {
         })
     }
 
-    pub(super) fn fail_with(&self, err: Error) {
+    pub(crate) fn fail_with(&self, err: Error) {
         *self.body.lock() = Err(err);
     }
 

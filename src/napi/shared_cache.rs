@@ -1,5 +1,6 @@
 //! `sharedCache`: the store a client's fetches consult first, natively on
-//! Redis or through a JavaScript object with async `get`/`set`/`lock`/`unlock`.
+//! Redis or through a JavaScript object with async `get`/`set`/`lock`/`unlock`
+//! (and `subscribe`/`publish`).
 //!
 //! The shim wraps the user's store in one function that never throws: it
 //! resolves with the answer of an operation, or with the failure in words.
@@ -43,7 +44,7 @@ pub struct SharedCacheParts {
 /// One operation on a JavaScript store.
 #[napi(object)]
 pub struct StoreRequest {
-    /// `get`, `set`, `lock` or `unlock`.
+    /// `get`, `set`, `lock`, `unlock`, `publish`, `subscribe` or `next`.
     pub op: String,
     pub key: String,
     pub value: Option<String>,
@@ -73,6 +74,7 @@ pub struct SharedStats {
     pub shared_writes: f64,
     pub shared_waits: f64,
     pub shared_takeovers: f64,
+    pub shared_wakeups: f64,
     pub shared_errors: f64,
     pub shared_rejected: f64,
 }
@@ -131,7 +133,7 @@ mod native {
     use crate::napi::config::{NativeConfig, clock_ms};
     use crate::shared_store::redis::{RedisAddress, RedisStore};
     use crate::shared_store::{
-        Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError,
+        Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError, Wakeup,
     };
 
     /// The system clock and tokio's timer.
@@ -215,6 +217,42 @@ mod native {
             unlock.token = Some(token);
             self.call(unlock).map(|reply| reply.map(drop)).boxed()
         }
+        fn publish(
+            &self,
+            channel: String,
+            message: String,
+        ) -> BoxFuture<'static, Result<(), StoreError>> {
+            let mut publish = request("publish", channel);
+            publish.value = Some(message);
+            self.call(publish).map(|reply| reply.map(drop)).boxed()
+        }
+        /// The shim answers with a slot once listening (none when the store
+        /// has no `subscribe`); the slot's message is asked for when awaited.
+        fn subscribe(
+            &self,
+            channel: String,
+        ) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+            let store = JsStore(Arc::clone(&self.0));
+            let subscribed = self.call(request("subscribe", channel.clone()));
+            async move {
+                let Some(slot) = subscribed.await?.value else {
+                    return Ok(None);
+                };
+                let mut next = request("next", channel);
+                next.token = Some(slot);
+                let message = store.call(next);
+                let wakeup: Wakeup = async move {
+                    message
+                        .await
+                        .ok()
+                        .and_then(|reply| reply.value)
+                        .unwrap_or_default()
+                }
+                .boxed();
+                Ok(Some(wakeup))
+            }
+            .boxed()
+        }
     }
 
     /// A client's view of its shared store: counters and notes.
@@ -230,6 +268,7 @@ mod native {
                 shared_writes: read(&c.writes),
                 shared_waits: read(&c.waits),
                 shared_takeovers: read(&c.takeovers),
+                shared_wakeups: read(&c.wakeups),
                 shared_errors: read(&c.errors),
                 shared_rejected: read(&c.rejected),
             })

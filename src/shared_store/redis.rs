@@ -1,5 +1,7 @@
 //! The Redis store (`sharedCache.redis`): one multiplexed connection per
-//! client, opened on first use and opened again after any failure.
+//! client, opened on first use and opened again after any failure, and at
+//! most one subscription connection, opened when the client first waits for
+//! another process's refresh and dropped when it fails.
 //!
 //! Locks are `SET key token NX PX ttl`; a lock is released by a script that
 //! deletes it only while it still holds our token, so a holder whose lock
@@ -8,20 +10,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, StreamExt};
 use redis::aio::MultiplexedConnection;
 use redis::{
     AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, FromRedisValue,
     IntoConnectionInfo, RedisConnectionInfo, Value,
 };
+use tokio::sync::broadcast;
 
-use super::{SharedStore, StoreError};
+use super::{SharedStore, StoreError, Wakeup};
 use crate::cache::Millis;
 use crate::sync::Mutex;
 
 /// Deletes KEYS[1] only if it holds ARGV[1].
 const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/// Sets the lifetime of `KEYS[1]` to `ARGV[2]` ms only if it holds `ARGV[1]`.
+const RENEW_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /// Where a Redis server is, and how to log in: the parts of a `redis://` or
 /// `rediss://` URL. (Parsed by the caller: the crate's own URL parser would
@@ -74,6 +80,15 @@ struct Inner {
     address: RedisAddress,
     timeout: Duration,
     connection: Mutex<Option<MultiplexedConnection>>,
+    /// The listening connection's messages, while it is open.
+    listening: Mutex<Option<Listening>>,
+}
+
+/// One subscription connection, read by a task that hands each message on
+/// to the waiters; it ends (and is dropped) with the connection.
+struct Listening {
+    channel: String,
+    messages: broadcast::Sender<String>,
 }
 
 impl RedisStore {
@@ -84,6 +99,7 @@ impl RedisStore {
                 address,
                 timeout: Duration::from_millis(command_timeout),
                 connection: Mutex::new(None),
+                listening: Mutex::new(None),
             }),
         }
     }
@@ -105,18 +121,21 @@ impl Inner {
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
-        let client = self
-            .address
-            .clone()
-            .connection_info()
-            .and_then(Client::open)
-            .map_err(|e| StoreError(describe(&e)))?;
-        let connection = client
+        let connection = self
+            .client()?
             .get_multiplexed_async_connection_with_config(&config)
             .await
             .map_err(|e| StoreError(describe(&e)))?;
         *self.connection.lock() = Some(connection.clone());
         Ok(connection)
+    }
+
+    fn client(&self) -> Result<Client, StoreError> {
+        self.address
+            .clone()
+            .connection_info()
+            .and_then(Client::open)
+            .map_err(|e| StoreError(describe(&e)))
     }
 
     async fn run<T: FromRedisValue>(&self, cmd: Cmd) -> Result<T, StoreError> {
@@ -128,6 +147,71 @@ impl Inner {
             StoreError(describe(&e))
         })
     }
+}
+
+impl Inner {
+    /// A receiver of the messages on `channel`, subscribing first if no
+    /// connection listens on it yet.
+    async fn listen(self: Arc<Self>, channel: String) -> Result<Wakeup, StoreError> {
+        let live = self
+            .listening
+            .lock()
+            .as_ref()
+            .filter(|l| l.channel == channel)
+            .map(|l| l.messages.subscribe());
+        let mut receiver = match live {
+            Some(receiver) => receiver,
+            None => self.open_listening(channel).await?,
+        };
+        Ok(async move { receiver.recv().await.unwrap_or_default() }.boxed())
+    }
+
+    async fn open_listening(
+        self: &Arc<Self>,
+        channel: String,
+    ) -> Result<broadcast::Receiver<String>, StoreError> {
+        let mut pubsub = self
+            .client()?
+            .get_async_pubsub()
+            .await
+            .map_err(|e| StoreError(describe(&e)))?;
+        pubsub
+            .subscribe(&channel)
+            .await
+            .map_err(|e| StoreError(describe(&e)))?;
+        let (messages, receiver) = broadcast::channel(16);
+        let mut stream = pubsub.into_on_message();
+        let sender = messages.clone();
+        let inner = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Some(message) = stream.next().await {
+                let text = message.get_payload::<String>().unwrap_or_default();
+                let _ = sender.send(text);
+            }
+            // The connection ended: the next waiter opens another.
+            if let Some(inner) = inner.upgrade() {
+                let mut listening = inner.listening.lock();
+                if listening
+                    .as_ref()
+                    .is_some_and(|l| l.messages.same_channel(&sender))
+                {
+                    *listening = None;
+                }
+            }
+        });
+        *self.listening.lock() = Some(Listening { channel, messages });
+        Ok(receiver)
+    }
+}
+
+/// `script` run on the lock `key` with our `token`.
+fn on_lock(script: &str, key: String, token: String) -> Cmd {
+    redis::cmd("EVAL")
+        .arg(script)
+        .arg(1)
+        .arg(key)
+        .arg(token)
+        .clone()
 }
 
 fn describe(err: &redis::RedisError) -> String {
@@ -182,13 +266,37 @@ impl SharedStore for RedisStore {
     }
 
     fn unlock(&self, key: String, token: String) -> BoxFuture<'static, Result<(), StoreError>> {
-        let cmd = redis::cmd("EVAL")
-            .arg(UNLOCK_SCRIPT)
-            .arg(1)
-            .arg(key)
-            .arg(token)
-            .clone();
-        let release = self.run::<Value>(cmd);
+        let release = self.run::<Value>(on_lock(UNLOCK_SCRIPT, key, token));
         async move { release.await.map(drop) }.boxed()
+    }
+
+    fn can_renew(&self) -> bool {
+        true
+    }
+
+    fn renew(
+        &self,
+        key: String,
+        token: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        let cmd = on_lock(RENEW_SCRIPT, key, token).arg(ttl.max(1)).clone();
+        let renewed = self.run::<i64>(cmd);
+        async move { Ok(renewed.await? == 1) }.boxed()
+    }
+
+    fn publish(
+        &self,
+        channel: String,
+        message: String,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let cmd = redis::cmd("PUBLISH").arg(channel).arg(message).clone();
+        let publish = self.run::<Value>(cmd);
+        async move { publish.await.map(drop) }.boxed()
+    }
+
+    fn subscribe(&self, channel: String) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+        let inner = Arc::clone(&self.inner);
+        async move { inner.listen(channel).await.map(Some) }.boxed()
     }
 }

@@ -2,16 +2,40 @@
 //!
 //! Invariant: a fetch through this source returns either a stored set newer
 //! than the one the client holds, or the inner source's own answer; the
-//! store can delay that answer by at most the wait budget plus one command
-//! timeout per step, and never turn it into an error.
+//! store never turns that answer into an error.
+//!
+//! The bound on waiting (`timeout` is the fetch timeout, `c` the command
+//! timeout). A waiter starts no earlier than the holder took the lock, and
+//! the holder's fetch is bounded by the same `timeout`; the holder then
+//! stores, publishes and unlocks (3 `c`). So, with a store that publishes,
+//! a waiter whose holder lives has the set at most the holder's remaining
+//! fetch time plus 4 `c` after it started waiting: never later than its own
+//! direct fetch would have ended, but for those store commands. Past that:
+//! - the holder gave up (its fetch failed): the waiter is woken at once and
+//!   makes its own fetch, which adds that fetch to the holder's remaining
+//!   time (about one fetch when the failure is quick, up to twice `timeout`
+//!   when the holder's fetch timed out);
+//! - the holder died: its lock, renewed every third of [`SHORT_LOCK_MS`]
+//!   while it lives, expires within that time and is taken over at the next
+//!   look (at most [`LISTENING_POLL_MS`] later), then the waiter fetches;
+//! - the publication was lost: the next look finds the set, at most
+//!   [`LISTENING_POLL_MS`] later;
+//! - a store that cannot publish is polled (5 ms doubling to 200 ms), and
+//!   one that cannot renew holds locks for `timeout`: a dead holder there
+//!   costs its waiters `timeout` before they fetch directly.
+//!
+//! In every case a waiter stops waiting `timeout` after it started and
+//! fetches directly.
 
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
+use futures_util::future::{BoxFuture, Either, select};
 
 use super::upstream::{Held, Upstream, has_signing_keys};
-use super::{Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, bounded};
+use super::{
+    Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, Wakeup, bounded,
+};
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, Document, KeySource, Reply, Response};
@@ -22,6 +46,16 @@ use crate::validators::Validators;
 const FIRST_POLL_MS: Millis = 5;
 /// Longest pause between two looks.
 const MAX_POLL_MS: Millis = 200;
+/// Pause between two looks while listening for the holder's publication:
+/// they only catch a publication lost on the way.
+const LISTENING_POLL_MS: Millis = 1_000;
+/// Lifetime of a lock whose holder renews it (every third of it).
+const SHORT_LOCK_MS: Millis = 3_000;
+/// Published by a holder that stored the set (or found it stored).
+const STORED: &str = "stored";
+/// Published by a holder that stored nothing (its fetch failed, or the set
+/// had no usable key): waiters fetch for themselves at once.
+const GAVE_UP: &str = "gave-up";
 /// A record stamped further than this in the future is not believed.
 const MAX_CLOCK_SKEW_MS: Millis = 60_000;
 
@@ -96,17 +130,19 @@ impl Inner {
         let mut poll = FIRST_POLL_MS;
         let mut waited = false;
         let mut seen = None;
+        // The next publication, once listening; `listen` says whether to
+        // (try to) listen before the next wait.
+        let mut wakeup: Option<Wakeup> = None;
+        let mut listen = true;
         loop {
             match self.look(&mut seen).await {
                 Found::Newer(reply) => return Ok(reply),
                 Found::Unreachable => return self.direct(&upstream).await,
                 Found::Nothing => {}
             }
-            let lock = self.store.lock(
-                self.config.lock_key.clone(),
-                token.clone(),
-                self.config.wait,
-            );
+            let lock =
+                self.store
+                    .lock(self.config.lock_key.clone(), token.clone(), self.lock_ttl());
             match self.command("lock", lock).await {
                 Err(()) => return self.direct(&upstream).await,
                 Ok(true) => {
@@ -118,6 +154,15 @@ impl Inner {
                 waited = true;
                 SharedCounters::bump(&self.counters.waits);
             }
+            if listen && wakeup.is_none() {
+                listen = false;
+                wakeup = self.listen().await;
+                if wakeup.is_some() {
+                    // A publication made before we listened is missed:
+                    // look again now that none can be.
+                    continue;
+                }
+            }
             let now = self.clock.now();
             if now >= deadline {
                 self.counters.note(
@@ -126,9 +171,81 @@ impl Inner {
                 );
                 return self.direct(&upstream).await;
             }
-            self.clock.sleep(poll.min(deadline - now)).await;
-            poll = (poll * 2).min(MAX_POLL_MS);
+            let Some(next) = wakeup.take() else {
+                self.clock.sleep(poll.min(deadline - now)).await;
+                poll = (poll * 2).min(MAX_POLL_MS);
+                continue;
+            };
+            // Listening, a look at the store is only a fallback for a
+            // publication lost on the way.
+            let fallback = self.clock.sleep(LISTENING_POLL_MS.min(deadline - now));
+            match select(next, fallback).await {
+                Either::Left((message, _)) => {
+                    if !message.is_empty() {
+                        SharedCounters::bump(&self.counters.wakeups);
+                    }
+                    if message == GAVE_UP {
+                        self.counters.note(
+                            "the process holding the refresh lock gave up: fetching directly"
+                                .to_owned(),
+                        );
+                        return self.direct(&upstream).await;
+                    }
+                    listen = true;
+                }
+                Either::Right((_, next)) => wakeup = Some(next),
+            }
         }
+    }
+
+    /// How long a lock lives unless renewed: short when its holder renews
+    /// it, so that a holder that died is taken over quickly.
+    fn lock_ttl(&self) -> Millis {
+        if self.store.can_renew() {
+            SHORT_LOCK_MS.min(self.config.wait)
+        } else {
+            self.config.wait
+        }
+    }
+
+    /// Renews the lock while the holder's fetch runs; ends when a renewal
+    /// fails or finds the lock no longer ours (it expired and may be
+    /// another's now), and never ends while the store cannot renew.
+    async fn keep_lock(&self, token: &str) {
+        if !self.store.can_renew() {
+            return futures_util::future::pending().await;
+        }
+        let ttl = self.lock_ttl();
+        loop {
+            self.clock.sleep((ttl / 3).max(1)).await;
+            let renew = self
+                .store
+                .renew(self.config.lock_key.clone(), token.to_owned(), ttl);
+            if self.command("renew", renew).await != Ok(true) {
+                self.counters.note(
+                    "the refresh lock was lost while fetching: no longer renewing".to_owned(),
+                );
+                return;
+            }
+        }
+    }
+
+    /// Listening for publications on the lock's channel, if the store can.
+    async fn listen(&self) -> Option<Wakeup> {
+        let subscribe = self.store.subscribe(self.channel());
+        self.command("subscribe", subscribe).await.ok().flatten()
+    }
+
+    /// The channel on which a lock holder announces the end of its refresh.
+    fn channel(&self) -> String {
+        format!("{}:done", self.config.lock_key)
+    }
+
+    /// Tells the waiters the refresh ended: the set is stored, or the
+    /// holder gave up and they fetch for themselves.
+    async fn announce(&self, message: &str) {
+        let publish = self.store.publish(self.channel(), message.to_owned());
+        let _ = self.command("publish", publish).await;
     }
 
     /// With the lock taken: the set another process may have stored since
@@ -142,6 +259,7 @@ impl Inner {
         seen: &mut Option<String>,
     ) -> Result<Reply, Error> {
         if let Found::Newer(reply) = self.look(seen).await {
+            self.announce(STORED).await;
             self.unlock(token).await;
             return Ok(reply);
         }
@@ -251,7 +369,12 @@ impl Inner {
     /// it is still ours. A `304` stores the set it confirmed, fresh again.
     async fn fetch_and_publish(&self, upstream: &Upstream, token: String) -> Result<Reply, Error> {
         let at = self.clock.now();
-        let result = upstream.fetch(self.source.as_ref()).await;
+        let fetch = upstream.fetch(self.source.as_ref());
+        let result = match select(fetch, self.keep_lock(&token).boxed()).await {
+            Either::Left((result, _)) => result,
+            Either::Right(((), fetch)) => fetch.await,
+        };
+        let mut stored = false;
         if let Ok(reply) = &result {
             let confirmed = match &reply.response {
                 Response::Body(document) => {
@@ -263,14 +386,18 @@ impl Inner {
             if let Some((body, headers)) =
                 confirmed.filter(|(body, _)| has_signing_keys(body, types))
             {
-                self.publish(&body, headers, at).await;
+                self.store_set(&body, headers, at).await;
+                stored = true;
             }
         }
+        // Announced before the lock is freed, so that no woken waiter
+        // finds it free and fetches again as the next holder.
+        self.announce(if stored { STORED } else { GAVE_UP }).await;
         self.unlock(token).await;
         result.map(|reply| self.received(reply, at))
     }
 
-    async fn publish(&self, body: &str, headers: CacheHeaders, at: Millis) {
+    async fn store_set(&self, body: &str, headers: CacheHeaders, at: Millis) {
         let record = Record {
             fetched_at: at,
             body: body.to_owned(),

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, pending};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::*;
 use crate::client::tests::{Endpoint, jwks};
@@ -47,6 +47,16 @@ struct MemoryStore {
     mode: Mutex<Mode>,
     /// A record another process stores just before the next lock is taken.
     on_lock: Mutex<Option<String>>,
+    /// Waiters for the next publication, when the store has publication.
+    listeners: Mutex<Option<Vec<oneshot::Sender<String>>>>,
+    /// Every message published, in order.
+    published: Mutex<Vec<String>>,
+    /// Publications are lost on the way.
+    losing: Mutex<bool>,
+    /// Whether locks are renewed (short) rather than held for the timeout.
+    renewing: Mutex<bool>,
+    /// Renewals asked for.
+    renewals: AtomicU64,
 }
 
 impl MemoryStore {
@@ -56,7 +66,19 @@ impl MemoryStore {
             entries: Mutex::default(),
             mode: Mutex::new(Mode::Working),
             on_lock: Mutex::default(),
+            listeners: Mutex::default(),
+            published: Mutex::default(),
+            losing: Mutex::new(false),
+            renewing: Mutex::new(false),
+            renewals: AtomicU64::new(0),
         })
+    }
+
+    /// The same store, with publication.
+    fn listening(clock: &Arc<TestClock>) -> Arc<Self> {
+        let store = Self::new(clock);
+        *store.listeners.lock() = Some(Vec::new());
+        store
     }
 
     fn put(&self, key: &str, value: &str, ttl: Millis) {
@@ -118,6 +140,50 @@ impl SharedStore for MemoryStore {
         }
         self.answer(())
     }
+    fn can_renew(&self) -> bool {
+        *self.renewing.lock()
+    }
+    fn renew(
+        &self,
+        key: String,
+        token: String,
+        ttl: Millis,
+    ) -> BoxFuture<'static, Result<bool, StoreError>> {
+        self.renewals.fetch_add(1, Ordering::SeqCst);
+        let ours = self.read(&key).as_deref() == Some(token.as_str());
+        if ours {
+            self.put(&key, &token, ttl);
+        }
+        self.answer(ours)
+    }
+    fn publish(
+        &self,
+        channel: String,
+        message: String,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        assert_eq!(channel, format!("{LOCK}:done"));
+        self.published.lock().push(message.clone());
+        if *self.losing.lock() {
+            return self.answer(());
+        }
+        if let Some(listeners) = self.listeners.lock().as_mut() {
+            for listener in listeners.drain(..) {
+                let _ = listener.send(message.clone());
+            }
+        }
+        self.answer(())
+    }
+    fn subscribe(
+        &self,
+        _channel: String,
+    ) -> BoxFuture<'static, Result<Option<Wakeup>, StoreError>> {
+        let wakeup = self.listeners.lock().as_mut().map(|listeners| {
+            let (sender, receiver) = oneshot::channel();
+            listeners.push(sender);
+            async move { receiver.await.unwrap_or_default() }.boxed()
+        });
+        self.answer(wakeup)
+    }
 }
 
 const KEY: &str = "jwks:set:https://issuer.example/jwks";
@@ -145,6 +211,13 @@ impl Fleet {
     fn new() -> Self {
         let clock = Arc::new(TestClock(Arc::new(AtomicU64::new(1_700_000_000_000))));
         let store = MemoryStore::new(&clock);
+        Fleet { clock, store }
+    }
+
+    /// A fleet whose store publishes.
+    fn listening() -> Self {
+        let clock = Arc::new(TestClock(Arc::new(AtomicU64::new(1_700_000_000_000))));
+        let store = MemoryStore::listening(&clock);
         Fleet { clock, store }
     }
 
@@ -217,16 +290,24 @@ async fn concurrent_refreshes_of_a_fleet_make_one_request() {
 
 #[tokio::test]
 async fn a_lock_left_by_a_dead_holder_is_taken_over_when_it_expires() {
-    let fleet = Fleet::new();
-    fleet.store.put(LOCK, "dead-holder", 3_000);
-    let endpoint = Endpoint::serving(&["a"]);
-    let member = fleet.member(&endpoint, None);
-    let started = fleet.clock.now();
-    member.fetch().await.unwrap();
-    let waited = fleet.clock.now() - started;
-    assert!((3_000..3_000 + 200).contains(&waited), "waited {waited} ms");
-    assert_eq!(endpoint.count(), 1);
-    assert_eq!(count(&member.counters().takeovers), 1);
+    // Polling, the lock is taken within a poll (200 ms) of its expiry;
+    // listening, within a fallback look (1 s) of it. A renewed lock lives
+    // 3 s: a dead holder's is taken over within 3 s and a look.
+    for (fleet, look) in [(Fleet::new(), 200), (Fleet::listening(), 1_000)] {
+        *fleet.store.renewing.lock() = true;
+        fleet.store.put(LOCK, "dead-holder", 3_000);
+        let endpoint = Endpoint::serving(&["a"]);
+        let member = fleet.member(&endpoint, None);
+        let started = fleet.clock.now();
+        member.fetch().await.unwrap();
+        let waited = fleet.clock.now() - started;
+        assert!(
+            (3_000..=3_000 + look).contains(&waited),
+            "waited {waited} ms"
+        );
+        assert_eq!(endpoint.count(), 1);
+        assert_eq!(count(&member.counters().takeovers), 1);
+    }
 }
 
 #[tokio::test]
@@ -419,4 +500,213 @@ async fn a_304_to_the_lock_holder_stores_the_set_it_confirmed_fresh_again() {
     assert_eq!(reader.headers.etag.as_deref(), Some("\"v1\""));
     assert!(matches!(reader.response, Response::Body(d) if d.fetched_at == Some(revalidated_at)));
     assert_eq!(endpoint.requests.load(Ordering::SeqCst), 2);
+}
+
+/// Starts a holder fetching from the gated `endpoint`, then `n` members
+/// that find its lock taken and wait.
+async fn holder_and_waiters(
+    fleet: &Fleet,
+    endpoint: &Arc<Endpoint>,
+    n: usize,
+) -> (
+    tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>,
+    Vec<SharedSource>,
+    Vec<tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>>,
+) {
+    let holder = tokio::spawn(fleet.member(endpoint, None).fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    let waiters: Vec<_> = (0..n).map(|_| fleet.member(endpoint, None)).collect();
+    let pending = waiters.iter().map(|m| tokio::spawn(m.fetch())).collect();
+    let listening = |store: &MemoryStore| store.listeners.lock().as_ref().map(Vec::len);
+    while !waiters.iter().all(|m| count(&m.counters().waits) == 1)
+        || listening(&fleet.store).is_some_and(|listeners| listeners < n)
+    {
+        tokio::task::yield_now().await;
+    }
+    (holder, waiters, pending)
+}
+
+#[tokio::test]
+async fn waiters_are_woken_by_the_holders_publication() {
+    let fleet = Fleet::listening();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 4).await;
+    let started = fleet.clock.now();
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    for waiter in pending {
+        assert_eq!(waiter.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    }
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(*fleet.store.published.lock(), ["stored"]);
+    for waiter in &waiters {
+        assert_eq!(count(&waiter.counters().wakeups), 1);
+        assert_eq!(count(&waiter.counters().hits), 1);
+    }
+    assert!(fleet.clock.now() - started < 30_000);
+}
+
+#[tokio::test]
+async fn a_holder_whose_fetch_fails_sends_the_waiters_to_fetch_directly() {
+    for fleet in [Fleet::listening(), Fleet::new()] {
+        let gate = Arc::new(Semaphore::new(0));
+        let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+        endpoint.fail_with(Error::unavailable("down"));
+        let listening = fleet.store.listeners.lock().is_some();
+        let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 3).await;
+        let started = fleet.clock.now();
+        gate.add_permits(Semaphore::MAX_PERMITS);
+        assert!(holder.await.unwrap().is_err());
+        for waiter in pending {
+            assert!(waiter.await.unwrap().is_err());
+        }
+        assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
+        if listening {
+            assert_eq!(*fleet.store.published.lock(), ["gave-up"]);
+            // Each waiter fetched for itself at once, not one after another.
+            assert_eq!(endpoint.count(), 4);
+            assert!(fleet.clock.now() - started < 30_000);
+            for waiter in &waiters {
+                assert_eq!(count(&waiter.counters().wakeups), 1);
+                let notes = waiter.counters().take_notes();
+                assert!(notes.iter().any(|n| n.contains("gave up")), "{notes:?}");
+            }
+        } else {
+            // Polling, each waiter takes the free lock in turn.
+            assert_eq!(fleet.store.published.lock().len(), 4);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_lost_publication_costs_one_look_at_the_store() {
+    let fleet = Fleet::listening();
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let (holder, waiters, pending) = holder_and_waiters(&fleet, &endpoint, 1).await;
+    // The holder's message never arrives.
+    *fleet.store.losing.lock() = true;
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    let started = fleet.clock.now();
+    for waiter in pending {
+        assert_eq!(waiter.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    }
+    assert!(fleet.clock.now() - started <= 1_000);
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(count(&waiters[0].counters().wakeups), 0);
+}
+
+/// A member fetching from a gated endpoint, once it holds the lock.
+struct Holding {
+    gate: Arc<Semaphore>,
+    endpoint: Arc<Endpoint>,
+    member: SharedSource,
+    fetching: tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>,
+    taken_at: Millis,
+}
+
+async fn holding(fleet: &Fleet) -> Holding {
+    let gate = Arc::new(Semaphore::new(0));
+    let endpoint = Endpoint::gated(&["a"], Arc::clone(&gate));
+    let taken_at = fleet.clock.now();
+    let member = fleet.member(&endpoint, None);
+    let fetching = tokio::spawn(member.fetch());
+    while fleet.store.read(LOCK).is_none() {
+        tokio::task::yield_now().await;
+    }
+    Holding {
+        gate,
+        endpoint,
+        member,
+        fetching,
+        taken_at,
+    }
+}
+
+/// The expiry of the lock, on the test clock.
+fn lock_expiry(store: &MemoryStore) -> Option<Millis> {
+    store.read(LOCK)?;
+    store.entries.lock().get(LOCK).map(|(_, expires)| *expires)
+}
+
+#[tokio::test]
+async fn a_live_holder_keeps_its_short_lock_while_its_fetch_runs() {
+    let fleet = Fleet::listening();
+    *fleet.store.renewing.lock() = true;
+    let Holding {
+        gate,
+        endpoint,
+        fetching: holder,
+        taken_at,
+        ..
+    } = holding(&fleet).await;
+    assert_eq!(lock_expiry(&fleet.store), Some(taken_at + 3_000));
+    // The fetch outlives the lock's first lifetime several times over.
+    while fleet.store.renewals.load(Ordering::SeqCst) < 10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(fleet.clock.now() - taken_at > 3 * 3_000);
+    assert!(
+        lock_expiry(&fleet.store).is_some(),
+        "the lock is still held"
+    );
+    let waiter = fleet.member(&endpoint, None);
+    let waiting = tokio::spawn(waiter.fetch());
+    while count(&waiter.counters().waits) == 0 {
+        tokio::task::yield_now().await;
+    }
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    let held = holder.await.unwrap().unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap().fetched_at, held.fetched_at);
+    assert_eq!(endpoint.count(), 1);
+    assert_eq!(count(&waiter.counters().takeovers), 0);
+    assert!(fleet.store.read(LOCK).is_none(), "the lock is released");
+}
+
+#[tokio::test]
+async fn a_holder_that_finds_its_lock_gone_stops_renewing_and_frees_nothing() {
+    let fleet = Fleet::new();
+    *fleet.store.renewing.lock() = true;
+    let Holding {
+        gate,
+        member: holder,
+        fetching,
+        ..
+    } = holding(&fleet).await;
+    // The lock expired and another process took it.
+    fleet.store.put(LOCK, "next-holder", 1_000_000);
+    while fleet.store.renewals.load(Ordering::SeqCst) < 1 {
+        tokio::task::yield_now().await;
+    }
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(fleet.store.renewals.load(Ordering::SeqCst), 1);
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    fetching.await.unwrap().unwrap();
+    assert_eq!(fleet.store.read(LOCK).as_deref(), Some("next-holder"));
+    let notes = holder.counters().take_notes();
+    assert!(
+        notes.iter().any(|n| n.contains("lock was lost")),
+        "{notes:?}"
+    );
+}
+
+#[tokio::test]
+async fn without_renewal_a_lock_lives_the_whole_timeout() {
+    let fleet = Fleet::new();
+    let Holding {
+        gate,
+        fetching,
+        taken_at,
+        ..
+    } = holding(&fleet).await;
+    assert_eq!(lock_expiry(&fleet.store), Some(taken_at + 30_000));
+    gate.add_permits(Semaphore::MAX_PERMITS);
+    fetching.await.unwrap().unwrap();
+    assert_eq!(fleet.store.renewals.load(Ordering::SeqCst), 0);
 }
