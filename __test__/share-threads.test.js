@@ -210,6 +210,44 @@ test('the shared set is dropped when the last thread holding it exits', { skip }
   assert.equal(server.count, 1);
 });
 
+// The environment's cleanup hook gives its leases back, whether or not the
+// clients' finalizers run after it.
+test('a worker ending itself with process.exit() gives its shared sets back', { skip }, async () => {
+  const script = `
+    const { startWorkers } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    (async () => {
+      const workers = await startWorkers(2, { jwksUri: ${JSON.stringify(server.url)} + '?self-exit', shareAcrossThreads: true });
+      await workers[0].call('hold', { uris: [${JSON.stringify(server.url)} + '?self-exit-own'] });
+      const counts = [binding.sharedClients()];
+      workers[0].call('exit', { code: 3 });
+      counts.push(await workers[0].exited, binding.sharedClients());
+      workers[1].call('exit', { code: 0 });
+      counts.push(await workers[1].exited, binding.sharedClients());
+      console.log(counts.join(' '));
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '2 3 1 0 0\n', err: '' });
+});
+
+test('a worker terminated while holding many shared clients gives them all back', { skip }, async () => {
+  const script = `
+    const { startWorker } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    (async () => {
+      const worker = await startWorker({ jwksUri: ${JSON.stringify(server.url)} + '?many', shareAcrossThreads: true });
+      const uris = Array.from({ length: 200 }, (_, i) => ${JSON.stringify(server.url)} + '?many=' + i);
+      await worker.call('hold', { uris });
+      await worker.call('hold', { uris });
+      const held = binding.sharedClients();
+      await worker.terminate();
+      console.log(held, binding.sharedClients());
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '201 0\n', err: '' });
+  assert.equal(server.count, 0);
+});
+
 test('a shared set no client holds any more is dropped on collection', { skip }, async () => {
   const script = `
     const jwksClient = require(${JSON.stringify(path.join(__dirname, '..'))});
