@@ -9,7 +9,7 @@ use napi_derive::napi;
 
 use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
-use super::env_leases::{Slot, track};
+use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
 use super::shared::{self, Core, Threaded};
 use super::shared_cache::{SharedHandle, SharedStats, shared_source};
@@ -28,7 +28,7 @@ pub struct NativeClient {
     /// The lease on the process-wide core (`shareAcrossThreads`), used
     /// unless this thread's fetches go through Node's http; empty once the
     /// environment is torn down.
-    threads: Option<Slot>,
+    threads: Option<LeaseSlot>,
 }
 
 /// The core's query for a kid as the shim passes it.
