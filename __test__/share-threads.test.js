@@ -190,6 +190,56 @@ test('the rate limiter is shared: a second worker is refused once the budget is 
   }
 });
 
+// Polls each worker until `done(health)` holds for all of them.
+async function allHealth(workers, done) {
+  for (const w of workers) {
+    while (!done(await w.call('health'), w)) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('8 sharing workers with refreshAhead make 1 request per window', { skip }, async () => {
+  const options = sharedOptions({ refreshAhead: 10_000 });
+  const workers = await startWorkers(8, options);
+  try {
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(server.count, 1);
+    const { lastFetchAt } = await workers[0].call('health');
+    // Every memo now holds k1 within its window.
+    await Promise.all(workers.map((w) => w.call('skew', { ms: MAX_AGE - 5_000 })));
+    const release = server.hold();
+    await workers[0].call('key', { kid: 'k1' });
+    await server.requested(2);
+    release();
+    await allHealth([workers[0]], (h) => h.lastFetchAt > lastFetchAt);
+    // The others' refresh-ahead finds the shared set out of its window: no fetch.
+    for (const w of workers.slice(1)) await w.call('key', { kid: 'k1' });
+    await allHealth(workers, (h) => h.fresh);
+    assert.equal(server.count, 2);
+    // Their memo entries were renewed with the set: past the old expiry, still no request.
+    await Promise.all(workers.map((w) => w.call('skew', { ms: MAX_AGE + 5_000 })));
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(server.count, 2);
+  } finally {
+    await stopAll(workers);
+  }
+});
+
+test('8 sharing workers with backgroundRefresh make 1 request per period', { skip }, async () => {
+  const options = sharedOptions({ backgroundRefresh: 2_000 });
+  const workers = await startWorkers(8, options);
+  try {
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(server.count, 1);
+    const first = await Promise.all(workers.map((w) => w.call('health')));
+    // Each worker's timer has run once (it set its next run) within one period.
+    await allHealth(workers, (h, w) => h.nextRefreshAt > first[workers.indexOf(w)].nextRefreshAt);
+    await Promise.all(workers.map((w) => w.call('key', { kid: 'k1' })));
+    assert.ok(server.count <= 2, `${server.count} requests`);
+  } finally {
+    await stopAll(workers);
+  }
+});
+
 // In a process of its own, where no other test's clients are counted.
 test('the shared set is dropped when the last thread holding it exits', { skip }, async () => {
   const script = `
