@@ -199,6 +199,8 @@ async function allHealth(workers, done) {
 
 test('8 sharing workers with refreshAhead make 1 request per window', { skip }, async () => {
   const options = sharedOptions({ refreshAhead: 10_000 });
+  // Sees the shared set's own counters: lookups the workers' memos answer are not among them.
+  const observer = jwksClient(options);
   const workers = await startWorkers(8, options);
   try {
     for (const w of workers) await w.call('key', { kid: 'k1' });
@@ -215,9 +217,12 @@ test('8 sharing workers with refreshAhead make 1 request per window', { skip }, 
     for (const w of workers.slice(1)) await w.call('key', { kid: 'k1' });
     await allHealth(workers, (h) => h.fresh);
     assert.equal(server.count, 2);
-    // Their memo entries were renewed with the set: past the old expiry, still no request.
+    // Their memo entries were renewed with the set: past the old expiry
+    // each worker still answers from its memo, asking neither the shared set nor the endpoint.
+    const asked = observer.stats().cacheHits;
     await Promise.all(workers.map((w) => w.call('skew', { ms: MAX_AGE + 5_000 })));
     for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(observer.stats().cacheHits, asked);
     assert.equal(server.count, 2);
   } finally {
     await stopAll(workers);
