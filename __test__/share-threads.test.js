@@ -280,11 +280,11 @@ test('a worker ending itself with process.exit() gives its shared sets back', { 
       workers[0].call('exit', { code: 3 });
       counts.push(await workers[0].exited, binding.sharedClients());
       workers[1].call('exit', { code: 0 });
-      counts.push(await workers[1].exited, binding.sharedClients());
+      counts.push(await workers[1].exited, binding.sharedClients(), binding.leasesReleasedAtTeardown());
       console.log(counts.join(' '));
     })();
   `;
-  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '2 3 1 0 0\n', err: '' });
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '2 3 1 0 0 3\n', err: '' });
 });
 
 test('a worker terminated while holding many shared clients gives them all back', { skip }, async () => {
@@ -298,10 +298,10 @@ test('a worker terminated while holding many shared clients gives them all back'
       await worker.call('hold', { uris });
       const held = binding.sharedClients();
       await worker.terminate();
-      console.log(held, binding.sharedClients());
+      console.log(held, binding.sharedClients(), binding.leasesReleasedAtTeardown());
     })();
   `;
-  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '201 0\n', err: '' });
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '201 0 401\n', err: '' });
   assert.equal(server.count, 0);
 });
 

@@ -10,8 +10,10 @@
 //! and does nothing.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use napi::Env;
+use napi_derive::napi;
 
 use super::shared::Threaded;
 use crate::share::{Lease, Roster, Slot};
@@ -43,5 +45,17 @@ pub fn track(env: &Env, lease: Lease<Threaded>) -> napi::Result<LeaseSlot> {
 /// The cleanup hook. It runs from Node's teardown, where napi-rs catches no
 /// panic, so none may escape.
 fn release_all(roster: Roster<Lease<Threaded>>) {
-    let _ = catch_unwind(AssertUnwindSafe(|| roster.release_all()));
+    if let Ok(taken) = catch_unwind(AssertUnwindSafe(|| roster.release_all())) {
+        RELEASED.fetch_add(taken, Ordering::Relaxed);
+    }
+}
+
+/// Leases given back by cleanup hooks rather than by their clients.
+static RELEASED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many leases environments' cleanup hooks gave back in this process
+/// (their clients' finalizers had not run yet).
+#[napi(catch_unwind)]
+pub fn leases_released_at_teardown() -> u32 {
+    u32::try_from(RELEASED.load(Ordering::Relaxed)).unwrap_or(u32::MAX)
 }

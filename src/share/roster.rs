@@ -40,16 +40,17 @@ impl<T> Roster<T> {
         slot
     }
 
-    /// Empties every listed slot still held and forgets them all. The values
-    /// are dropped after every lock is let go, so their drops may lock again.
-    pub fn release_all(&self) {
+    /// Empties every listed slot still held and forgets them all; returns
+    /// how many values it took. The values are dropped after every lock is
+    /// let go, so their drops may lock again.
+    pub fn release_all(&self) -> usize {
         let slots = std::mem::take(&mut *self.0.lock());
         let values: Vec<T> = slots
             .iter()
             .filter_map(Weak::upgrade)
             .filter_map(|slot| slot.lock().take())
             .collect();
-        drop(values);
+        values.len()
     }
 
     /// How many listed slots are still held (emptied or not).
@@ -83,12 +84,12 @@ mod tests {
             .map(|key| roster.add(registry.join(key, || Ok::<_, Infallible>(())).unwrap()))
             .collect();
         assert_eq!(registry.len(), 2);
-        roster.release_all();
+        assert_eq!(roster.release_all(), 3);
         assert_eq!(registry.len(), 0);
         assert!(slots.iter().all(|slot| slot.lock().is_none()));
         // The holders' own ends come after: nothing left to release.
         drop(slots);
-        roster.release_all();
+        assert_eq!(roster.release_all(), 0);
         assert_eq!(registry.len(), 0);
     }
 
@@ -100,7 +101,7 @@ mod tests {
         let gone = roster.add(registry.join("j", || Ok::<_, Infallible>(())).unwrap());
         drop(gone);
         assert_eq!((registry.len(), roster.len()), (1, 1));
-        roster.release_all();
+        assert_eq!(roster.release_all(), 1);
         assert!(kept.lock().is_none());
         assert!(roster.is_empty() && registry.is_empty());
     }
