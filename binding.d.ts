@@ -148,6 +148,12 @@ export interface LastFetch {
   skipped: Array<SkippedData>
 }
 
+/**
+ * How many leases environments' cleanup hooks gave back in this process
+ * (their clients' finalizers had not run yet).
+ */
+export declare function leasesReleasedAtTeardown(): number
+
 /** Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds. */
 export interface LimiterReading {
   /** `process.hrtime()`, whole milliseconds. */

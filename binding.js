@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.hasDefaultRoots = nativeBinding.hasDefaultRoots
+module.exports.leasesReleasedAtTeardown = nativeBinding.leasesReleasedAtTeardown
 module.exports.setDefaultRoots = nativeBinding.setDefaultRoots
 module.exports.sharedClients = nativeBinding.sharedClients
 module.exports.syntaxErrorBody = nativeBinding.syntaxErrorBody

@@ -169,7 +169,8 @@ declare namespace JwksRsa {
     refreshAhead?: boolean | number;
     /**
      * Refresh the set every this many ms (±10% jitter, at least 1000) with no traffic needed.
-     * The timer never keeps the process alive; `close()` stops it. Default off.
+     * The timer never keeps the process alive; `close()` stops it. A run fetches nothing when
+     * the set was fetched less than 80% of the period ago. Default off.
      */
     backgroundRefresh?: number;
     /**

@@ -190,6 +190,63 @@ test('the rate limiter is shared: a second worker is refused once the budget is 
   }
 });
 
+// Polls each worker until `done(health)` holds for all of them.
+async function allHealth(workers, done) {
+  for (const w of workers) {
+    while (!done(await w.call('health'), w)) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('8 sharing workers with refreshAhead make 1 request per window', { skip }, async () => {
+  const options = sharedOptions({ refreshAhead: 10_000 });
+  // Sees the shared set's own counters: lookups the workers' memos answer are not among them.
+  const observer = jwksClient(options);
+  const workers = await startWorkers(8, options);
+  try {
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(server.count, 1);
+    const { lastFetchAt } = await workers[0].call('health');
+    // Every memo now holds k1 within its window.
+    await Promise.all(workers.map((w) => w.call('skew', { ms: MAX_AGE - 5_000 })));
+    const release = server.hold();
+    await workers[0].call('key', { kid: 'k1' });
+    await server.requested(2);
+    release();
+    await allHealth([workers[0]], (h) => h.lastFetchAt > lastFetchAt);
+    // The others' refresh-ahead finds the shared set out of its window: no fetch.
+    for (const w of workers.slice(1)) await w.call('key', { kid: 'k1' });
+    await allHealth(workers, (h) => h.fresh);
+    assert.equal(server.count, 2);
+    // Their memo entries were renewed with the set: past the old expiry
+    // each worker still answers from its memo, asking neither the shared set nor the endpoint.
+    const asked = observer.stats().cacheHits;
+    await Promise.all(workers.map((w) => w.call('skew', { ms: MAX_AGE + 5_000 })));
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(observer.stats().cacheHits, asked);
+    assert.equal(server.count, 2);
+  } finally {
+    await stopAll(workers);
+  }
+});
+
+test('8 sharing workers with backgroundRefresh make 1 request per period', { skip }, async () => {
+  // A long period: a second refresh would need the workers' timers to start
+  // 2.4 s apart (their runs span the period's 20% of jitter plus that spread).
+  const options = sharedOptions({ backgroundRefresh: 4_000 });
+  const workers = await startWorkers(8, options);
+  try {
+    for (const w of workers) await w.call('key', { kid: 'k1' });
+    assert.equal(server.count, 1);
+    const first = await Promise.all(workers.map((w) => w.call('health')));
+    // Each worker's timer has run once (it set its next run) within one period.
+    await allHealth(workers, (h, w) => h.nextRefreshAt > first[workers.indexOf(w)].nextRefreshAt);
+    await Promise.all(workers.map((w) => w.call('key', { kid: 'k1' })));
+    assert.ok(server.count <= 2, `${server.count} requests`);
+  } finally {
+    await stopAll(workers);
+  }
+});
+
 // In a process of its own, where no other test's clients are counted.
 test('the shared set is dropped when the last thread holding it exits', { skip }, async () => {
   const script = `
@@ -208,6 +265,44 @@ test('the shared set is dropped when the last thread holding it exits', { skip }
   `;
   assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '1 1 0\n', err: '' });
   assert.equal(server.count, 1);
+});
+
+// The environment's cleanup hook gives its leases back, whether or not the
+// clients' finalizers run after it.
+test('a worker ending itself with process.exit() gives its shared sets back', { skip }, async () => {
+  const script = `
+    const { startWorkers } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    (async () => {
+      const workers = await startWorkers(2, { jwksUri: ${JSON.stringify(server.url)} + '?self-exit', shareAcrossThreads: true });
+      await workers[0].call('hold', { uris: [${JSON.stringify(server.url)} + '?self-exit-own'] });
+      const counts = [binding.sharedClients()];
+      workers[0].call('exit', { code: 3 });
+      counts.push(await workers[0].exited, binding.sharedClients());
+      workers[1].call('exit', { code: 0 });
+      counts.push(await workers[1].exited, binding.sharedClients(), binding.leasesReleasedAtTeardown());
+      console.log(counts.join(' '));
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '2 3 1 0 0 3\n', err: '' });
+});
+
+test('a worker terminated while holding many shared clients gives them all back', { skip }, async () => {
+  const script = `
+    const { startWorker } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    (async () => {
+      const worker = await startWorker({ jwksUri: ${JSON.stringify(server.url)} + '?many', shareAcrossThreads: true });
+      const uris = Array.from({ length: 200 }, (_, i) => ${JSON.stringify(server.url)} + '?many=' + i);
+      await worker.call('hold', { uris });
+      await worker.call('hold', { uris });
+      const held = binding.sharedClients();
+      await worker.terminate();
+      console.log(held, binding.sharedClients(), binding.leasesReleasedAtTeardown());
+    })();
+  `;
+  assert.deepEqual(await runNode(['-e', script]), { code: 0, signal: null, out: '201 0 401\n', err: '' });
+  assert.equal(server.count, 0);
 });
 
 test('a shared set no client holds any more is dropped on collection', { skip }, async () => {

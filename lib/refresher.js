@@ -4,6 +4,7 @@ const { limiterClock } = require('./limiter-clock');
 const { toError } = require('./native-errors');
 const { makeSigningKey } = require('./signing-key');
 const { publish } = require('./diagnostics');
+const { alreadyFresh, windowOpens } = require('./refresh-skip');
 
 // Fetches that no lookup waits for: refresh-ahead, the background refresh,
 // reload() and warm(). At most one runs at a time (and it joins the native
@@ -117,6 +118,10 @@ class Refresher {
   async #refresh(run, trigger, expires) {
     this.#prepare();
     const started = Date.now();
+    if (!run.withKeys) {
+      const health = this.#native.health();
+      if (alreadyFresh(trigger, health, started, this.ahead, this.#every)) return this.#skipped(run, trigger, health);
+    }
     let answer = await this.#ask(started, run.withKeys, false);
     // Only a caller (reload, warm) waits for a token: native refuses a
     // refresh nobody waits for instead.
@@ -142,14 +147,21 @@ class Refresher {
     return answer;
   }
 
-  // When the set just fetched enters its window. Its life may be shorter
-  // than cacheMaxAge (respectCacheControl): the next refresh-ahead then
-  // waits half of it at least, so a short life never means a fetch per lookup.
+  // When the set just fetched enters its window.
   #nextWindow(started) {
     const { freshUntil } = this.#native.health();
-    if (freshUntil == null || freshUntil === Infinity) return Infinity;
-    const life = freshUntil - started;
-    return started + Math.max(life - this.ahead, life / 2);
+    return freshUntil == null ? Infinity : windowOpens(started, freshUntil, this.ahead);
+  }
+
+  // A refresh the set in use already satisfies: the memo is brought up to
+  // that set, as after a fetch, with no request.
+  #skipped(run, trigger, { fetchedAt, freshUntil }) {
+    if (this.#running === run) this.#running = undefined;
+    this.#quietUntil = windowOpens(fetchedAt, freshUntil, this.ahead);
+    this.#renew(Date.now());
+    const kids = this.#native.kids();
+    this.#published(trigger, kids.length, null);
+    return { kids };
   }
 
   #published(trigger, keys, error) {

@@ -14,6 +14,9 @@ use std::sync::{Arc, Weak};
 
 use crate::sync::Mutex;
 
+mod roster;
+pub use roster::{Roster, Slot};
+
 type Entries<T> = Arc<Mutex<BTreeMap<String, Weak<Held<T>>>>>;
 
 /// Values shared by key, each alive while a lease on it is.

@@ -9,12 +9,14 @@ use napi_derive::napi;
 
 use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
+use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
-use super::shared::{self, Core};
+use super::shared::{self, Core, Threaded};
 use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
 use crate::keyset::KidQuery;
+use crate::share::Lease;
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
@@ -23,9 +25,10 @@ pub struct NativeClient {
     pub(super) client: Arc<Client>,
     use_node_http: Option<Arc<AtomicBool>>,
     shared: Option<SharedHandle>,
-    /// The process-wide core (`shareAcrossThreads`), used unless this
-    /// thread's fetches go through Node's http.
-    threads: Option<Core>,
+    /// The lease on the process-wide core (`shareAcrossThreads`), used
+    /// unless this thread's fetches go through Node's http; empty once the
+    /// environment is torn down.
+    threads: Option<LeaseSlot>,
 }
 
 /// The core's query for a kid as the shim passes it.
@@ -43,6 +46,7 @@ impl NativeClient {
     /// `share` is the key of the process-wide core it joins, if any.
     #[napi(constructor, catch_unwind)]
     pub fn new(
+        env: Env,
         config: NativeConfig,
         hooks: Option<NativeHooks>,
         share: Option<String>,
@@ -63,9 +67,10 @@ impl NativeClient {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
         let threads = match share {
-            Some(key) => Some(Core::Shared(
+            Some(key) => Some(track(
+                &env,
                 shared::join(&key, &config).map_err(|e| napi::Error::from_reason(e.to_string()))?,
-            )),
+            )?),
             None => None,
         };
         Ok(NativeClient {
@@ -79,17 +84,23 @@ impl NativeClient {
     /// The core that answers now: the shared one, unless Node's http is in
     /// use (which only this thread can run).
     pub(super) fn core(&self) -> Core {
-        match &self.threads {
-            Some(shared) if !self.via_node() => shared.clone(),
-            _ => Core::Own(Arc::clone(&self.client)),
+        match self.lease() {
+            Some(lease) => Core::Shared(lease),
+            None => Core::Own(Arc::clone(&self.client)),
         }
     }
 
+    /// The shared core's lease, when it answers now.
+    fn lease(&self) -> Option<Lease<Threaded>> {
+        let slot = self.threads.as_ref().filter(|_| !self.via_node())?;
+        slot.lock().clone()
+    }
+
     /// The `sharedCache` counters of the core that answers now.
-    fn store(&self) -> Option<&SharedHandle> {
-        match &self.threads {
-            Some(Core::Shared(lease)) if !self.via_node() => lease.store.as_ref(),
-            _ => self.shared.as_ref(),
+    fn store(&self) -> Option<SharedHandle> {
+        match self.lease() {
+            Some(lease) => lease.store.clone(),
+            None => self.shared.clone(),
         }
     }
 
@@ -225,12 +236,15 @@ impl NativeClient {
     /// The shared store's counters, when the client has one.
     #[napi(catch_unwind)]
     pub fn shared_stats(&self) -> Option<SharedStats> {
-        self.store().and_then(SharedHandle::stats)
+        self.store().as_ref().and_then(SharedHandle::stats)
     }
 
     /// What the shared store did since the last call, for `DEBUG=jwks`.
     #[napi(catch_unwind)]
     pub fn shared_notes(&self) -> Vec<String> {
-        self.store().map(SharedHandle::notes).unwrap_or_default()
+        self.store()
+            .as_ref()
+            .map(SharedHandle::notes)
+            .unwrap_or_default()
     }
 }

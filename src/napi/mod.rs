@@ -12,6 +12,8 @@ mod config;
 #[cfg(not(test))]
 mod convert;
 #[cfg(not(test))]
+mod env_leases;
+#[cfg(not(test))]
 mod hooks;
 #[cfg(not(test))]
 mod lifecycle;

@@ -4,9 +4,9 @@
 //! of it sees these statics, so a lease taken in one thread is found by the
 //! others. A shared core fetches natively (through the `sharedCache` Redis
 //! store when configured), on the tokio runtime that lives as long as any
-//! Node environment does, so no fetch depends on a JavaScript thread; Node
-//! runs each wrapped client's finalizer when its thread's environment is
-//! torn down, which drops that thread's leases.
+//! Node environment does, so no fetch depends on a JavaScript thread. A
+//! thread's leases go with its clients' finalizers or, at the latest, with
+//! its environment's cleanup hook (see `env_leases`).
 
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock};

@@ -84,6 +84,7 @@ pub use native::{SharedHandle, shared_source};
 
 #[cfg(not(feature = "native-http"))]
 /// Without the native transport there is no shared store (no tokio timer).
+#[derive(Clone)]
 pub struct SharedHandle;
 
 #[cfg(not(feature = "native-http"))]
@@ -256,6 +257,7 @@ mod native {
     }
 
     /// A client's view of its shared store: counters and notes.
+    #[derive(Clone)]
     pub struct SharedHandle(Arc<SharedCounters>);
 
     impl SharedHandle {
