@@ -4,10 +4,11 @@ const assert = require('node:assert/strict');
 const jwksClient = require('../../index.js');
 const { generate } = require('../helpers/keys');
 const { withServer } = require('../helpers/server');
-const { collect, nextMessage } = require('../helpers/refresh');
+const { withClock } = require('../helpers/clock');
+const { collect, nextMessage, settlesPromptly } = require('../helpers/refresh');
 
 // The client's lifecycle in the smoke suite (smoke.mjs): warm(), reload(),
-// health(), backgroundRefresh with close(), and the messages on
+// health(), refreshAhead, backgroundRefresh with close(), and the messages on
 // node:diagnostics_channel, whose module and timers each runtime provides
 // its own way.
 
@@ -53,6 +54,29 @@ function lifecycleChecks() {
           assert.deepEqual(mine(rotations, client), [{ jwksUri: server.url, added: [b.kid], removed: [], kids: [a.kid, b.kid] }]);
           assert.deepEqual(mine(errors, client).map((m) => m.error.message), ['Internal Server Error']);
         }),
+    ],
+    [
+      'refreshAhead answers a lookup in the window from the cache and refreshes the set behind it',
+      () =>
+        withServer([a.jwk], (server) =>
+          withClock(async (advance) => {
+            const client = jwksClient({ jwksUri: server.url, cacheMaxAge: 1000, refreshAhead: 200 });
+            const first = await client.getSigningKey(a.kid);
+            advance(850);
+            server.state.keys = [a.jwk, b.jwk];
+            const release = server.hold();
+            const refreshed = nextMessage('jwks-rsa-native:refresh', (m) => m.client === client);
+            const inWindow = client.getSigningKey(a.kid);
+            assert.equal(await settlesPromptly(inWindow), true, 'answered while the endpoint is held');
+            assert.equal(await inWindow, first);
+            await server.requested(2);
+            release();
+            const message = await refreshed;
+            assert.deepEqual([message.trigger, message.ok, message.keys], ['refreshAhead', true, 2]);
+            assert.equal((await client.getSigningKey(b.kid)).getPublicKey(), b.pem);
+            assert.equal(server.count, 2, 'the refreshed set answers the new kid');
+          }),
+        ),
     ],
     [
       'backgroundRefresh fetches with no lookup, and close() stops it',
