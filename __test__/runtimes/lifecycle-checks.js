@@ -8,9 +8,10 @@ const { withClock } = require('../helpers/clock');
 const { collect, nextMessage, settlesPromptly } = require('../helpers/refresh');
 
 // The client's lifecycle in the smoke suite (smoke.mjs): warm(), reload(),
-// health(), refreshAhead, backgroundRefresh with close(), and the messages on
+// health(), refreshAhead, backgroundRefresh with close(), the messages on
 // node:diagnostics_channel, whose module and timers each runtime provides
-// its own way.
+// its own way, and sharedCache on a JavaScript store (refused by the
+// WebAssembly build, which the node suite also runs this file on).
 
 const mine = (messages, client) => messages.filter((m) => m.client === client).map(({ client: _, ...m }) => m);
 
@@ -96,6 +97,30 @@ function lifecycleChecks() {
           assert.equal(client.health().nextRefreshAt, client.health().lastFetchAt + 600000, 'closed: the expiry is next');
           assert.equal((await client.getSigningKey(a.kid)).getPublicKey(), a.pem);
           assert.equal(server.count, 1);
+        }),
+    ],
+    [
+      'sharedCache on a JavaScript store: two clients, one request',
+      () =>
+        withServer([a.jwk], async (server) => {
+          const entries = new Map();
+          const store = {
+            get: async (key) => (entries.has(key) ? entries.get(key) : null),
+            set: async (key, value) => void entries.set(key, value),
+          };
+          const options = { jwksUri: server.url, sharedCache: { store } };
+          if (jwksClient.backend === 'wasm') {
+            assert.throws(() => jwksClient(options), {
+              name: 'ArgumentError',
+              message: 'sharedCache is not available in the WebAssembly build',
+            });
+            return;
+          }
+          assert.equal((await jwksClient(options).getSigningKey(a.kid)).getPublicKey(), a.pem);
+          const second = jwksClient(options);
+          assert.equal((await second.getSigningKey(a.kid)).getPublicKey(), a.pem);
+          assert.equal(server.count, 1, 'the second client read the stored set');
+          assert.equal(second.stats().sharedHits, 1);
         }),
     ],
   ];
