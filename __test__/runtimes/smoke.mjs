@@ -18,6 +18,7 @@ const { signToken } = require('../helpers/tokens.js');
 const { callApi, listen } = require('../helpers/http-client.js');
 const { ed448Key } = require('./ed448.js');
 const { optionChecks } = require('./option-checks.js');
+const { lifecycleChecks } = require('./lifecycle-checks.js');
 
 const runtime = globalThis.Bun
   ? `Bun ${globalThis.Bun.version}`
@@ -129,6 +130,7 @@ check('express with express-jwt verifies tokens through expressJwtSecret', async
 });
 
 for (const [name, fn, skip] of optionChecks()) check(name, fn, skip);
+for (const [name, fn] of lifecycleChecks()) check(name, fn);
 
 // Last: it takes a permission away for the rest of the process.
 check(
