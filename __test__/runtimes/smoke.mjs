@@ -30,6 +30,19 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 const checks = [];
 const check = (name, fn, skip) => checks.push({ name, fn, skip });
 
+// A check that never settles (a gate never opened, an event never published)
+// fails after this long instead of stalling the suite. The timer functions
+// are taken now, before any check fakes a clock.
+const CHECK_DEADLINE_MS = 60_000;
+const { setTimeout: startTimer, clearTimeout: stopTimer } = globalThis;
+function withinDeadline(run) {
+  let timer;
+  const expired = new Promise((resolve, reject) => {
+    timer = startTimer(() => reject(new Error(`did not settle within ${CHECK_DEADLINE_MS} ms`)), CHECK_DEADLINE_MS);
+  });
+  return Promise.race([run(), expired]).finally(() => stopTimer(timer));
+}
+
 const keys = ['RS256', 'ES256', 'EdDSA'].map((alg) => generate(alg, `smoke-${alg}`));
 const ed448 = ed448Key('smoke-Ed448');
 const server = await startJwksServer([...keys.map((k) => k.jwk), ed448.jwk]);
@@ -157,7 +170,7 @@ for (const { name, fn, skip } of checks) {
     continue;
   }
   try {
-    await fn();
+    await withinDeadline(fn);
     counts.passed++;
     console.log(`ok   ${name}`);
   } catch (err) {
