@@ -285,7 +285,8 @@ impl Inner {
             .map_err(|StoreError(reason)| {
                 SharedCounters::bump(&self.counters.errors);
                 self.counters.note(format!(
-                    "shared cache {what} failed ({reason}): fetching directly"
+                    "shared cache {what} failed ({reason}): {}",
+                    after_failure(what)
                 ));
             })
     }
@@ -444,5 +445,18 @@ fn lock_token(now: Millis) -> String {
     match ring::rand::SystemRandom::new().fill(&mut bytes) {
         Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
         Err(_) => format!("{}-{now}", std::process::id()),
+    }
+}
+
+/// What a client does once the store operation `what` has failed, for the
+/// `DEBUG=jwks` line: only a failed read or lock sends it to the endpoint.
+fn after_failure(what: &str) -> &'static str {
+    match what {
+        "renew" => "the lock may expire and be taken over while this fetch runs",
+        "subscribe" => "waiting by looking at the store instead",
+        "publish" => "the others find the set at their next look",
+        "unlock" => "the lock expires by itself",
+        "write" => "the others fetch for themselves",
+        _ => "fetching directly",
     }
 }
