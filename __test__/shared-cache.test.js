@@ -295,12 +295,12 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     assert.equal(server.count, 1);
   });
 
-  test('rediss:// speaks TLS, trusting the roots of the system (here SSL_CERT_FILE)', async () => {
+  test('rediss:// speaks TLS, trusting the roots the client trusts by default (here NODE_EXTRA_CA_CERTS)', async () => {
     const { dir, caFile } = pki();
     const tlsRedis = await startRedis({ tls: { certFile: `${dir}/server.pem`, keyFile: `${dir}/server.key`, caFile } });
     try {
       const tlsOptions = { jwksUri: server.url, sharedCache: { redis: tlsRedis.url } };
-      fleet = await startFleet(2, tlsOptions, { SSL_CERT_FILE: caFile });
+      fleet = await startFleet(2, tlsOptions, { NODE_EXTRA_CA_CERTS: caFile });
       assert.match(tlsRedis.url, /^rediss:/);
       for (const p of fleet) assert.equal((await p.lookup('first')).pem, first.pem);
       const stats = await allStats();
@@ -311,11 +311,11 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     }
   });
 
-  test('rediss:// to a server the system does not trust: counted, fetched directly', async () => {
+  test('rediss:// to a server the client does not trust: counted, fetched directly', async () => {
     const { dir, caFile } = pki();
     const tlsRedis = await startRedis({ tls: { certFile: `${dir}/server.pem`, keyFile: `${dir}/server.key`, caFile } });
     try {
-      fleet = await startFleet(1, { jwksUri: server.url, sharedCache: { redis: tlsRedis.url } }, { SSL_CERT_FILE: '/nonexistent' });
+      fleet = await startFleet(1, { jwksUri: server.url, sharedCache: { redis: tlsRedis.url } }, { NODE_EXTRA_CA_CERTS: '' });
       assert.equal((await fleet[0].lookup('first')).pem, first.pem);
       assert.equal((await fleet[0].stats()).sharedErrors, 1);
     } finally {

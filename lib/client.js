@@ -53,6 +53,9 @@ function createNative(options, config, hooks) {
   const share = shareKey(options, config, hooks);
   // The WebAssembly build has no TLS of its own: Node's https brings its roots.
   if (backend === 'native' && config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
+  // A rediss:// shared cache trusts those default roots too.
+  const redis = config.sharedCache && config.sharedCache.redis;
+  if (backend === 'native' && redis && redis.tls) ensureDefaultRoots(binding);
   try {
     const native = new binding.NativeClient(config, hooks, share);
     if (backend === 'wasm') checkTls(options, config);

@@ -132,6 +132,7 @@ mod native {
     use crate::error::Error;
     use crate::fetch::KeySource;
     use crate::napi::config::{NativeConfig, clock_ms};
+    use crate::napi::tls_roots::client_tls;
     use crate::shared_store::redis::{RedisAddress, RedisStore};
     use crate::shared_store::{
         Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError, Wakeup,
@@ -296,7 +297,19 @@ mod native {
         };
         let command_timeout = clock_ms(parts.command_timeout).max(1);
         let store: Arc<dyn SharedStore> = match (&parts.redis, store) {
-            (Some(redis), _) => Arc::new(RedisStore::open(redis_address(redis)?, command_timeout)),
+            (Some(redis), _) => {
+                // `rediss://` trusts what the client's own fetches trust by default.
+                let tls = if redis.tls {
+                    Some(client_tls(None, None, None)?)
+                } else {
+                    None
+                };
+                Arc::new(RedisStore::open(
+                    redis_address(redis)?,
+                    tls,
+                    command_timeout,
+                ))
+            }
             (None, Some(hook)) => Arc::new(JsStore(Arc::new(hook))),
             (None, None) => return Err(invalid("sharedCache needs `redis` or `store`".to_owned())),
         };

@@ -12,15 +12,14 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
-use redis::aio::MultiplexedConnection;
-use redis::{
-    AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, FromRedisValue,
-    IntoConnectionInfo, RedisConnectionInfo, Value,
-};
+use redis::aio::{MultiplexedConnection, PubSub};
+use redis::{AsyncConnectionConfig, Cmd, FromRedisValue, RedisConnectionInfo, Value};
+use rustls::ClientConfig;
 use tokio::sync::broadcast;
 
 use super::{SharedStore, StoreError, Wakeup};
 use crate::cache::Millis;
+use crate::net::{self, Io};
 use crate::sync::Mutex;
 
 /// Deletes KEYS[1] only if it holds ARGV[1].
@@ -34,7 +33,7 @@ const RENEW_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return
 /// bring a second URL and IDNA implementation into the binary.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedisAddress {
-    /// TLS (`rediss://`), verified against the system's roots.
+    /// TLS (`rediss://`), verified against the roots the client trusts by default.
     pub tls: bool,
     /// Host name or IP address, without brackets.
     pub host: String,
@@ -49,25 +48,16 @@ pub struct RedisAddress {
 }
 
 impl RedisAddress {
-    fn connection_info(self) -> Result<ConnectionInfo, redis::RedisError> {
-        let addr = if self.tls {
-            ConnectionAddr::TcpTls {
-                host: self.host,
-                port: self.port,
-                insecure: false,
-                tls_params: None,
-            }
-        } else {
-            ConnectionAddr::Tcp(self.host, self.port)
-        };
+    /// The login and database, sent once a connection is open.
+    fn login(&self) -> RedisConnectionInfo {
         let mut login = RedisConnectionInfo::default().set_db(i64::from(self.db));
-        if let Some(username) = self.username {
-            login = login.set_username(username);
+        if let Some(username) = &self.username {
+            login = login.set_username(username.clone());
         }
-        if let Some(password) = self.password {
-            login = login.set_password(password);
+        if let Some(password) = &self.password {
+            login = login.set_password(password.clone());
         }
-        Ok(addr.into_connection_info()?.set_redis_settings(login))
+        login
     }
 }
 
@@ -78,6 +68,9 @@ pub struct RedisStore {
 
 struct Inner {
     address: RedisAddress,
+    /// The TLS settings of `rediss://`: the roots the client's own fetches
+    /// trust by default (Node's, plus `NODE_EXTRA_CA_CERTS`).
+    tls: Option<Arc<ClientConfig>>,
     timeout: Duration,
     connection: Mutex<Option<MultiplexedConnection>>,
     /// The listening connection's messages, while it is open.
@@ -92,11 +85,17 @@ struct Listening {
 }
 
 impl RedisStore {
-    /// A store at `address`; nothing is connected until the first command.
-    pub fn open(address: RedisAddress, command_timeout: Millis) -> Self {
+    /// A store at `address`, over TLS with `tls` when the address asks for
+    /// it; nothing is connected until the first command.
+    pub fn open(
+        address: RedisAddress,
+        tls: Option<Arc<ClientConfig>>,
+        command_timeout: Millis,
+    ) -> Self {
         RedisStore {
             inner: Arc::new(Inner {
                 address,
+                tls,
                 timeout: Duration::from_millis(command_timeout),
                 connection: Mutex::new(None),
                 listening: Mutex::new(None),
@@ -118,24 +117,36 @@ impl Inner {
         if let Some(connection) = self.connection.lock().clone() {
             return Ok(connection);
         }
-        let config = AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout));
-        let connection = self
-            .client()?
-            .get_multiplexed_async_connection_with_config(&config)
-            .await
-            .map_err(|e| StoreError(describe(&e)))?;
+        let config = AsyncConnectionConfig::new().set_response_timeout(Some(self.timeout));
+        let stream = self.stream().await?;
+        let (connection, driver) = tokio::time::timeout(
+            self.timeout,
+            MultiplexedConnection::new_with_config(&self.address.login(), stream, config),
+        )
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| StoreError(describe(&e)))?;
+        tokio::spawn(driver);
         *self.connection.lock() = Some(connection.clone());
         Ok(connection)
     }
 
-    fn client(&self) -> Result<Client, StoreError> {
-        self.address
-            .clone()
-            .connection_info()
-            .and_then(Client::open)
-            .map_err(|e| StoreError(describe(&e)))
+    /// A new connection to the server, in TLS for `rediss://`: the same
+    /// sockets and rustls as the client's own fetches, so the store trusts
+    /// what they trust and needs no TLS stack of its own.
+    async fn stream(&self) -> Result<Box<dyn Io>, StoreError> {
+        let host = self.address.host.as_str();
+        let open = async {
+            let tcp = net::connect_tcp(host, self.address.port).await?;
+            match (&self.tls, self.address.tls) {
+                (Some(config), true) => net::start_tls(tcp, host, config).await,
+                _ => Ok(Box::new(tcp) as Box<dyn Io>),
+            }
+        };
+        tokio::time::timeout(self.timeout, open)
+            .await
+            .map_err(|_| timed_out())?
+            .map_err(|e| StoreError(format!("Redis: {e}")))
     }
 
     async fn run<T: FromRedisValue>(&self, cmd: Cmd) -> Result<T, StoreError> {
@@ -170,11 +181,12 @@ impl Inner {
         self: &Arc<Self>,
         channel: String,
     ) -> Result<broadcast::Receiver<String>, StoreError> {
-        let mut pubsub = self
-            .client()?
-            .get_async_pubsub()
-            .await
-            .map_err(|e| StoreError(describe(&e)))?;
+        let stream = self.stream().await?;
+        let mut pubsub =
+            tokio::time::timeout(self.timeout, PubSub::new(&self.address.login(), stream))
+                .await
+                .map_err(|_| timed_out())?
+                .map_err(|e| StoreError(describe(&e)))?;
         pubsub
             .subscribe(&channel)
             .await
@@ -216,6 +228,10 @@ fn on_lock(script: &str, key: String, token: String) -> Cmd {
 
 fn describe(err: &redis::RedisError) -> String {
     format!("Redis: {err}")
+}
+
+fn timed_out() -> StoreError {
+    StoreError("Redis: connecting timed out".to_owned())
 }
 
 impl SharedStore for RedisStore {
