@@ -8,6 +8,8 @@ const { startJwksServer, until } = require('./helpers/server');
 const { startRedis, redisSkipReason, send, bulk } = require('./helpers/redis');
 const { startFleet } = require('./helpers/fleet');
 const { pki } = require('./helpers/pki');
+const { sharedCacheConfig } = require('../lib/shared-cache');
+const { nativeConfig } = require('../lib/options');
 
 // sharedCache on a real redis-server, with real child processes that each
 // hold a client: the fleet makes one request per refresh, and Redis failing
@@ -44,8 +46,13 @@ const options = ({ sharedCache, ...extra } = {}) => ({
   ...extra,
   sharedCache: { redis: redis.url, keyPrefix: PREFIX, ...sharedCache },
 });
-const recordKey = () => `${PREFIX}set:${server.url}`;
-const lockKey = () => `${PREFIX}lock:${server.url}`;
+// The record and lock of these options, named as the client names them.
+const sharedParts = () => {
+  const given = options();
+  return sharedCacheConfig(given, nativeConfig(given).config).parts;
+};
+const recordKey = () => sharedParts().key;
+const lockKey = () => sharedParts().lockKey;
 const sum = (stats, name) => stats.reduce((total, s) => total + s[name], 0);
 const allStats = () => Promise.all(fleet.map((p) => p.stats()));
 

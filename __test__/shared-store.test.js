@@ -28,6 +28,14 @@ beforeEach(() => {
   server.state.requests.length = 0;
 });
 
+// A record is named `<prefix>set:<jwksUri>#<digest of the fetch identity>`:
+// the name without its digest.
+function recordEndpoint(name) {
+  const match = /^(.*)#[0-9a-f]{32}$/.exec(name);
+  assert.ok(match, `${name} ends with the digest of the fetch identity`);
+  return match[1];
+}
+
 // get/set/lock/unlock over a Map, with expiry, as Redis keeps them.
 function mapStore() {
   const entries = new Map();
@@ -71,7 +79,7 @@ test('clients sharing a JavaScript store make one request', { skip: nativeOnly }
   assert.equal((await two.getSigningKey('first')).getPublicKey(), first.pem);
   assert.equal(server.count, 1);
   assert.deepEqual(store.calls, ['get', 'lock', 'get', 'set', 'unlock', 'get']);
-  assert.deepEqual([...store.entries.keys()], [`p:set:${server.url}`]);
+  assert.deepEqual([...store.entries.keys()].map(recordEndpoint), [`p:set:${server.url}`]);
   const { sharedHits, sharedWrites, sharedErrors } = two.stats();
   assert.deepEqual({ sharedHits, sharedWrites, sharedErrors }, { sharedHits: 1, sharedWrites: 0, sharedErrors: 0 });
   assert.equal(one.stats().sharedWrites, 1);
@@ -179,7 +187,7 @@ test('with issuer discovery, the discovered set is shared and the document is no
     assert.equal((await jwksClient(options).getSigningKey('first')).getPublicKey(), first.pem);
     assert.equal(provider.count(tenant.keysPath), 1);
     assert.equal(provider.count(tenant.documentPath), 2);
-    assert.deepEqual([...store.entries.keys()], [`jwks-rsa-native:set:${tenant.jwksUri}`]);
+    assert.deepEqual([...store.entries.keys()].map(recordEndpoint), [`jwks-rsa-native:set:${tenant.jwksUri}`]);
   } finally {
     await provider.close();
   }
@@ -194,7 +202,9 @@ test('with conditionalRequests, the stored ETag lets another process revalidate 
     const reader = jwksClient(options);
     assert.equal((await reader.getSigningKey('first')).getPublicKey(), first.pem);
     assert.equal(origin.count, 1);
-    const before = JSON.parse(store.entries.get(`jwks-rsa-native:set:${origin.url}`).value);
+    const [name] = store.entries.keys();
+    assert.equal(recordEndpoint(name), `jwks-rsa-native:set:${origin.url}`);
+    const before = JSON.parse(store.entries.get(name).value);
     assert.equal(before.headers.etag, '"v1"');
     // getSigningKeys() always asks: the reader holds the stored set, so it
     // revalidates with the ETag that came with it, and stores the 304.
@@ -202,7 +212,7 @@ test('with conditionalRequests, the stored ETag lets another process revalidate 
     assert.equal(origin.count, 2);
     assert.equal(origin.state.requests[1].headers['if-none-match'], '"v1"');
     assert.equal(origin.origin.notModified, 1);
-    const after = JSON.parse(store.entries.get(`jwks-rsa-native:set:${origin.url}`).value);
+    const after = JSON.parse(store.entries.get(name).value);
     assert.equal(after.body, before.body);
     assert.equal(reader.stats().sharedWrites, 1);
   } finally {
@@ -225,6 +235,57 @@ test('a set of key types served only by an option is shared by clients with that
   } finally {
     await server.close();
   }
+});
+
+// One endpoint serving each tenant its own set, chosen by a request header.
+async function startTenantServer(sets) {
+  const http = require('http');
+  const requests = [];
+  const httpServer = http.createServer((req, res) => {
+    requests.push(req.headers['x-tenant']);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: sets[req.headers['x-tenant']] || [] }));
+  });
+  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${httpServer.address().port}/jwks`;
+  return { url, requests, close: () => new Promise((resolve) => httpServer.close(resolve)) };
+}
+
+test('clients of one URL that differ in requestHeaders keep separate records', { skip: nativeOnly }, async () => {
+  const a = generate('RS256', 'tenant-a');
+  const b = generate('RS256', 'tenant-b');
+  const tenants = await startTenantServer({ a: [a.jwk], b: [b.jwk] });
+  try {
+    const store = mapStore();
+    const sharedCache = { store, secret: 'fleet secret' };
+    const clientA = jwksClient({ jwksUri: tenants.url, requestHeaders: { 'x-tenant': 'a' }, sharedCache });
+    const clientB = jwksClient({ jwksUri: tenants.url, requestHeaders: { 'x-tenant': 'b' }, sharedCache });
+    assert.equal((await clientA.getSigningKey('tenant-a')).getPublicKey(), a.pem);
+    // B's own endpoint never served tenant A's key: B must not serve it.
+    await assert.rejects(clientB.getSigningKey('tenant-a'), { name: 'SigningKeyNotFoundError' });
+    assert.equal((await clientB.getSigningKey('tenant-b')).getPublicKey(), b.pem);
+    assert.deepEqual(tenants.requests, ['a', 'b']);
+    const names = [...store.entries.keys()];
+    assert.equal(names.length, 2);
+    assert.deepEqual(names.map(recordEndpoint), [`jwks-rsa-native:set:${tenants.url}`, `jwks-rsa-native:set:${tenants.url}`]);
+  } finally {
+    await tenants.close();
+  }
+});
+
+test('a client with a fetcher and no jwksUri cannot use a sharedCache', () => {
+  const store = mapStore();
+  const fetcher = async () => ({ keys: [first.jwk] });
+  assert.throws(() => jwksClient({ fetcher, sharedCache: { store, secret: 's' } }), (err) => {
+    assert.ok(err instanceof ArgumentError);
+    assert.equal(
+      err.message,
+      'Invalid sharedCache option: a client without `jwksUri` cannot name its shared record (its `fetcher` says nothing of which set it returns)',
+    );
+    return true;
+  });
+  // With a jwksUri, the fetcher's set is shared under that URI.
+  assert.doesNotThrow(() => jwksClient({ jwksUri: server.url, fetcher, sharedCache: { store } }));
 });
 
 test('without sharedCache, stats() has no shared-store counters', async () => {

@@ -2,13 +2,15 @@
 
 const { backend } = require('./native');
 const { logger } = require('./client-log');
+const { fetchIdentity, settingsBeside } = require('./fetch-identity');
 
 // `shareAcrossThreads`: whether a client joins the process-wide core of its
 // endpoint, and under which key.
 //
-// The key is every option the native side receives except the moment the
-// client was made, so two clients share only when they would fetch, cache
-// and rate-limit the same way. Sources written in JavaScript (`fetcher`,
+// The key is the fetch identity (lib/fetch-identity.js) and every other
+// setting the native side receives except the moment the client was made,
+// so two clients share only when they would fetch, cache and rate-limit
+// the same way. Sources written in JavaScript (`fetcher`,
 // `requestAgent`, `getKeysInterceptor`, a `sharedCache.store`) run in the
 // thread that made them and die with it, and the WebAssembly backend is a
 // separate instance in each worker: those clients keep to themselves, as
@@ -34,9 +36,9 @@ function shareKey(options, config, hooks) {
     if (logger.enabled) logger(`Not sharing keys across threads: ${why}`);
     return undefined;
   }
-  const { limiterClock, ...fetchAffecting } = config;
+  const { limiterClock, ...rest } = config;
   if (logger.enabled) logger(`Sharing keys across threads for '${options.jwksUri}'`);
-  return JSON.stringify(fetchAffecting);
+  return JSON.stringify({ fetch: fetchIdentity(options, config), settings: settingsBeside(rest) });
 }
 
 module.exports = { shareKey };

@@ -1,6 +1,7 @@
 'use strict';
 
 const { ArgumentError } = require('./errors');
+const { fetchIdentity } = require('./fetch-identity');
 
 // `sharedCache`: a key-set store shared by the processes of a fleet, on
 // Redis (spoken natively) or on any object with async get/set (and,
@@ -90,19 +91,31 @@ function sharedCacheConfig(options, config) {
   if (!(Number.isFinite(commandTimeout) && commandTimeout >= 1)) {
     throw invalid('`commandTimeout` must be a number of milliseconds, at least 1');
   }
-  // Clients share a record only when they fetch the same document.
-  const endpoint = String(options.jwksUri);
+  const record = recordName(options, config);
   return {
     parts: {
       redis: redis === undefined ? undefined : redisParts(redis),
-      key: `${keyPrefix}set:${endpoint}`,
-      lockKey: `${keyPrefix}lock:${endpoint}`,
+      key: `${keyPrefix}set:${record}`,
+      lockKey: `${keyPrefix}lock:${record}`,
       maxAge: (config.cache && config.cacheMaxAge) || DEFAULT_MAX_AGE_MS,
       commandTimeout: Math.floor(commandTimeout),
       secret: secretBytes(secret),
     },
     store: store === undefined ? undefined : storeHook(store),
   };
+}
+
+// Clients share a record only when they fetch the same set: the record is
+// named by the endpoint (for whoever reads the store) and a digest of the
+// fetch identity (request headers, TLS and proxy options, ... ), so clients
+// of one URL that differ in a tenant header or an API key never meet.
+function recordName(options, config) {
+  const identity = fetchIdentity(options, config);
+  if (identity === undefined) {
+    throw invalid('a client without `jwksUri` cannot name its shared record (its `fetcher` says nothing of which set it returns)');
+  }
+  const digest = require('crypto').createHash('sha256').update(identity).digest('hex').slice(0, 32);
+  return `${options.jwksUri}#${digest}`;
 }
 
 // One function for every store operation, which never throws into native
