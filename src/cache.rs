@@ -42,7 +42,7 @@ use std::sync::Arc;
 use lru::LruCache;
 
 use crate::error::Error;
-use crate::keyset::{KeySet, KidQuery, SigningKey};
+use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
 
 /// The fewest kids retained for the stale fallback, whatever
 /// `cacheMaxEntries` says (see the module documentation).

@@ -27,8 +27,8 @@ use serde_json::Value;
 use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
 use crate::error::Error;
 use crate::fetch::{Interceptor, KeySource};
-use crate::key_types::KeyTypes;
-use crate::keyset::{KeySet, KidQuery, SigningKey};
+use crate::keys::key_types::KeyTypes;
+use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::stats::Stats;
 
@@ -291,7 +291,7 @@ impl Client {
         let Some(json) = interceptor.keys().await? else {
             return Ok(None);
         };
-        let entries: Vec<Value> = match crate::json::parse(&json) {
+        let entries: Vec<Value> = match crate::keys::json::parse(&json) {
             Ok(Value::Array(entries)) if !entries.is_empty() => entries,
             _ => return Ok(None),
         };

@@ -12,8 +12,6 @@
 pub mod cache;
 pub mod cache_control;
 pub mod client;
-mod der;
-pub mod ed448;
 pub mod error;
 pub mod fetch;
 #[cfg(feature = "native-http")]
@@ -21,30 +19,24 @@ pub mod http;
 #[cfg(feature = "native-http")]
 mod http_cache;
 pub mod http_date;
-pub mod json;
-pub mod jwk;
-pub mod key_types;
-pub mod keyset;
+pub mod keys;
 mod napi;
 #[cfg(feature = "native-http")]
 pub mod net;
 pub mod option_rule;
-pub mod pem;
 #[cfg(feature = "native-http")]
 pub mod proxy;
 pub mod rate_limit;
 pub mod share;
 #[cfg(feature = "native-http")]
 pub mod shared_store;
-pub mod skip;
 pub mod stats;
 pub mod sync;
 #[cfg(feature = "native-http")]
 pub mod tls;
 pub mod transport;
 pub mod validators;
-pub mod x509;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;
-pub use keyset::{KeySet, KidQuery, SigningKey};
+pub use keys::keyset::{KeySet, KidQuery, SigningKey};

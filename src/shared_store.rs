@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Either, select};
 
 use crate::cache::Millis;
-use crate::key_types::KeyTypes;
+use crate::keys::key_types::KeyTypes;
 use crate::sync::Mutex;
 
 mod record;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::{Client, Lookup};
 use crate::cache::{Hit, Millis};
 use crate::error::Error;
-use crate::keyset::{KeySet, KidQuery};
+use crate::keys::keyset::{KeySet, KidQuery};
 
 /// The last failed fetch, kept until a fetch succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use super::{Client, FailedFetch, Lookup, State, admit};
 use crate::cache::{Hit, Millis};
 use crate::error::Error;
 use crate::fetch::KeySource;
-use crate::key_types::KeyTypes;
-use crate::keyset::{KeySet, KidQuery};
+use crate::keys::key_types::KeyTypes;
+use crate::keys::keyset::{KeySet, KidQuery};
 use crate::validators::Validators;
 
 /// One fetch, parsed once and shared by all its waiters.
@@ -196,7 +196,7 @@ fn parse_set(body: &Arc<str>, types: KeyTypes) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
-    let json =
-        crate::json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
+    let json = crate::keys::json::parse(body)
+        .map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
     KeySet::from_json_with(&json, types)
 }

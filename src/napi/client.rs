@@ -15,7 +15,7 @@ use super::shared::{self, Core, Threaded};
 use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
 use crate::client::{Client, Lookup};
-use crate::keyset::KidQuery;
+use crate::keys::keyset::KidQuery;
 use crate::share::Lease;
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that

@@ -14,7 +14,7 @@ use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
-use crate::key_types::KeyTypes;
+use crate::keys::key_types::KeyTypes;
 use crate::option_rule;
 #[cfg(feature = "native-http")]
 use crate::proxy::Proxy;

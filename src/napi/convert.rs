@@ -10,7 +10,7 @@ use super::node_error;
 use crate::Error;
 use crate::cache::Hit;
 use crate::client::{Fetched, Resolved};
-use crate::keyset::SigningKey;
+use crate::keys::keyset::SigningKey;
 use crate::stats::Stats;
 
 /// A signing key as data; the shim builds the jwks-rsa object from it.

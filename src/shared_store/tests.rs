@@ -10,7 +10,7 @@ use super::*;
 use crate::client::tests::{Endpoint, jwks};
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, KeySource, Reply, Response};
-use crate::key_types::KeyTypes;
+use crate::keys::key_types::KeyTypes;
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.

@@ -10,8 +10,8 @@ use futures_util::future::BoxFuture;
 use crate::cache::Millis;
 use crate::error::Error;
 use crate::fetch::{CacheHeaders, KeySource, Reply};
-use crate::key_types::KeyTypes;
-use crate::keyset::KeySet;
+use crate::keys::key_types::KeyTypes;
+use crate::keys::keyset::KeySet;
 use crate::validators::Validators;
 
 /// How the client asked for this fetch.
@@ -76,7 +76,7 @@ impl Held {
 /// set is shared, so neither an error page nor an injected empty set spreads
 /// to the fleet.
 pub(super) fn has_signing_keys(body: &str, types: KeyTypes) -> bool {
-    crate::json::parse(body)
+    crate::keys::json::parse(body)
         .ok()
         .and_then(|json| KeySet::from_json_with(&json, types).ok())
         .is_some_and(|set| !set.keys().is_empty())

@@ -1,8 +1,8 @@
 use super::KeyTypes;
-use crate::jwk::{ParsedKey, parse_key_with};
-use crate::keyset::KeySet;
-use crate::pem::spki_pem;
-use crate::skip::SkipReason;
+use crate::keys::jwk::{ParsedKey, parse_key_with};
+use crate::keys::keyset::KeySet;
+use crate::keys::pem::spki_pem;
+use crate::keys::skip_reason::SkipReason;
 use serde_json::{Value, json};
 
 const OFF: KeyTypes = KeyTypes {
@@ -24,9 +24,10 @@ const BOTH: KeyTypes = KeyTypes {
 
 /// A certificate from `tests/fixtures/x5c` (x5c, SPKI PEM, public JWK).
 fn fixture(name: &str) -> Value {
-    let all: Value =
-        serde_json::from_str(include_str!("../../tests/fixtures/x5c/certificates.json"))
-            .expect("fixture JSON");
+    let all: Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/x5c/certificates.json"
+    ))
+    .expect("fixture JSON");
     all[name].clone()
 }
 

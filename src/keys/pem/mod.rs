@@ -5,8 +5,8 @@
 //! Material that does not describe a usable public key is rejected here, so a
 //! garbage modulus or an off-curve point never reaches a verifier.
 
-use crate::der;
-use crate::skip::SkipReason;
+use crate::keys::der;
+use crate::keys::skip_reason::SkipReason;
 
 /// Smallest RSA modulus accepted, in bits (Node accepts these; smaller is garbage).
 pub const RSA_MIN_BITS: usize = 512;
@@ -23,7 +23,7 @@ pub enum EcCurve {
     /// `P-521` (secp521r1).
     P521,
     /// `secp256k1` (ES256K): named by `crv` but served only with the
-    /// `secp256k1` option (see [`crate::key_types`]).
+    /// `secp256k1` option (see [`crate::keys::key_types`]).
     Secp256k1,
 }
 
@@ -235,7 +235,7 @@ fn okp_spki(curve: OkpCurve, x: &[u8]) -> Result<Vec<u8>, SkipReason> {
             der::ALG_ED25519
         }
         OkpCurve::Ed448 => {
-            if !crate::ed448::is_valid_public_key(x) {
+            if !crate::keys::ed448::is_valid_public_key(x) {
                 return Err(SkipReason::InvalidPoint);
             }
             der::ALG_ED448

@@ -7,13 +7,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
-use crate::jwk::parse_key_with;
-use crate::key_types::KeyTypes;
-use crate::skip::SkipReason;
-
-/// Entries of a `keys` array read at most: real sets have fewer than 50,
-/// and each entry can cost milliseconds of CPU (Ed448, large RSA moduli).
-pub const MAX_KEYS_PER_SET: usize = 1000;
+use crate::keys::jwk::parse_key_with;
+use crate::keys::key_types::KeyTypes;
+use crate::keys::skip_reason::{MAX_KEYS_PER_SET, SkipReason};
 
 /// JavaScript's `value.length` for a JSON value that is not an array.
 fn js_length(value: &Value) -> Option<&Value> {
@@ -148,7 +144,7 @@ impl KeySet {
         let mut set = KeySet::default();
         for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
             match parse_key_with(entry, types).and_then(|k| {
-                crate::pem::spki_pem(&k.material).map(|pem| SigningKey {
+                crate::keys::pem::spki_pem(&k.material).map(|pem| SigningKey {
                     kid: k.kid,
                     alg: k.alg,
                     pem,

@@ -2,13 +2,13 @@
 //!
 //! The rules follow what `jwks-rsa` 4.1.0 accepts (its filter on `use` and
 //! `kty`, its algorithm inference, then the checks `jose.importJWK` and
-//! WebCrypto apply), plus the material checks of [`crate::pem`].
+//! WebCrypto apply), plus the material checks of [`crate::keys::pem`].
 
 use serde_json::{Map, Value};
 
-use crate::key_types::KeyTypes;
-use crate::pem::{EcCurve, KeyMaterial, OkpCurve};
-use crate::skip::SkipReason;
+use crate::keys::key_types::KeyTypes;
+use crate::keys::pem::{EcCurve, KeyMaterial, OkpCurve};
+use crate::keys::skip_reason::SkipReason;
 
 /// RSA members that only a private key has; a set publishing them has leaked its key.
 const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];

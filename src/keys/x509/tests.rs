@@ -1,5 +1,5 @@
 use super::*;
-use crate::der;
+use crate::keys::der;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -7,9 +7,10 @@ use serde_json::Value;
 /// Certificates made with the openssl command line, with the SPKI PEM Node
 /// exports for each (`tests/fixtures/x5c/README.md`).
 fn fixture(name: &str) -> (Vec<u8>, String) {
-    let all: Value =
-        serde_json::from_str(include_str!("../../tests/fixtures/x5c/certificates.json"))
-            .expect("fixture JSON");
+    let all: Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/x5c/certificates.json"
+    ))
+    .expect("fixture JSON");
     let entry = &all[name];
     let der = STANDARD
         .decode(entry["x5c"].as_str().expect("x5c"))
@@ -19,7 +20,7 @@ fn fixture(name: &str) -> (Vec<u8>, String) {
 
 fn pem_of(der: &[u8]) -> Result<String, SkipReason> {
     let material = spki_material(&certificate_spki(der)?)?;
-    crate::pem::spki_pem(&material)
+    crate::keys::pem::spki_pem(&material)
 }
 
 #[test]

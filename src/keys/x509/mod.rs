@@ -8,12 +8,12 @@
 //! signature, extensions) is interpreted: the set is trusted as its `n`/`e`
 //! would be, by the TLS connection it came over.
 
-use crate::der::{
+use crate::keys::der::{
     ALG_EC_P256, ALG_EC_P384, ALG_EC_P521, ALG_EC_SECP256K1, ALG_ED448, ALG_ED25519, ALG_RSA,
     ALG_X25519, TAG_BIT_STRING, TAG_INTEGER, TAG_SEQUENCE,
 };
-use crate::pem::{EcCurve, KeyMaterial, OkpCurve};
-use crate::skip::SkipReason;
+use crate::keys::pem::{EcCurve, KeyMaterial, OkpCurve};
+use crate::keys::skip_reason::SkipReason;
 
 /// `rsaEncryption` with its NULL parameters left out, as some encoders write it.
 const ALG_RSA_NO_PARAMS: &[u8] = &[
@@ -144,7 +144,7 @@ fn spki_of(der: &[u8]) -> Option<Spki<'_>> {
 }
 
 /// The key material a SubjectPublicKeyInfo holds, for the checks and PEM
-/// encoding every key goes through ([`crate::pem::spki_pem`]).
+/// encoding every key goes through ([`crate::keys::pem::spki_pem`]).
 ///
 /// # Errors
 /// [`SkipReason::UnsupportedCertificateKey`] for algorithms no JWK `kty`

@@ -12,10 +12,10 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 
 use super::Kty;
-use crate::key_types::KeyTypes;
-use crate::pem::KeyMaterial;
-use crate::skip::SkipReason;
-use crate::x509;
+use crate::keys::key_types::KeyTypes;
+use crate::keys::pem::KeyMaterial;
+use crate::keys::skip_reason::SkipReason;
+use crate::keys::x509;
 
 /// RFC 7517 §4.7: each `x5c` entry is base64 (not base64url) DER; padding
 /// is read whether or not it is written.
