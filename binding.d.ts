@@ -16,9 +16,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /**
    * A client for normalized options and the shim's wrapped hooks;
-   * `share` is the key of the process-wide core it joins, if any.
+   * `share` is the key of the process-wide core it joins, if any;
+   * `gate_of` the client whose rate limiter and cooldown it draws on
+   * (the clients of one issuer), if not its own.
    */
-  constructor(config: NativeConfig, hooks?: NativeHooks | undefined | null, share?: string | undefined | null)
+  constructor(config: NativeConfig, hooks?: NativeHooks | undefined | null, share?: string | undefined | null, gateOf?: NativeClient | undefined | null)
   /**
    * Sends the following fetches through Node's http (`true`) or the
    * native client (`false`); a no-op for clients without that choice.
@@ -42,8 +44,12 @@ export declare class NativeClient {
   signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, seenAt?: number | undefined | null, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
   /** `getSigningKeys()`. */
   signingKeys(now: number): Promise<KeysAnswer>
-  /** `getKeys()`: the body of a fetch, for the shim to parse. */
-  document(now: number): Promise<DocumentAnswer>
+  /**
+   * `getKeys()`: the body of a fetch, for the shim to parse. With
+   * `limiter` (an issuer's discovery document), the fetch is charged to
+   * the rate limiter as a lookup's is.
+   */
+  document(now: number, limiter?: LimiterReading | undefined | null): Promise<DocumentAnswer>
   /** The last fetch that produced a body (for `DEBUG=jwks` lines). */
   lastFetch(): LastFetch | null
   /** Counters since creation. */
@@ -73,6 +79,11 @@ export declare class NativeClient {
 export interface DocumentAnswer {
   body?: string
   error?: ErrorInfo
+  /**
+   * Set when the rate limiter makes the fetch wait this many
+   * milliseconds for a token (the shim waits, then asks again).
+   */
+  retryAfter?: number
 }
 
 /** An error as data: `kind` names the JavaScript class to raise. */

@@ -48,8 +48,14 @@ function deliver(promise, cb) {
 // The body at a client's URI, fetched as a set is (set in a static block,
 // which may read private fields, so JwksClient keeps jwks-rsa's shape).
 let documentBody;
+// The client whose rate limiter and cooldown the next client made draws on
+// (the clients of one issuer), handed over beside the options so that
+// `options` stays the user's.
+let nextGate;
+// The native client of a JwksClient (set in its static block).
+let gateOf;
 
-function createNative(options, config, hooks) {
+function createNative(options, config, hooks, gate) {
   const share = shareKey(options, config, hooks);
   // The WebAssembly build has no TLS of its own: Node's https brings its roots.
   if (backend === 'native' && config.uri && config.uri.https && !config.ca) ensureDefaultRoots(binding);
@@ -57,7 +63,7 @@ function createNative(options, config, hooks) {
   const redis = config.sharedCache && config.sharedCache.redis;
   if (backend === 'native' && redis && redis.tls) ensureDefaultRoots(binding);
   try {
-    const native = new binding.NativeClient(config, hooks, share);
+    const native = new binding.NativeClient(config, hooks, share, gate);
     if (backend === 'wasm') checkTls(options, config);
     return native;
   } catch (err) {
@@ -103,12 +109,20 @@ class JwksClient {
   #watch;
 
   static {
-    documentBody = async (client) => {
+    // With `limited`, the fetch is charged to the rate limiter, waiting on
+    // this realm's timers when it says so, as a lookup does.
+    documentBody = async (client, limited) => {
       client.#chooseTransport();
-      const answer = await client.#native.document(Date.now());
+      const native = client.#native;
+      let answer = await native.document(Date.now(), limited ? limiterClock(false) : undefined);
+      while (answer.retryAfter != null) {
+        await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
+        answer = await native.document(Date.now(), limiterClock(true));
+      }
       if (answer.error) throw toError(answer.error);
       return answer.body;
     };
+    gateOf = (client) => client.#native;
   }
 
   constructor(options) {
@@ -125,6 +139,8 @@ class JwksClient {
       this.getSigningKey = this.#bindGetSigningKey();
       return;
     }
+    const gate = nextGate;
+    nextGate = undefined;
     const { config, deferredError } = nativeConfig(this.options);
     // sharedCache: fetches consult a store shared by the fleet first.
     const shared = sharedCacheConfig(this.options, config);
@@ -133,7 +149,7 @@ class JwksClient {
       config.sharedCache = shared.parts;
       if (shared.store) hooks.store = shared.store;
     }
-    this.#native = createNative(this.options, config, hooks);
+    this.#native = createNative(this.options, config, hooks, gate);
     this.#memo = config.cache ? new KeyMemo(config.cacheMaxEntries, config.cacheMaxAge) : undefined;
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
@@ -382,12 +398,22 @@ class JwksClient {
 
 // The discovery of an `issuer`: its document is fetched by an uncached
 // client of the discovery URL, with every transport option of the set.
+// That client holds the issuer's one rate limiter and cooldown: each set
+// client, whatever `jwks_uri` it serves, draws on them, and so does each
+// fetch of the document, so a document naming one `jwks_uri` after another
+// never buys a fresh budget. For the same reason a discovered set is not
+// shared across threads (a shared core would bring its own limiter).
 function discoveryOf(options) {
   const plain = { ...options, issuer: undefined };
   // Only key sets go to a sharedCache: the discovery document is fetched as is.
   const documentClient = (url) =>
-    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, rateLimit: false, sharedCache: undefined });
-  return new Discovery(options, documentClient, (jwksUri) => new JwksClient({ ...plain, jwksUri }), documentBody);
+    new JwksClient({ ...plain, jwksUri: url, getKeysInterceptor: undefined, cache: false, sharedCache: undefined });
+  const setClient = (documents, jwksUri) => {
+    nextGate = gateOf(documents);
+    return new JwksClient({ ...plain, jwksUri, shareAcrossThreads: false });
+  };
+  const fetchDocument = (documents, charged) => documentBody(documents, charged && Boolean(options.rateLimit));
+  return new Discovery(options, documentClient, setClient, fetchDocument);
 }
 
 module.exports = { JwksClient };

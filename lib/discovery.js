@@ -19,6 +19,10 @@ const { logger } = require('./client-log');
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
 const SHOWN_CHARS = 200;
+// A discovery that failed with no set to fall back on is answered from
+// memory for this long: an issuer down at start costs one request per
+// window, not one per lookup.
+const FAILED_DISCOVERY_MEMORY_MS = 5000;
 
 /** `text` for an error message, cut short if long (it comes from the network or a token). */
 function truncated(text) {
@@ -101,14 +105,19 @@ class Discovery {
   #setUri;
   #expires = 0;
   #inflight;
+  // The failure of the last discovery while there was no set, and until when it answers.
+  #failure;
+  #failedUntil = 0;
   // The set client's fetch count when the document last came in: a missing
   // kid asks for the document again only once the set was fetched since.
   #fetchesAtDocument = 0;
 
   /**
    * `documentClient(url)` makes the client that fetches the document,
-   * `documentBody(client)` resolves with the body it fetches, and
-   * `createSetClient(jwksUri)` makes the client of a discovered set.
+   * `documentBody(documents, charged)` resolves with the body it fetches
+   * (charged to the issuer's rate limit when `charged`), and
+   * `createSetClient(documents, jwksUri)` makes the client of a discovered
+   * set, drawing on the rate limit of `documents`.
    */
   constructor(options, documentClient, createSetClient, documentBody) {
     this.#issuer = options.issuer;
@@ -117,8 +126,8 @@ class Discovery {
     this.#maxAge = cacheMaxAge || 0;
     const documents = documentClient(this.#url);
     this.#documents = documents;
-    this.#fetchDocument = () => documentBody(documents);
-    this.#createSetClient = createSetClient;
+    this.#fetchDocument = (charged) => documentBody(documents, charged);
+    this.#createSetClient = (jwksUri) => createSetClient(documents, jwksUri);
   }
 
   /**
@@ -148,10 +157,14 @@ class Discovery {
 
   // One fetch of the document at a time. A failed refresh keeps the last
   // good `jwks_uri` (tried again after another `cacheMaxAge`); with none,
-  // the lookup fails and the next one tries again.
-  #discover() {
+  // the lookup fails, and so does every lookup for the next
+  // FAILED_DISCOVERY_MEMORY_MS, with the same error and no request.
+  // `charged`: asked for by an unknown kid, so charged to the rate limit
+  // that the set fetch before it was charged to (refused: nothing changes).
+  #discover(charged = false) {
+    if (this.#failure !== undefined && Date.now() < this.#failedUntil) return Promise.reject(this.#failure);
     if (this.#inflight === undefined) {
-      this.#inflight = this.#fetchDocument()
+      this.#inflight = this.#fetchDocument(charged)
         .then(
           (body) => this.#adopt(jwksUriOf(body, this.#issuer, this.#url)),
           (err) => {
@@ -159,7 +172,12 @@ class Discovery {
           },
         )
         .catch((err) => {
-          if (this.#set === undefined) throw err;
+          if (this.#set === undefined) {
+            this.#failure = err;
+            this.#failedUntil = Date.now() + FAILED_DISCOVERY_MEMORY_MS;
+            throw err;
+          }
+          if (err.name === 'JwksRateLimitError') throw err;
           if (logger.enabled) logger(`Keeping '${this.#setUri}' after a failed discovery:`, err);
           this.#expires = Date.now() + this.#maxAge;
           return this.#set;
@@ -172,6 +190,7 @@ class Discovery {
   }
 
   #adopt(jwksUri) {
+    this.#failure = undefined;
     if (jwksUri !== this.#setUri) {
       if (logger.enabled) logger(`Discovered '${jwksUri}' at '${this.#url}'`);
       this.#set = this.#createSetClient(jwksUri);
@@ -206,7 +225,7 @@ class Discovery {
     if (this.#inflight === undefined && set.stats().fetches <= this.#fetchesAtDocument) return undefined;
     let next;
     try {
-      next = await this.#discover();
+      next = await this.#discover(true);
     } catch {
       return undefined;
     }
@@ -214,4 +233,4 @@ class Discovery {
   }
 }
 
-module.exports = { Discovery, discoveryUrl, jwksUriOf, truncated };
+module.exports = { Discovery, FAILED_DISCOVERY_MEMORY_MS, discoveryUrl, jwksUriOf, truncated };

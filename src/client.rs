@@ -98,7 +98,6 @@ pub struct Resolved {
 
 struct State {
     cache: Option<KeyCache>,
-    limiter: Option<FetchLimiter>,
     inflight: Option<SharedFetch>,
     /// The last fetch that produced a body, for logs and diagnostics.
     last: Option<Arc<Fetched>>,
@@ -109,22 +108,36 @@ struct State {
     key_types: KeyTypes,
 }
 
+/// What bounds a client's requests: the rate limiter, and when a set was
+/// last fetched (the unknown-kid cooldown runs from it). A client has its
+/// own; the clients of one issuer share one, so a discovery document naming
+/// one `jwks_uri` after another never buys a fresh budget.
+#[derive(Debug, Default)]
+pub struct Gate {
+    limiter: Option<FetchLimiter>,
+    set_fetched_at: Option<Millis>,
+}
+
 /// A JWKS client: the behaviour of jwks-rsa's `JwksClient`, without JavaScript.
 pub struct Client {
     config: ClientConfig,
     source: Arc<dyn KeySource>,
     interceptor: Option<Arc<dyn Interceptor>>,
     state: Arc<Mutex<State>>,
+    gate: Arc<Mutex<Gate>>,
 }
 
 impl Client {
     /// A client fetching from `source`.
     pub fn new(config: ClientConfig, source: Arc<dyn KeySource>) -> Self {
-        let state = State {
-            cache: config.cache.map(KeyCache::new),
+        let gate = Gate {
             limiter: config
                 .requests_per_minute
                 .map(|n| FetchLimiter::new(n, config.created_at)),
+            set_fetched_at: None,
+        };
+        let state = State {
+            cache: config.cache.map(KeyCache::new),
             inflight: None,
             last: None,
             last_error: None,
@@ -136,7 +149,15 @@ impl Client {
             source,
             interceptor: None,
             state: Arc::new(Mutex::new(state)),
+            gate: Arc::new(Mutex::new(gate)),
         }
+    }
+
+    /// Takes `other`'s rate limiter and cooldown instead of its own: both
+    /// clients then draw on one budget (the clients of one issuer).
+    pub fn sharing_gate_of(mut self, other: &Client) -> Self {
+        self.gate = Arc::clone(&other.gate);
+        self
     }
 
     /// Consults `interceptor` on every cache miss before the endpoint.
@@ -147,9 +168,9 @@ impl Client {
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        let state = self.state.lock();
-        let mut stats = state.stats.clone();
-        stats.rate_limit_remaining = state.limiter.as_ref().map(FetchLimiter::remaining);
+        let mut stats = self.state.lock().stats.clone();
+        let gate = self.gate.lock();
+        stats.rate_limit_remaining = gate.limiter.as_ref().map(FetchLimiter::remaining);
         stats
     }
 
@@ -224,10 +245,9 @@ impl Client {
             return Ok(());
         };
         let mut state = self.state.lock();
-        let recent = state
-            .cache
-            .as_ref()
-            .and_then(|c| c.fetched_at())
+        let own = state.cache.as_ref().and_then(KeyCache::fetched_at);
+        let recent = own
+            .max(self.gate.lock().set_fetched_at)
             .is_some_and(|at| now.saturating_sub(at) < cooldown);
         if recent && *query != KidQuery::Absent {
             state.stats.cooldown_refusals += 1;
@@ -279,7 +299,7 @@ impl Client {
     }
 
     fn charge(&self, lookup: &Lookup) -> Result<(), Error> {
-        admit(&mut self.state.lock(), lookup)
+        admit(&self.gate, &mut self.state.lock(), lookup)
     }
 
     async fn intercept(
@@ -328,11 +348,23 @@ impl Client {
         let fetched = self.shared_fetch(now, None)?.await?;
         Ok(Arc::clone(&fetched.body))
     }
+
+    /// [`Client::document`] charged to the rate limiter as a lookup at
+    /// `lookup` (an issuer's discovery document, which the limiter of its
+    /// key set bounds too).
+    ///
+    /// # Errors
+    /// As [`Client::document`], and the limiter's refusal or wait.
+    pub async fn charged_document(&self, lookup: Lookup) -> Result<Arc<str>, Error> {
+        let fetched = self.shared_fetch(lookup.now, Some(&lookup))?.await?;
+        Ok(Arc::clone(&fetched.body))
+    }
 }
 
 /// Asks the limiter, if any, for the fetch of `lookup`.
-fn admit(state: &mut State, lookup: &Lookup) -> Result<(), Error> {
-    let Some(limiter) = state.limiter.as_mut() else {
+fn admit(gate: &Mutex<Gate>, state: &mut State, lookup: &Lookup) -> Result<(), Error> {
+    let mut gate = gate.lock();
+    let Some(limiter) = gate.limiter.as_mut() else {
         return Ok(());
     };
     let admission = if lookup.waited {

@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 
 use super::revalidate::{self, Policy};
-use super::{Client, FailedFetch, Lookup, State, admit};
+use super::{Client, FailedFetch, Gate, Lookup, State, admit};
 use crate::cache::{Hit, Millis};
 use crate::error::Error;
 use crate::fetch::KeySource;
@@ -91,12 +91,13 @@ impl Client {
             return Ok(inflight);
         }
         if let Some(lookup) = charge {
-            admit(state, lookup)?;
+            admit(&self.gate, state, lookup)?;
         }
         let policy = self.config.freshness.policy(self.config.cache.as_ref());
         let fetch = run_fetch(
             Arc::clone(&self.source),
             Arc::clone(&self.state),
+            Arc::clone(&self.gate),
             now,
             policy,
         )
@@ -114,6 +115,7 @@ impl Client {
 async fn run_fetch(
     source: Arc<dyn KeySource>,
     state: Arc<Mutex<State>>,
+    gate: Arc<Mutex<Gate>>,
     at: Millis,
     policy: Option<Policy>,
 ) -> Result<Arc<Fetched>, Error> {
@@ -147,6 +149,7 @@ async fn run_fetch(
             if let Ok(set) = &fetched.set {
                 if let Some(cache) = state.cache.as_mut() {
                     cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
+                    gate.lock().set_fetched_at = Some(fetched.at);
                 }
                 state.stats.keys = set.keys().len();
                 state.stats.skipped = set.skipped().len();

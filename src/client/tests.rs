@@ -193,6 +193,38 @@ async fn the_cooldown_refuses_unknown_kids_without_fetching() {
 }
 
 #[tokio::test]
+async fn clients_sharing_a_gate_draw_on_one_limit_and_one_cooldown() {
+    let first = Endpoint::serving(&["a"]);
+    let second = Endpoint::serving(&["a"]);
+    let config = ClientConfig {
+        cache: Some(CacheConfig::default()),
+        requests_per_minute: Some(3),
+        unknown_kid_cooldown: Some(1000),
+        ..ClientConfig::default()
+    };
+    let one = Client::new(config.clone(), Arc::clone(&first) as Arc<dyn KeySource>);
+    let two = Client::new(config, Arc::clone(&second) as Arc<dyn KeySource>).sharing_gate_of(&one);
+    assert!(one.signing_key(kid("a"), Lookup::at(0)).await.is_ok());
+    // The other client's set fetch is within the cooldown the first began.
+    let refused = two.signing_key(kid("forged"), Lookup::at(1)).await;
+    assert_eq!(
+        refused.err().map(|e| e.to_string()),
+        Some("Unable to find a signing key that matches 'forged'".into())
+    );
+    assert_eq!(second.count(), 0);
+    // Past it, both draw on the one limit of three requests a minute.
+    assert!(two.signing_key(kid("a"), Lookup::at(1000)).await.is_ok());
+    assert!(one.signing_key(kid("b"), Lookup::at(2000)).await.is_err());
+    let over = two.signing_key(kid("c"), Lookup::at(3000)).await;
+    assert!(matches!(over, Err(Error::JwksRateLimitError)));
+    assert_eq!((first.count(), second.count()), (2, 1));
+    assert_eq!(
+        two.stats().rate_limit_remaining,
+        one.stats().rate_limit_remaining
+    );
+}
+
+#[tokio::test]
 async fn a_stale_key_stands_in_while_the_endpoint_is_down() {
     let endpoint = Endpoint::serving(&["a"]);
     let config = ClientConfig {

@@ -43,13 +43,16 @@ pub(super) fn query(kid: Option<String>, matchable: bool) -> KidQuery {
 #[napi]
 impl NativeClient {
     /// A client for normalized options and the shim's wrapped hooks;
-    /// `share` is the key of the process-wide core it joins, if any.
+    /// `share` is the key of the process-wide core it joins, if any;
+    /// `gate_of` the client whose rate limiter and cooldown it draws on
+    /// (the clients of one issuer), if not its own.
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
         config: NativeConfig,
         hooks: Option<NativeHooks>,
         share: Option<String>,
+        gate_of: Option<&NativeClient>,
     ) -> napi::Result<Self> {
         let hooks = hooks.unwrap_or(NativeHooks {
             fetch: None,
@@ -63,6 +66,9 @@ impl NativeClient {
         let (source, shared) = shared_source(&config, chosen.source, hooks.store)
             .map_err(|e| napi::Error::from_reason(e.to_string()))?;
         let mut client = Client::new(config.client_config(), source);
+        if let Some(other) = gate_of {
+            client = client.sharing_gate_of(&other.client);
+        }
         if let Some(hook) = hooks.intercept {
             client = client.with_interceptor(Arc::new(JsInterceptor::new(hook)));
         }
@@ -200,21 +206,28 @@ impl NativeClient {
         .build(&env)
     }
 
-    /// `getKeys()`: the body of a fetch, for the shim to parse.
+    /// `getKeys()`: the body of a fetch, for the shim to parse. With
+    /// `limiter` (an issuer's discovery document), the fetch is charged to
+    /// the rate limiter as a lookup's is.
     #[napi]
-    pub fn document(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<DocumentAnswer>> {
+    pub fn document(
+        &self,
+        env: Env,
+        now: f64,
+        limiter: Option<LimiterReading>,
+    ) -> napi::Result<AsyncBlock<DocumentAnswer>> {
         let core = self.core();
+        let charge = limiter.map(|reading| Lookup {
+            limiter: reading.clock(),
+            waited: reading.waited.unwrap_or(false),
+            ..Lookup::at(clock_ms(now))
+        });
         AsyncBlockBuilder::new(async move {
-            Ok(match core.document(clock_ms(now)).await {
-                Ok(body) => DocumentAnswer {
-                    body: Some(body.to_string()),
-                    error: None,
-                },
-                Err(err) => DocumentAnswer {
-                    body: None,
-                    error: Some(ErrorInfo::from(&err)),
-                },
-            })
+            let body = match charge {
+                Some(lookup) => core.charged_document(lookup).await,
+                None => core.document(clock_ms(now)).await,
+            };
+            Ok(DocumentAnswer::from(body))
         })
         .build(&env)
     }

@@ -69,6 +69,31 @@ pub struct KeysAnswer {
 pub struct DocumentAnswer {
     pub body: Option<String>,
     pub error: Option<ErrorInfo>,
+    /// Set when the rate limiter makes the fetch wait this many
+    /// milliseconds for a token (the shim waits, then asks again).
+    pub retry_after: Option<f64>,
+}
+
+impl From<Result<Arc<str>, Error>> for DocumentAnswer {
+    fn from(result: Result<Arc<str>, Error>) -> Self {
+        match result {
+            Ok(body) => DocumentAnswer {
+                body: Some(body.to_string()),
+                error: None,
+                retry_after: None,
+            },
+            Err(Error::RateLimitWait(ms)) => DocumentAnswer {
+                body: None,
+                error: None,
+                retry_after: Some(ms as f64),
+            },
+            Err(err) => DocumentAnswer {
+                body: None,
+                error: Some(ErrorInfo::from(&err)),
+                retry_after: None,
+            },
+        }
+    }
 }
 
 /// Counters of a client.
