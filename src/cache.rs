@@ -41,15 +41,13 @@ use std::sync::Arc;
 
 use lru::LruCache;
 
+use crate::Millis;
 use crate::error::Error;
 use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
 
 /// The fewest kids retained for the stale fallback, whatever
 /// `cacheMaxEntries` says (see the module documentation).
 pub const MIN_RETAINED: usize = 64;
-
-/// Milliseconds on the caller's clock.
-pub type Millis = u64;
 
 /// Cache settings, as the options of jwks-rsa define them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,9 +10,9 @@
 //! [`Bounds::min`]), never "do not cache": the keys are still needed to
 //! verify tokens in the meantime.
 
-use crate::cache::Millis;
-use crate::fetch::CacheHeaders;
+use crate::Millis;
 use crate::http_date;
+use crate::source::headers::CacheHeaders;
 
 /// `minCacheAge` when the option is not set: 30 seconds.
 pub const DEFAULT_MIN_CACHE_AGE_MS: Millis = 30_000;

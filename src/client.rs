@@ -24,12 +24,13 @@ use std::sync::Arc;
 use crate::sync::Mutex;
 use serde_json::Value;
 
-use crate::cache::{CacheConfig, Hit, KeyCache, Millis};
+use crate::Millis;
+use crate::cache::{CacheConfig, Hit, KeyCache};
 use crate::error::Error;
-use crate::fetch::{Interceptor, KeySource};
 use crate::keys::key_types::KeyTypes;
 use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
 use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
+use crate::source::{Interceptor, KeySource};
 use crate::stats::Stats;
 
 /// Behaviour of a client, from its options.

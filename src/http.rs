@@ -21,12 +21,12 @@ use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
 
 use crate::error::Error;
-use crate::fetch::{Document, KeySource, Reply, Response};
 use crate::http_cache;
 use crate::net::{self, Io};
 use crate::proxy::{self, Proxy};
+use crate::source::headers::Validators;
+use crate::source::{Document, KeySource, Reply, Response};
 use crate::transport;
-use crate::validators::Validators;
 
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]

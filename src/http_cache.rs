@@ -7,8 +7,7 @@ use hyper::header::{
     IF_NONE_MATCH, LAST_MODIFIED,
 };
 
-use crate::fetch::CacheHeaders;
-use crate::validators::Validators;
+use crate::source::headers::{CacheHeaders, Validators};
 
 /// Adds `If-None-Match` / `If-Modified-Since` from `validators`, except
 /// where `requestHeaders` already set that header (the user's value wins).

@@ -3,7 +3,7 @@
 //! IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
 //! (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
 
-use crate::cache::Millis;
+use crate::Millis;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -3,7 +3,7 @@
 //! of the npm package `jwks-rsa` 4.1.0.
 //!
 //! The core (everything but the private `napi` module) knows nothing of
-//! Node.js: I/O comes in through [`fetch::KeySource`], time as plain
+//! Node.js: I/O comes in through [`source::KeySource`], time as plain
 //! milliseconds from the caller.
 //!
 //! The `native-http` feature (default) adds the HTTP transport in Rust; the
@@ -13,7 +13,6 @@ pub mod cache;
 pub mod cache_control;
 pub mod client;
 pub mod error;
-pub mod fetch;
 #[cfg(feature = "native-http")]
 pub mod http;
 #[cfg(feature = "native-http")]
@@ -30,13 +29,16 @@ pub mod rate_limit;
 pub mod share;
 #[cfg(feature = "native-http")]
 pub mod shared_store;
+pub mod source;
 pub mod stats;
 pub mod sync;
 #[cfg(feature = "native-http")]
 pub mod tls;
 pub mod transport;
-pub mod validators;
 
 pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;
 pub use keys::keyset::{KeySet, KidQuery, SigningKey};
+
+/// Milliseconds on the caller's clock.
+pub type Millis = u64;

@@ -19,7 +19,7 @@
 //! drive this limiter exactly as they drive jwks-rsa's, and a fake clock that
 //! moves only `Date` moves only the bucket, as it does there.
 
-use crate::cache::Millis;
+use crate::Millis;
 
 /// The length of the limiter's interval.
 pub const INTERVAL: Millis = 60_000;

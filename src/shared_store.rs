@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Either, select};
 
-use crate::cache::Millis;
+use crate::Millis;
 use crate::keys::key_types::KeyTypes;
 use crate::sync::Mutex;
 

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use super::{Client, Lookup};
-use crate::cache::{Hit, Millis};
+use crate::Millis;
+use crate::cache::Hit;
 use crate::error::Error;
 use crate::keys::keyset::{KeySet, KidQuery};
 

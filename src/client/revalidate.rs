@@ -13,11 +13,12 @@ use crate::sync::Mutex;
 
 use super::State;
 use super::shared_fetch::{Fetched, parse_or_reuse};
-use crate::cache::{CacheConfig, Millis};
+use crate::Millis;
+use crate::cache::CacheConfig;
 use crate::cache_control::{self, Bounds, DEFAULT_MIN_CACHE_AGE_MS};
 use crate::error::Error;
-use crate::fetch::{KeySource, Reply, Response};
-use crate::validators::Validators;
+use crate::source::headers::Validators;
+use crate::source::{KeySource, Reply, Response};
 
 /// The freshness options of a client; all off by default, which leaves
 /// requests and lifetimes exactly as jwks-rsa makes them.

@@ -10,12 +10,13 @@ use futures_util::future::{BoxFuture, Shared};
 
 use super::revalidate::{self, Policy};
 use super::{Client, FailedFetch, Gate, Lookup, State, admit};
-use crate::cache::{Hit, Millis};
+use crate::Millis;
+use crate::cache::Hit;
 use crate::error::Error;
-use crate::fetch::KeySource;
 use crate::keys::key_types::KeyTypes;
 use crate::keys::keyset::{KeySet, KidQuery};
-use crate::validators::Validators;
+use crate::source::KeySource;
+use crate::source::headers::Validators;
 
 /// One fetch, parsed once and shared by all its waiters.
 #[derive(Debug)]

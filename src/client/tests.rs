@@ -8,7 +8,7 @@ use tokio::sync::Semaphore;
 
 use super::*;
 use crate::error::{Error, NO_SIGNING_KEYS};
-use crate::fetch::Document;
+use crate::source::Document;
 
 /// An in-memory endpoint: counts fetches, can be held closed until released.
 pub(crate) struct Endpoint {

@@ -8,7 +8,8 @@ use napi_derive::napi;
 
 #[cfg(feature = "native-http")]
 use super::tls_roots;
-use crate::cache::{CacheConfig, Millis};
+use crate::Millis;
+use crate::cache::CacheConfig;
 use crate::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
 use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;

@@ -17,8 +17,8 @@ use napi_derive::napi;
 
 use super::reply::{ReplyHeaders, conditional_arg, reply_of};
 use crate::error::Error;
-use crate::fetch::{Document, Interceptor, KeySource, Reply};
-use crate::validators::Validators;
+use crate::source::headers::Validators;
+use crate::source::{Document, Interceptor, KeySource, Reply};
 
 /// What a wrapped hook resolves with.
 #[napi(object)]

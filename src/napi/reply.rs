@@ -5,8 +5,8 @@
 use napi_derive::napi;
 
 use super::hooks::HookResult;
-use crate::fetch::{CacheHeaders, Document, Reply, Response};
-use crate::validators::Validators;
+use crate::source::headers::{CacheHeaders, Validators};
+use crate::source::{Document, Reply, Response};
 
 /// The caching headers of a response, as Node's http read them.
 #[napi(object)]

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::{Buffer, Promise};
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 #[cfg(not(feature = "native-http"))]
-use {super::config::NativeConfig, crate::error::Error, crate::fetch::KeySource, std::sync::Arc};
+use {super::config::NativeConfig, crate::error::Error, crate::source::KeySource, std::sync::Arc};
 
 /// `sharedCache.redis`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]
@@ -128,15 +128,15 @@ mod native {
     use futures_util::future::BoxFuture;
 
     use super::{RedisParts, SharedStats, StoreFn, StoreReply, StoreRequest};
-    use crate::cache::Millis;
+    use crate::Millis;
     use crate::error::Error;
-    use crate::fetch::KeySource;
     use crate::napi::config::{NativeConfig, clock_ms};
     use crate::napi::tls_roots::client_tls;
     use crate::shared_store::redis::{RedisAddress, RedisStore};
     use crate::shared_store::{
         Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError, Wakeup,
     };
+    use crate::source::KeySource;
 
     /// The system clock and tokio's timer.
     struct SystemClock;

@@ -14,12 +14,12 @@ use super::config::NativeConfig;
 use super::hooks::{HookFn, JsSource};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
-use crate::fetch::Reply;
-use crate::fetch::{Document, KeySource};
-#[cfg(feature = "native-http")]
 use crate::http::HttpSource;
 #[cfg(feature = "native-http")]
-use crate::validators::Validators;
+use crate::source::Reply;
+#[cfg(feature = "native-http")]
+use crate::source::headers::Validators;
+use crate::source::{Document, KeySource};
 
 /// Extra time the native deadline leaves Node's http, which enforces the
 /// same `timeout` itself and reports it the way Node does.

@@ -6,8 +6,8 @@
 use ring::hmac;
 use serde_json::{Value, json};
 
-use crate::cache::Millis;
-use crate::fetch::CacheHeaders;
+use crate::Millis;
+use crate::source::headers::CacheHeaders;
 
 /// Version tag of the record layout.
 const VERSION: u64 = 1;

@@ -18,7 +18,7 @@ use rustls::ClientConfig;
 use tokio::sync::broadcast;
 
 use super::{SharedStore, StoreError, Wakeup};
-use crate::cache::Millis;
+use crate::Millis;
 use crate::net::{self, Io};
 use crate::sync::Mutex;
 

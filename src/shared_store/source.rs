@@ -36,11 +36,11 @@ use super::upstream::{Held, Upstream, has_signing_keys};
 use super::{
     Clock, Record, SharedConfig, SharedCounters, SharedStore, StoreError, Wakeup, bounded,
 };
-use crate::cache::Millis;
+use crate::Millis;
 use crate::error::Error;
-use crate::fetch::{CacheHeaders, Document, KeySource, Reply, Response};
+use crate::source::headers::{CacheHeaders, Validators};
+use crate::source::{Document, KeySource, Reply, Response};
 use crate::sync::Mutex;
-use crate::validators::Validators;
 
 /// First pause between two looks at the store while another process fetches.
 const FIRST_POLL_MS: Millis = 5;

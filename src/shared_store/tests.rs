@@ -9,8 +9,9 @@ use tokio::sync::{Semaphore, oneshot};
 use super::*;
 use crate::client::tests::{Endpoint, jwks};
 use crate::error::Error;
-use crate::fetch::{CacheHeaders, KeySource, Reply, Response};
 use crate::keys::key_types::KeyTypes;
+use crate::source::headers::CacheHeaders;
+use crate::source::{KeySource, Reply, Response};
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.
@@ -444,21 +445,21 @@ struct Revalidating {
 }
 
 impl KeySource for Revalidating {
-    fn fetch(&self) -> BoxFuture<'static, Result<crate::fetch::Document, Error>> {
+    fn fetch(&self) -> BoxFuture<'static, Result<crate::source::Document, Error>> {
         let reply = self.fetch_with(None);
         async move { reply.await?.into_document() }.boxed()
     }
 
     fn fetch_with(
         &self,
-        validators: Option<&crate::validators::Validators>,
+        validators: Option<&crate::source::headers::Validators>,
     ) -> BoxFuture<'static, Result<Reply, Error>> {
         self.requests.fetch_add(1, Ordering::SeqCst);
         let etag = Some("\"v1\"".to_owned());
         let response = if validators.is_some_and(|v| v.etag == etag) {
             Response::NotModified
         } else {
-            Response::Body(crate::fetch::Document {
+            Response::Body(crate::source::Document {
                 body: Arc::from(jwks(&["a"])),
                 fetched_at: None,
             })
@@ -490,7 +491,7 @@ async fn a_304_to_the_lock_holder_stores_the_set_it_confirmed_fresh_again() {
     assert_eq!(first.headers.etag.as_deref(), Some("\"v1\""));
     fleet.clock.sleep(1_000).await;
     let revalidated_at = fleet.clock.now();
-    let validators = crate::validators::Validators::from_headers(&first.headers);
+    let validators = crate::source::headers::Validators::from_headers(&first.headers);
     let second = holder.fetch_with(validators.as_ref()).await.unwrap();
     assert_eq!(second.response, Response::NotModified);
     let stored = Record::decode(&fleet.store.read(KEY).unwrap(), KEY, None, 50_000).unwrap();
@@ -509,9 +510,9 @@ async fn holder_and_waiters(
     endpoint: &Arc<Endpoint>,
     n: usize,
 ) -> (
-    tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>,
+    tokio::task::JoinHandle<Result<crate::source::Document, Error>>,
     Vec<SharedSource>,
-    Vec<tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>>,
+    Vec<tokio::task::JoinHandle<Result<crate::source::Document, Error>>>,
 ) {
     let holder = tokio::spawn(fleet.member(endpoint, None).fetch());
     while fleet.store.read(LOCK).is_none() {
@@ -605,7 +606,7 @@ struct Holding {
     gate: Arc<Semaphore>,
     endpoint: Arc<Endpoint>,
     member: SharedSource,
-    fetching: tokio::task::JoinHandle<Result<crate::fetch::Document, Error>>,
+    fetching: tokio::task::JoinHandle<Result<crate::source::Document, Error>>,
     taken_at: Millis,
 }
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
-use crate::cache::Millis;
+use crate::Millis;
 use crate::error::Error;
-use crate::fetch::{CacheHeaders, KeySource, Reply};
 use crate::keys::key_types::KeyTypes;
 use crate::keys::keyset::KeySet;
-use crate::validators::Validators;
+use crate::source::headers::{CacheHeaders, Validators};
+use crate::source::{KeySource, Reply};
 
 /// How the client asked for this fetch.
 pub(super) enum Upstream {

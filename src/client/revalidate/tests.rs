@@ -7,7 +7,8 @@ use super::*;
 use crate::cache::CacheConfig;
 use crate::client::tests::{jwks, kid};
 use crate::client::{Client, ClientConfig, Lookup};
-use crate::fetch::{CacheHeaders, Document};
+use crate::source::Document;
+use crate::source::headers::CacheHeaders;
 
 /// An in-memory HTTP endpoint: answers `304` when sent its current ETag,
 /// records what each request carried.

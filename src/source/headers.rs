@@ -1,3 +1,5 @@
+//! The caching headers of a reply, and the validators kept from them.
+//!
 //! Validators of the current key set (`ETag`, `Last-Modified`): kept from a
 //! response only when they are safe to send back, and sent on the next fetch
 //! as `If-None-Match` and `If-Modified-Since` (RFC 9110 §13.1).
@@ -7,7 +9,24 @@
 //! bloat every fetch (over [`MAX_VALIDATOR_BYTES`]) is dropped, and the next
 //! fetch is then an ordinary one.
 
-use crate::fetch::CacheHeaders;
+/// The response headers that decide how long a set stays fresh and how it
+/// is revalidated, as received (first value of each, `Cache-Control` lines
+/// joined with `, `).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheHeaders {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// `Cache-Control`.
+    pub cache_control: Option<String>,
+    /// `Expires`.
+    pub expires: Option<String>,
+    /// `Date`.
+    pub date: Option<String>,
+    /// `Age`.
+    pub age: Option<String>,
+}
 
 /// Longest validator echoed back: 1 KiB.
 pub const MAX_VALIDATOR_BYTES: usize = 1024;

@@ -1,4 +1,11 @@
-//! Key sources: where a key set comes from.
+//! Key sources, the seam between the core and its I/O: the [`KeySource`]
+//! and [`Interceptor`] traits, what a fetch answers ([`Reply`],
+//! [`Document`]), and the caching headers and validators that travel with
+//! it ([`headers`]). It uses only `error` and [`Millis`]; `http` implements
+//! it natively, the napi layer over JavaScript, `state` calls it and
+//! `share` wraps it.
+//!
+//! In no layer folder: `http` implements it and `state` calls it, so it may depend on neither.
 //!
 //! The core only knows this trait. The HTTP source lives in [`crate::http`];
 //! the JavaScript-backed ones (a `fetcher`, Node's http with a `requestAgent`)
@@ -9,9 +16,12 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
-use crate::cache::Millis;
+use crate::Millis;
 use crate::error::Error;
-use crate::validators::Validators;
+
+pub mod headers;
+
+use headers::{CacheHeaders, Validators};
 
 /// A fetched JWKS document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,25 +31,6 @@ pub struct Document {
     /// When the body was fetched, if earlier than this fetch: a copy kept
     /// by a shared store (`sharedCache`) ages from its original fetch.
     pub fetched_at: Option<Millis>,
-}
-
-/// The response headers that decide how long a set stays fresh and how it
-/// is revalidated, as received (first value of each, `Cache-Control` lines
-/// joined with `, `).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CacheHeaders {
-    /// `ETag`.
-    pub etag: Option<String>,
-    /// `Last-Modified`.
-    pub last_modified: Option<String>,
-    /// `Cache-Control`.
-    pub cache_control: Option<String>,
-    /// `Expires`.
-    pub expires: Option<String>,
-    /// `Date`.
-    pub date: Option<String>,
-    /// `Age`.
-    pub age: Option<String>,
 }
 
 /// What the endpoint answered to a fetch.
