@@ -191,6 +191,6 @@ mod tests {
         assert!(!Error::content(NO_SIGNING_KEYS).is_endpoint_unavailable());
         assert!(!Error::JwksRateLimitError.is_endpoint_unavailable());
         assert!(!Error::SigningKeyNotFoundError("x".into()).is_endpoint_unavailable());
-        assert!(crate::transport::hang_up().is_endpoint_unavailable());
+        assert!(Error::Transport(Arc::new(TransportError::HangUp)).is_endpoint_unavailable());
     }
 }

@@ -10,21 +10,12 @@
 //! WebAssembly build leaves it out and fetches through Node's http.
 
 pub mod cache;
-pub mod cache_control;
 pub mod client;
 pub mod error;
-#[cfg(feature = "native-http")]
 pub mod http;
-#[cfg(feature = "native-http")]
-mod http_cache;
-pub mod http_date;
 pub mod keys;
 mod napi;
-#[cfg(feature = "native-http")]
-pub mod net;
 pub mod option_rule;
-#[cfg(feature = "native-http")]
-pub mod proxy;
 pub mod rate_limit;
 pub mod share;
 #[cfg(feature = "native-http")]
@@ -32,8 +23,6 @@ pub mod shared_store;
 pub mod source;
 pub mod stats;
 pub mod sync;
-#[cfg(feature = "native-http")]
-pub mod tls;
 pub mod transport;
 
 pub use client::{Client, ClientConfig, Resolved};

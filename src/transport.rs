@@ -2,12 +2,11 @@
 //! terms of the operating system and TLS, with nothing of any runtime's
 //! wording. The binding layer words them for its users (Node's codes and
 //! messages); the core only carries and displays them.
+//!
+//! In no layer folder, below `error`: [`Error`](crate::error::Error) carries these types.
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
-
-use crate::error::Error;
 
 /// Why the peer's certificate was refused, as far as the verifier can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,75 +94,4 @@ impl std::fmt::Display for TransportError {
             TransportError::Tls(failure) => write!(f, "TLS handshake failed: {failure:?}"),
         }
     }
-}
-
-fn transport(err: TransportError) -> Error {
-    Error::Transport(Arc::new(err))
-}
-
-/// `host` did not resolve.
-pub fn lookup_failed(host: &str) -> Error {
-    transport(TransportError::Lookup {
-        host: host.to_owned(),
-    })
-}
-
-/// Connecting to `addr` failed with `err`.
-pub fn connect_failed(err: &io::Error, addr: SocketAddr) -> Error {
-    transport(TransportError::Connect {
-        kind: err.kind(),
-        os_code: err.raw_os_error(),
-        addr,
-    })
-}
-
-/// No connection attempt succeeded in time; `addr` was the last tried.
-pub fn connect_timed_out(addr: SocketAddr) -> Error {
-    transport(TransportError::ConnectTimeout { addr })
-}
-
-/// The connection ended (or was abandoned at the deadline) without a response.
-pub fn hang_up() -> Error {
-    transport(TransportError::HangUp)
-}
-
-/// An established connection failed.
-pub fn io_failed(err: &io::Error) -> Error {
-    if matches!(
-        err.kind(),
-        io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
-    ) {
-        return hang_up();
-    }
-    transport(TransportError::Io {
-        kind: err.kind(),
-        os_code: err.raw_os_error(),
-        detail: err.to_string(),
-    })
-}
-
-/// A response head over the parser's limits.
-pub fn header_overflow() -> Error {
-    transport(TransportError::HeaderOverflow)
-}
-
-/// A malformed HTTP response.
-pub fn parse_failed(detail: &str) -> Error {
-    transport(TransportError::Parse {
-        detail: detail.to_owned(),
-    })
-}
-
-/// A TLS handshake failure, classified from the rustls error inside `err`.
-#[cfg(feature = "native-http")]
-pub fn tls_failed(err: &io::Error, host: &str) -> Error {
-    let failure = match err
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>())
-    {
-        Some(tls) => crate::tls::classify(tls, host),
-        None if err.kind() == io::ErrorKind::UnexpectedEof => return hang_up(),
-        None => return io_failed(err),
-    };
-    transport(TransportError::Tls(failure))
 }

@@ -15,8 +15,8 @@ use super::State;
 use super::shared_fetch::{Fetched, parse_or_reuse};
 use crate::Millis;
 use crate::cache::CacheConfig;
-use crate::cache_control::{self, Bounds, DEFAULT_MIN_CACHE_AGE_MS};
 use crate::error::Error;
+use crate::http::cache_control::{self, Bounds, DEFAULT_MIN_CACHE_AGE_MS};
 use crate::source::headers::Validators;
 use crate::source::{KeySource, Reply, Response};
 

@@ -10,15 +10,15 @@ use napi_derive::napi;
 use super::tls_roots;
 use crate::Millis;
 use crate::cache::CacheConfig;
-use crate::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
 use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
+use crate::http::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
+#[cfg(feature = "native-http")]
+use crate::http::proxy::Proxy;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
 use crate::keys::key_types::KeyTypes;
 use crate::option_rule;
-#[cfg(feature = "native-http")]
-use crate::proxy::Proxy;
 use crate::rate_limit::LimiterClock;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.

@@ -6,7 +6,7 @@ use napi_derive::napi;
 use rustls::{ClientConfig, RootCertStore};
 
 use crate::error::Error;
-use crate::tls::{self, Identity};
+use crate::http::tls::{self, Identity};
 
 static DEFAULT_ROOTS: OnceLock<Arc<RootCertStore>> = OnceLock::new();
 static DEFAULT_CONFIG: OnceLock<Arc<ClientConfig>> = OnceLock::new();

@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 
 use super::{SharedStore, StoreError, Wakeup};
 use crate::Millis;
-use crate::net::{self, Io};
+use crate::http::net::{self, Io};
 use crate::sync::Mutex;
 
 /// Deletes KEYS[1] only if it holds ARGV[1].

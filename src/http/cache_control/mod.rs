@@ -11,7 +11,7 @@
 //! verify tokens in the meantime.
 
 use crate::Millis;
-use crate::http_date;
+use crate::http::date;
 use crate::source::headers::CacheHeaders;
 
 /// `minCacheAge` when the option is not set: 30 seconds.
@@ -69,14 +69,10 @@ fn requested(headers: &CacheHeaders, now: Millis) -> Option<Millis> {
     }
     let expires = headers.expires.as_deref()?;
     // An Expires that is not a date (`0`, `-1`) means "already expired".
-    let Some(expires) = http_date::parse(expires) else {
+    let Some(expires) = date::parse(expires) else {
         return Some(0);
     };
-    let base = headers
-        .date
-        .as_deref()
-        .and_then(http_date::parse)
-        .unwrap_or(now);
+    let base = headers.date.as_deref().and_then(date::parse).unwrap_or(now);
     let lifetime = expires.saturating_sub(base);
     Some(lifetime.saturating_sub(age.saturating_mul(1000)))
 }

@@ -5,7 +5,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::error::Error;
-use crate::net::connect_tcp;
+use crate::http::net::connect_tcp;
 
 /// Largest CONNECT response head read before giving up.
 const MAX_CONNECT_HEAD: usize = 8 * 1024;

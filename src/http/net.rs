@@ -22,7 +22,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use crate::error::Error;
-use crate::transport;
+use crate::http::failure;
 
 /// A byte stream to the endpoint, plain or encrypted.
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
@@ -87,7 +87,7 @@ where
     };
     let mut waiting = addrs.iter().copied();
     let mut running = FuturesUnordered::new();
-    let mut last = transport::lookup_failed(host);
+    let mut last = failure::lookup_failed(host);
     loop {
         if running.is_empty() {
             match waiting.next() {
@@ -108,8 +108,8 @@ where
         };
         match ended {
             Some((_, Ok(Ok(stream)))) => return Ok(stream),
-            Some((addr, Ok(Err(err)))) => last = transport::connect_failed(&err, addr),
-            Some((addr, Err(_))) => last = transport::connect_timed_out(addr),
+            Some((addr, Ok(Err(err)))) => last = failure::connect_failed(&err, addr),
+            Some((addr, Err(_))) => last = failure::connect_timed_out(addr),
             None => continue,
         }
         // A failure starts the next attempt at once.
@@ -125,7 +125,7 @@ where
 pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => interleave(addrs.collect()),
-        Err(_) => return Err(transport::lookup_failed(host)),
+        Err(_) => return Err(failure::lookup_failed(host)),
     };
     let stream = race(host, &addrs, PACING, TcpStream::connect).await?;
     // Requests are tiny; do not wait to coalesce them.
@@ -142,11 +142,11 @@ pub async fn start_tls(
     host: &str,
     config: &Arc<ClientConfig>,
 ) -> Result<Box<dyn Io>, Error> {
-    let name = ServerName::try_from(host.to_owned()).map_err(|_| transport::lookup_failed(host))?;
+    let name = ServerName::try_from(host.to_owned()).map_err(|_| failure::lookup_failed(host))?;
     let tls = TlsConnector::from(Arc::clone(config))
         .connect(name, stream)
         .await
-        .map_err(|e| transport::tls_failed(&e, host))?;
+        .map_err(|e| failure::tls_failed(&e, host))?;
     Ok(Box::new(tls))
 }
 
@@ -228,7 +228,7 @@ mod tests {
             .await
             .err();
         let expected =
-            transport::connect_failed(&io::Error::from(io::ErrorKind::ConnectionRefused), b);
+            failure::connect_failed(&io::Error::from(io::ErrorKind::ConnectionRefused), b);
         assert_eq!(err, Some(expected));
     }
 
@@ -247,11 +247,11 @@ mod tests {
         let err = bounded(race("h", &[hole], limited, |x| net.connect(x)))
             .await
             .err();
-        assert_eq!(err, Some(transport::connect_timed_out(hole)));
+        assert_eq!(err, Some(failure::connect_timed_out(hole)));
         let none = bounded(race("h", &[], limited, |x| net.connect(x)))
             .await
             .err();
-        assert_eq!(none, Some(transport::lookup_failed("h")));
+        assert_eq!(none, Some(failure::lookup_failed("h")));
     }
 
     #[test]

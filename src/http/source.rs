@@ -21,12 +21,12 @@ use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
 
 use crate::error::Error;
-use crate::http_cache;
-use crate::net::{self, Io};
-use crate::proxy::{self, Proxy};
+use crate::http::failure;
+use crate::http::header_map;
+use crate::http::net::{self, Io};
+use crate::http::proxy::{self, Proxy};
 use crate::source::headers::Validators;
 use crate::source::{Document, KeySource, Reply, Response};
-use crate::transport;
 
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +91,7 @@ impl KeySource for HttpSource {
             match settings.timeout {
                 Some(limit) => tokio::time::timeout(limit, fetch)
                     .await
-                    .unwrap_or_else(|_| Err(transport::hang_up())),
+                    .unwrap_or_else(|_| Err(failure::hang_up())),
                 None => fetch.await,
             }
         }
@@ -165,13 +165,13 @@ async fn fetch_once(
     tokio::spawn(connection.map(|_| ()));
     let mut request = request(settings)?;
     let conditional =
-        validators.is_some_and(|v| http_cache::add_validators(request.headers_mut(), v));
+        validators.is_some_and(|v| header_map::add_validators(request.headers_mut(), v));
     let response = sender
         .send_request(request)
         .await
         .map_err(|e| hyper_failed(&e))?;
     let status = response.status();
-    let headers = http_cache::cache_headers(response.headers());
+    let headers = header_map::cache_headers(response.headers());
     if conditional && status == hyper::StatusCode::NOT_MODIFIED {
         let response = Response::NotModified;
         return Ok(Reply { response, headers });
@@ -237,14 +237,14 @@ fn status_message<B>(response: &hyper::Response<B>) -> String {
 fn hyper_failed(err: &hyper::Error) -> Error {
     // hyper offers no predicate for its "too large" parse error, only its text.
     if err.is_parse() && err.to_string().contains("too large") {
-        return transport::header_overflow();
+        return failure::header_overflow();
     }
     if err.is_parse() || err.is_parse_status() {
-        return transport::parse_failed(&err.to_string());
+        return failure::parse_failed(&err.to_string());
     }
     let io = std::error::Error::source(err).and_then(|s| s.downcast_ref::<std::io::Error>());
     match io {
-        Some(io) => transport::io_failed(io),
-        None => transport::hang_up(),
+        Some(io) => failure::io_failed(io),
+        None => failure::hang_up(),
     }
 }

@@ -1,0 +1,26 @@
+//! The HTTP layer: what HTTP says about a key set and, with the
+//! `native-http` feature, the native transport that fetches it. Every build
+//! reads `Cache-Control` and HTTP dates; the native one adds connecting
+//! (happy eyeballs), TLS, forward proxies, the HTTP/1.1 key source behind
+//! the [`KeySource`](crate::source::KeySource) trait, the header map's side
+//! of validators and caching headers, and its failures as errors. It uses
+//! `source`, `error` and `transport`, never `keys`, `state` or anything
+//! above; `state`, `share` and the napi layer use it.
+
+pub mod cache_control;
+pub mod date;
+#[cfg(feature = "native-http")]
+pub mod failure;
+#[cfg(feature = "native-http")]
+mod header_map;
+#[cfg(feature = "native-http")]
+pub mod net;
+#[cfg(feature = "native-http")]
+pub mod proxy;
+#[cfg(feature = "native-http")]
+mod source;
+#[cfg(feature = "native-http")]
+pub mod tls;
+
+#[cfg(feature = "native-http")]
+pub use source::{HttpSettings, HttpSource, Target};
