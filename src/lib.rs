@@ -9,25 +9,20 @@
 //! The `native-http` feature (default) adds the HTTP transport in Rust; the
 //! WebAssembly build leaves it out and fetches through Node's http.
 
-pub mod cache;
-pub mod client;
 pub mod error;
 pub mod http;
 pub mod keys;
 mod napi;
-pub mod option_rule;
-pub mod rate_limit;
 pub mod share;
 #[cfg(feature = "native-http")]
 pub mod shared_store;
 pub mod source;
-pub mod stats;
-pub mod sync;
+pub mod state;
 pub mod transport;
 
-pub use client::{Client, ClientConfig, Resolved};
 pub use error::Error;
 pub use keys::keyset::{KeySet, KidQuery, SigningKey};
+pub use state::client::{Client, ClientConfig, Resolved};
 
 /// Milliseconds on the caller's clock.
 pub type Millis = u64;

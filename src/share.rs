@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 mod roster;
 pub use roster::{Roster, Slot};

@@ -23,7 +23,7 @@ use futures_util::future::{BoxFuture, Either, select};
 
 use crate::Millis;
 use crate::keys::key_types::KeyTypes;
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 mod record;
 #[cfg(feature = "native-http")]

@@ -14,9 +14,9 @@ use super::hooks::{JsInterceptor, NativeHooks};
 use super::shared::{self, Core, Threaded};
 use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
-use crate::client::{Client, Lookup};
 use crate::keys::keyset::KidQuery;
 use crate::share::Lease;
+use crate::state::client::{Client, Lookup};
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.

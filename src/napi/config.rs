@@ -9,8 +9,6 @@ use napi_derive::napi;
 #[cfg(feature = "native-http")]
 use super::tls_roots;
 use crate::Millis;
-use crate::cache::CacheConfig;
-use crate::client::{ClientConfig, Freshness};
 use crate::error::Error;
 use crate::http::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
 #[cfg(feature = "native-http")]
@@ -18,8 +16,10 @@ use crate::http::proxy::Proxy;
 #[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
 use crate::keys::key_types::KeyTypes;
-use crate::option_rule;
-use crate::rate_limit::LimiterClock;
+use crate::state::cache::CacheConfig;
+use crate::state::client::{ClientConfig, Freshness};
+use crate::state::option_rule;
+use crate::state::rate_limit::LimiterClock;
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]

@@ -3,15 +3,15 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 use napi_derive::napi;
 
 use super::node_error;
 use crate::Error;
-use crate::cache::Hit;
-use crate::client::{Fetched, Resolved};
 use crate::keys::keyset::SigningKey;
-use crate::stats::Stats;
+use crate::state::cache::Hit;
+use crate::state::client::{Fetched, Resolved};
+use crate::state::stats::Stats;
 
 /// A signing key as data; the shim builds the jwks-rsa object from it.
 #[napi(object)]

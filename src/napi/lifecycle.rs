@@ -7,8 +7,8 @@ use super::client::NativeClient;
 use super::client::query;
 use super::config::{LimiterReading, clock_ms};
 use super::convert::{ErrorInfo, KeyAnswer, KeyData};
-use crate::client::Lookup;
 use crate::error::Error;
+use crate::state::client::Lookup;
 
 /// The answer to a refresh.
 #[napi(object)]

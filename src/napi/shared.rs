@@ -16,9 +16,9 @@ use napi_derive::napi;
 use super::config::NativeConfig;
 use super::shared_cache::{SharedHandle, shared_source};
 use super::source::key_source;
-use crate::client::Client;
 use crate::error::Error;
 use crate::share::{Lease, Registry};
+use crate::state::client::Client;
 
 /// A core client shared by threads, with its `sharedCache` store, if any.
 pub struct Threaded {

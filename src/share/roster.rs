@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Weak};
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 /// One holder's value: `None` once its owner emptied it.
 pub type Slot<T> = Arc<Mutex<Option<T>>>;

@@ -20,7 +20,7 @@ use tokio::sync::broadcast;
 use super::{SharedStore, StoreError, Wakeup};
 use crate::Millis;
 use crate::http::net::{self, Io};
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 /// Deletes KEYS[1] only if it holds ARGV[1].
 const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";

@@ -40,7 +40,7 @@ use crate::Millis;
 use crate::error::Error;
 use crate::source::headers::{CacheHeaders, Validators};
 use crate::source::{Document, KeySource, Reply, Response};
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 /// First pause between two looks at the store while another process fetches.
 const FIRST_POLL_MS: Millis = 5;

@@ -7,11 +7,11 @@ use futures_util::future::{BoxFuture, pending};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::*;
-use crate::client::tests::{Endpoint, jwks};
 use crate::error::Error;
 use crate::keys::key_types::KeyTypes;
 use crate::source::headers::CacheHeaders;
 use crate::source::{KeySource, Reply, Response};
+use crate::state::client::tests::{Endpoint, jwks};
 
 /// Virtual time: `sleep` moves the clock forward at once and yields, so
 /// waits and expiries are exact and instant.

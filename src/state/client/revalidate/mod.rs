@@ -9,16 +9,16 @@
 
 use std::sync::Arc;
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 
 use super::State;
-use super::shared_fetch::{Fetched, parse_or_reuse};
+use super::single_flight::{Fetched, parse_or_reuse};
 use crate::Millis;
-use crate::cache::CacheConfig;
 use crate::error::Error;
 use crate::http::cache_control::{self, Bounds, DEFAULT_MIN_CACHE_AGE_MS};
 use crate::source::headers::Validators;
 use crate::source::{KeySource, Reply, Response};
+use crate::state::cache::CacheConfig;
 
 /// The freshness options of a client; all off by default, which leaves
 /// requests and lifetimes exactly as jwks-rsa makes them.

@@ -4,11 +4,11 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
 use super::*;
-use crate::cache::CacheConfig;
-use crate::client::tests::{jwks, kid};
-use crate::client::{Client, ClientConfig, Lookup};
 use crate::source::Document;
 use crate::source::headers::CacheHeaders;
+use crate::state::cache::CacheConfig;
+use crate::state::client::tests::{jwks, kid};
+use crate::state::client::{Client, ClientConfig, Lookup};
 
 /// An in-memory HTTP endpoint: answers `304` when sent its current ETag,
 /// records what each request carried.

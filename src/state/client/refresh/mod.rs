@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use super::{Client, Lookup};
 use crate::Millis;
-use crate::cache::Hit;
 use crate::error::Error;
 use crate::keys::keyset::{KeySet, KidQuery};
+use crate::state::cache::Hit;
 
 /// The last failed fetch, kept until a fetch succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,5 +110,4 @@ impl Client {
 }
 
 #[cfg(test)]
-#[path = "refresh_tests.rs"]
 mod tests;

@@ -4,19 +4,19 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 
 use super::revalidate::{self, Policy};
 use super::{Client, FailedFetch, Gate, Lookup, State, admit};
 use crate::Millis;
-use crate::cache::Hit;
 use crate::error::Error;
 use crate::keys::key_types::KeyTypes;
 use crate::keys::keyset::{KeySet, KidQuery};
 use crate::source::KeySource;
 use crate::source::headers::Validators;
+use crate::state::cache::Hit;
 
 /// One fetch, parsed once and shared by all its waiters.
 #[derive(Debug)]

@@ -21,17 +21,17 @@
 
 use std::sync::Arc;
 
-use crate::sync::Mutex;
+use crate::state::mutex::Mutex;
 use serde_json::Value;
 
 use crate::Millis;
-use crate::cache::{CacheConfig, Hit, KeyCache};
 use crate::error::Error;
 use crate::keys::key_types::KeyTypes;
 use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
-use crate::rate_limit::{Admission, FetchLimiter, LimiterClock};
 use crate::source::{Interceptor, KeySource};
-use crate::stats::Stats;
+use crate::state::cache::{CacheConfig, Hit, KeyCache};
+use crate::state::rate_limit::{Admission, FetchLimiter, LimiterClock};
+use crate::state::stats::Stats;
 
 /// Behaviour of a client, from its options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -385,12 +385,12 @@ fn admit(gate: &Mutex<Gate>, state: &mut State, lookup: &Lookup) -> Result<(), E
 
 mod refresh;
 mod revalidate;
-mod shared_fetch;
+mod single_flight;
 #[cfg(test)]
 pub(crate) mod tests;
 
 use refresh::FailedFetch;
 pub use refresh::{Failure, Health};
 pub use revalidate::Freshness;
-pub use shared_fetch::Fetched;
-use shared_fetch::{Pending, SharedFetch};
+pub use single_flight::Fetched;
+use single_flight::{Pending, SharedFetch};
