@@ -14,8 +14,6 @@ pub mod http;
 pub mod keys;
 mod napi;
 pub mod share;
-#[cfg(feature = "native-http")]
-pub mod shared_store;
 pub mod source;
 pub mod state;
 pub mod transport;

@@ -11,11 +11,11 @@ use super::config::{LimiterReading, NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
 use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
-use super::shared::{self, Core, Threaded};
-use super::shared_cache::{SharedHandle, SharedStats, shared_source};
 use super::source::key_source;
+use super::store::{SharedHandle, SharedStats, shared_source};
+use super::threads::{self, Core, Threaded};
 use crate::keys::keyset::KidQuery;
-use crate::share::Lease;
+use crate::share::threads::Lease;
 use crate::state::client::{Client, Lookup};
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
@@ -75,7 +75,8 @@ impl NativeClient {
         let threads = match share {
             Some(key) => Some(track(
                 &env,
-                shared::join(&key, &config).map_err(|e| napi::Error::from_reason(e.to_string()))?,
+                threads::join(&key, &config)
+                    .map_err(|e| napi::Error::from_reason(e.to_string()))?,
             )?),
             None => None,
         };

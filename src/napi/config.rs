@@ -80,7 +80,7 @@ pub struct NativeConfig {
     #[napi(js_name = "secp256k1")]
     pub secp256k1: Option<bool>,
     /// `sharedCache`: the store consulted before fetching.
-    pub shared_cache: Option<super::shared_cache::SharedCacheParts>,
+    pub shared_cache: Option<super::store::SharedCacheParts>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use napi::Env;
 use napi_derive::napi;
 
-use super::shared::Threaded;
-use crate::share::{Lease, Roster, Slot};
+use super::threads::Threaded;
+use crate::share::threads::{Lease, Roster, Slot};
 
 /// Where one client keeps its lease on a shared core.
 pub type LeaseSlot = Slot<Lease<Threaded>>;

@@ -50,7 +50,7 @@ pub struct NativeHooks {
     pub node_http: Option<HookFn>,
     /// `sharedCache.store`, wrapped: one operation per call.
     #[napi(ts_type = "(request: StoreRequest) => Promise<StoreReply>")]
-    pub store: Option<super::shared_cache::StoreFn>,
+    pub store: Option<super::store::StoreFn>,
 }
 
 async fn call(hook: &HookFn, arg: String, endpoint_unavailable: bool) -> Result<HookResult, Error> {

@@ -21,10 +21,10 @@ mod node_error;
 #[cfg(not(test))]
 mod reply;
 #[cfg(not(test))]
-mod shared;
-#[cfg(not(test))]
-mod shared_cache;
-#[cfg(not(test))]
 mod source;
+#[cfg(not(test))]
+mod store;
+#[cfg(not(test))]
+mod threads;
 #[cfg(all(not(test), feature = "native-http"))]
 mod tls_roots;

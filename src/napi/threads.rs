@@ -14,10 +14,10 @@ use std::sync::{Arc, LazyLock};
 use napi_derive::napi;
 
 use super::config::NativeConfig;
-use super::shared_cache::{SharedHandle, shared_source};
 use super::source::key_source;
+use super::store::{SharedHandle, shared_source};
 use crate::error::Error;
-use crate::share::{Lease, Registry};
+use crate::share::threads::{Lease, Registry};
 use crate::state::client::Client;
 
 /// A core client shared by threads, with its `sharedCache` store, if any.

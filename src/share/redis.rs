@@ -17,9 +17,9 @@ use redis::{AsyncConnectionConfig, Cmd, FromRedisValue, RedisConnectionInfo, Val
 use rustls::ClientConfig;
 use tokio::sync::broadcast;
 
-use super::{SharedStore, StoreError, Wakeup};
 use crate::Millis;
 use crate::http::net::{self, Io};
+use crate::share::store::{SharedStore, StoreError, Wakeup};
 use crate::state::mutex::Mutex;
 
 /// Deletes KEYS[1] only if it holds ARGV[1].

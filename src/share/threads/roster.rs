@@ -73,7 +73,7 @@ mod tests {
     use std::convert::Infallible;
 
     use super::Roster;
-    use crate::share::Registry;
+    use crate::share::threads::Registry;
 
     #[test]
     fn release_all_gives_every_lease_back() {

@@ -132,8 +132,8 @@ mod native {
     use crate::error::Error;
     use crate::napi::config::{NativeConfig, clock_ms};
     use crate::napi::tls_roots::client_tls;
-    use crate::shared_store::redis::{RedisAddress, RedisStore};
-    use crate::shared_store::{
+    use crate::share::redis::{RedisAddress, RedisStore};
+    use crate::share::store::{
         Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError, Wakeup,
     };
     use crate::source::KeySource;

@@ -26,8 +26,6 @@ use crate::keys::key_types::KeyTypes;
 use crate::state::mutex::Mutex;
 
 mod record;
-#[cfg(feature = "native-http")]
-pub mod redis;
 mod source;
 #[cfg(test)]
 mod tests;
