@@ -22,15 +22,13 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use jwks_rsa_native::KeySet;
 use jwks_rsa_native::http::{HttpSettings, HttpSource, Target};
 use jwks_rsa_native::keys::ed448;
 use jwks_rsa_native::keys::json;
 use jwks_rsa_native::keys::jwk::{decode_b64url, parse_key, parse_key_with};
-use jwks_rsa_native::keys::key_types::KeyTypes;
 use jwks_rsa_native::keys::pem::{EcCurve, KeyMaterial, OkpCurve, spki_pem};
 use jwks_rsa_native::keys::x509;
-use jwks_rsa_native::source::KeySource;
+use jwks_rsa_native::{KeySet, KeySource, KeyTypes};
 use serde_json::Value;
 
 /// xorshift64*: fast, deterministic from a seed, no dependency.

@@ -1,4 +1,10 @@
-//! The Node.js face of the core: the only module that knows about napi.
+//! The napi layer, the Node.js face of the core and the only module that
+//! knows about napi: the exported client and its lifecycle, options and
+//! answers converted both ways, the JavaScript hooks and key sources, the
+//! TLS roots Node trusts, shared clients and stores, and transport errors
+//! worded as Node words them. It is the top layer: it may use every other
+//! (`state`, `share`, `http`, `source`, `keys`, `error`, `transport`), and
+//! none uses it.
 //!
 //! It converts types and nothing more: options in, answers out, errors as
 //! plain descriptions that the JavaScript shim turns into jwks-rsa's classes.
