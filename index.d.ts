@@ -154,23 +154,29 @@ declare namespace JwksRsa {
     requestAgent?: HttpAgent | HttpsAgent;
     /** Keys consulted before the endpoint on every cache miss. */
     getKeysInterceptor?(): Promise<JSONWebKey[]>;
-    /** Largest JWKS response accepted, in bytes. Default 1048576 (1 MiB). */
+    /**
+     * Largest JWKS response accepted, in bytes: a whole number from 1 to 2^53 - 1 (else an
+     * `ArgumentError`). Default 1048576 (1 MiB).
+     */
     maxResponseBytes?: number;
     /**
      * After a fetch, refuse unknown kids for this many ms without fetching
-     * again (a flood of forged kids then costs one request). Default 0: off.
+     * again (a flood of forged kids then costs one request): a whole number
+     * from 0 to 2^53 - 1 (else an `ArgumentError`). Default 0: off.
      */
     unknownKidCooldown?: number;
     /**
      * Refresh the set in the background when a lookup is served within this many ms of its
      * expiry (`true`: 10% of `cacheMaxAge`; at most half of it). The lookup is answered from
-     * the cache at once. Default off.
+     * the cache at once. A number is a whole number of ms from 0 to 2^53 - 1 (else an
+     * `ArgumentError`); `0` or `false`: off. Default off.
      */
     refreshAhead?: boolean | number;
     /**
-     * Refresh the set every this many ms (±10% jitter, at least 1000) with no traffic needed.
-     * The timer never keeps the process alive; `close()` stops it. A run fetches nothing when
-     * the set was fetched less than 80% of the period ago. Default off.
+     * Refresh the set every this many ms (±10% jitter, never past 2^31 - 1 ms) with no traffic
+     * needed: a whole number from 1000 to 2^31 - 1 (else an `ArgumentError`); `0` or `false`:
+     * off. The timer never keeps the process alive; `close()` stops it. A run fetches nothing
+     * when the set was fetched less than 80% of the period ago. Default off.
      */
     backgroundRefresh?: number;
     /**
@@ -183,7 +189,10 @@ declare namespace JwksRsa {
      * `[minCacheAge, cacheMaxAge]`; `no-store`/`no-cache` mean `minCacheAge`. Default `false`.
      */
     respectCacheControl?: boolean;
-    /** Shortest lifetime a response header may choose, in ms (`respectCacheControl`). Default 30000. */
+    /**
+     * Shortest lifetime a response header may choose, in ms (`respectCacheControl`): a whole
+     * number from 0 (no floor) to 2^53 - 1 (else an `ArgumentError`). Default 30000.
+     */
     minCacheAge?: number;
     /**
      * A key-set store shared by the processes of a fleet: a fetch first reads
@@ -205,12 +214,16 @@ declare namespace JwksRsa {
     keyPrefix?: string;
     /** Key of an HMAC-SHA256 over each record: records without a valid one are ignored. */
     secret?: string | Buffer;
-    /** Bound of each store operation in ms, past which the client fetches directly. Default 500. */
+    /**
+     * Bound of each store operation in ms, past which the client fetches directly: a whole
+     * number from 1 to the client's `timeout` (else an `ArgumentError`). Default 500, or
+     * `timeout` if shorter.
+     */
     commandTimeout?: number;
   }
 
   interface SharedCacheOnRedis extends SharedCacheOptionsBase {
-    /** `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
+    /** `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS); no query or fragment. */
     redis: string;
     store?: undefined;
   }
@@ -261,7 +274,9 @@ declare namespace JwksRsa {
   /**
    * OpenID Connect discovery: the keys come from the `jwks_uri` of
    * `<issuer>/.well-known/openid-configuration`, whose `issuer` must equal
-   * this one exactly. Ignored when `jwksUri` or a `fetcher` is set.
+   * this one exactly. An `http:` or `https:` URL without query or fragment
+   * (not even an empty `?` or `#`), else an `ArgumentError`. Ignored when
+   * `jwksUri` or a `fetcher` is set.
    */
   interface OptionsWithIssuer extends OptionsBase {
     issuer: string;

@@ -114,13 +114,19 @@ test('max-age less Age is what remains', async () => {
   await assertLifetime({}, 200_000);
 });
 
-test('minCacheAge follows the rule of the numeric options: below 1 ms is the default', async () => {
+test('minCacheAge follows the rule of the numeric options: absent is the default, out of range an ArgumentError', async () => {
   server.origin.headers = { 'Cache-Control': 'no-cache' };
-  for (const minCacheAge of [-5, 0, 0.5, 'abc', NaN, null]) {
+  for (const minCacheAge of [undefined, null]) {
     await assertLifetime({ minCacheAge }, MIN);
   }
-  await assertLifetime({ minCacheAge: 1500.9 }, 1500);
-  await assertLifetime({ minCacheAge: Infinity }, MAX);
+  await assertLifetime({ minCacheAge: 1500 }, 1500);
+  await assertLifetime({ minCacheAge: MAX }, MAX);
+  for (const [minCacheAge, shown] of [[-5, '-5'], [0.5, '0.5'], ['abc', '"abc"'], [NaN, 'NaN'], [1500.9, '1500.9'], [Infinity, 'Infinity']]) {
+    assert.throws(() => jwksClient({ jwksUri: server.url, respectCacheControl: true, minCacheAge }), {
+      name: 'ArgumentError',
+      message: `minCacheAge must be a whole number of milliseconds from 0 to 9007199254740991, got ${shown}`,
+    });
+  }
 });
 
 test('over Node http (requestAgent), a real provider set lives for its max-age', async () => {

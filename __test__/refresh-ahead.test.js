@@ -153,15 +153,15 @@ test('without refreshAhead a lookup near expiry fetches nothing, as in jwks-rsa'
   await server.close();
 });
 
-test('refreshAhead and backgroundRefresh reject values that are not positive milliseconds', () => {
-  for (const value of ['soon', -5, Number.NaN, {}]) {
+test('refreshAhead and backgroundRefresh reject values that are not whole milliseconds in their range', () => {
+  for (const [value, shown] of [['soon', '"soon"'], [-5, '-5'], [Number.NaN, 'NaN'], [{}, '{}']]) {
     assert.throws(() => jwksClient({ jwksUri: 'http://127.0.0.1/jwks', refreshAhead: value }), {
       name: 'ArgumentError',
-      message: 'refreshAhead must be a positive number of milliseconds',
+      message: `refreshAhead must be true or a whole number of milliseconds from 0 to 9007199254740991, got ${shown}`,
     });
     assert.throws(() => jwksClient({ jwksUri: 'http://127.0.0.1/jwks', backgroundRefresh: value }), {
       name: 'ArgumentError',
-      message: 'backgroundRefresh must be a positive number of milliseconds',
+      message: `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to 2147483647, got ${shown}`,
     });
   }
   for (const off of [undefined, null, false, 0]) {

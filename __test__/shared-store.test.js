@@ -307,7 +307,12 @@ const invalid = [
   [{ store: { get() {}, set() {}, publish: true } }, '`store.publish` must be a function when given'],
   [{ store: mapStore(), keyPrefix: 1 }, '`keyPrefix` must be a string'],
   [{ store: mapStore(), secret: '' }, '`secret` must be a non-empty string or Buffer'],
-  [{ store: mapStore(), commandTimeout: 0 }, '`commandTimeout` must be a number of milliseconds, at least 1'],
+  [{ store: mapStore(), commandTimeout: 0 }, '`commandTimeout` must be a whole number of milliseconds from 1 to 30000, got 0'],
+  [{ store: mapStore(), commandTimeout: 1e9 }, '`commandTimeout` must be a whole number of milliseconds from 1 to 30000, got 1000000000'],
+  [{ store: mapStore(), commandTimeout: 30001 }, '`commandTimeout` must be a whole number of milliseconds from 1 to 30000, got 30001'],
+  [{ redis: 'redis://127.0.0.1:0' }, 'the port of `redis` must be from 1 to 65535'],
+  [{ redis: 'redis://127.0.0.1:6379/0?db=2' }, '`redis` must have no query or fragment (the database is its path: redis://host:6379/2)'],
+  [{ redis: 'redis://127.0.0.1:6379/#' }, '`redis` must have no query or fragment (the database is its path: redis://host:6379/2)'],
 ];
 for (const [sharedCache, message] of invalid) {
   test(`sharedCache ${JSON.stringify(sharedCache)} is refused: ${message}`, () => {

@@ -38,7 +38,8 @@ function shown(value) {
 /**
  * The discovery URL of `issuer` (§4: a terminating `/` is removed before
  * the well-known path is appended). Throws `ArgumentError` for an issuer
- * that is not an http(s) URL without query or fragment (§2).
+ * that is not an http(s) URL without query or fragment (§2), an empty one
+ * (`https://t.example/?`, `#`) included, which URL does not report.
  */
 function discoveryUrl(issuer) {
   let url;
@@ -47,8 +48,15 @@ function discoveryUrl(issuer) {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
-    throw new ArgumentError(`The issuer must be an http: or https: URL without query or fragment, got ${shown(issuer)}`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || /[?#]/.test(issuer)) {
+    // Any value is shown, a BigInt or a cyclic object too.
+    let got;
+    try {
+      got = typeof issuer === 'bigint' ? `${issuer}n` : shown(issuer);
+    } catch {
+      got = Object.prototype.toString.call(issuer);
+    }
+    throw new ArgumentError(`The issuer must be an http: or https: URL without query or fragment, got ${got}`);
   }
   return issuer.replace(/\/$/, '') + WELL_KNOWN;
 }
@@ -76,7 +84,7 @@ function jwksUriOf(body, issuer, url) {
   } catch {
     throw fail(`has a jwks_uri that is not a URL: ${shown(jwksUri)}`);
   }
-  const httpAllowed = issuer.startsWith('http:');
+  const httpAllowed = new URL(issuer).protocol === 'http:';
   if (parsed.protocol !== 'https:' && !(httpAllowed && parsed.protocol === 'http:')) {
     throw fail(`has a jwks_uri that is not https: ${shown(jwksUri)}`);
   }

@@ -1,6 +1,7 @@
 'use strict';
 
-const { wholeNumber } = require('./options');
+const { numericOption } = require('./options');
+const { DEFAULT_MIN_CACHE_AGE_MS } = require('./constants');
 
 // The freshness options (`conditionalRequests`, `respectCacheControl`,
 // `minCacheAge`): off unless asked for, so a client configured as for
@@ -9,17 +10,18 @@ const { wholeNumber } = require('./options');
 // this file reads the options and, for fetches through Node's http, puts
 // the validators on the request and reads the caching headers back.
 
-/** `minCacheAge` when not set: 30 s (the same as src/cache_control.rs). */
-const DEFAULT_MIN_CACHE_AGE_MS = 30000;
-
-// The native configuration for the options that are on; nothing for those off.
+// The native configuration for the options that are on; nothing for those
+// off. `minCacheAge` is checked whether or not it is used: a value out of
+// its range is an ArgumentError either way.
 function freshnessConfig(options) {
   const config = {};
+  const minCacheAge = numericOption('minCacheAge', options.minCacheAge);
   if (options.conditionalRequests) config.conditionalRequests = true;
   if (options.respectCacheControl) {
     config.respectCacheControl = true;
-    // The numeric rule of every option read here: below 1 ms is the default.
-    config.minCacheAge = wholeNumber(options.minCacheAge, DEFAULT_MIN_CACHE_AGE_MS, Number.MAX_SAFE_INTEGER);
+    // 0 is no floor. The native side reads below 1 ms as its default (30 s),
+    // so it gets 1 ms, its least floor: a max-age=0 set lives 1 ms.
+    config.minCacheAge = Math.max(minCacheAge, 1);
   }
   return config;
 }

@@ -1,6 +1,15 @@
 'use strict';
 
-const { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } = require('./constants');
+const {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MIN_CACHE_AGE_MS,
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  MAX_TIMER_MS,
+  MIN_BACKGROUND_MS,
+} = require('./constants');
+const { ArgumentError } = require('./errors');
 const { proxyFor } = require('./proxy-env');
 const { limiterClock } = require('./limiter-clock');
 
@@ -85,16 +94,68 @@ function pem(value) {
   return parts.map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : String(part))).join('\n');
 }
 
-// The one rule for the numeric options this package reads itself
-// (`timeout`, `maxResponseBytes`, `unknownKidCooldown`): a whole number of
-// units, truncated; anything below one unit (0.5, 0, negative, NaN, not a
-// number) means the default; anything above `max` (Infinity too) means
-// `max`. So no value can disable the deadline or cap a body at one byte by
-// rounding. The native side applies the same rule to what it receives.
-function wholeNumber(value, fallback, max) {
+// The numeric options this package adds, and their one rule: a whole
+// number of `unit` from `min` to `max`. Absent (undefined or null) is
+// `fallback`; `also` lists the other values accepted as they are, named
+// in the message by `alsoText`. Anything else is an ArgumentError at
+// construction naming the option and its range: no value is replaced by
+// another (0.5 is not rounded, 1e9 is not clamped, 0 is not the default).
+// 0 is in a range only where it means something: no floor (`minCacheAge`),
+// off (`unknownKidCooldown`, `refreshAhead`, `backgroundRefresh`).
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const NUMERIC_OPTIONS = {
+  maxResponseBytes: { unit: 'bytes', min: 1, max: MAX_SAFE, fallback: DEFAULT_MAX_RESPONSE_BYTES },
+  unknownKidCooldown: { min: 0, max: MAX_SAFE, fallback: 0 },
+  minCacheAge: { min: 0, max: MAX_SAFE, fallback: DEFAULT_MIN_CACHE_AGE_MS },
+  // `true`: 10% of cacheMaxAge; `false`, 0: off.
+  refreshAhead: { min: 0, max: MAX_SAFE, fallback: 0, also: [true, false], alsoText: 'true or ' },
+  // 0, `false`: off. At most what one Node timer waits.
+  backgroundRefresh: { min: MIN_BACKGROUND_MS, max: MAX_TIMER_MS, fallback: 0, also: [0, false], alsoText: '0 or ' },
+  // At most the client's fetch `timeout` (given as `max`): a store that never
+  // answers delays a fetch by no more than the timeout. Default 500 ms, or
+  // the timeout if shorter.
+  commandTimeout: { label: 'Invalid sharedCache option: `commandTimeout`', min: 1, fallback: DEFAULT_COMMAND_TIMEOUT_MS },
+};
+
+/** `value` as an error message shows it: `"text"`, `0.5`, `NaN`, `10n`, `{}`. */
+function described(value) {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) text = typeof value === 'symbol' ? value.toString() : Object.prototype.toString.call(value);
+  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
+}
+
+/**
+ * The numeric option `name` of NUMERIC_OPTIONS set to `value`: the value
+ * itself when in range (or one of its `also` values), its `fallback` when
+ * absent; otherwise throws ArgumentError. `bounds` overrides the table's
+ * `max` and `fallback` where they depend on other options.
+ */
+function numericOption(name, value, bounds) {
+  const rule = { unit: 'milliseconds', ...NUMERIC_OPTIONS[name], ...bounds };
+  if (value === undefined || value === null) return rule.fallback;
+  if (rule.also !== undefined && rule.also.includes(value)) return value;
+  if (Number.isInteger(value) && value >= rule.min && value <= rule.max) return value;
+  throw new ArgumentError(
+    `${rule.label || name} must be ${rule.alsoText || ''}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${described(value)}`,
+  );
+}
+
+// `timeout` is jwks-rsa's option and keeps the handling it has always had
+// here, never an error: a whole number of ms, truncated; below 1 ms (0.5,
+// 0, negative, NaN, not a number) is 30 s, so a fetch always has a
+// deadline; above 2^31 - 1 ms (Infinity too) is 2^31 - 1 ms, as Node's
+// timers clamp.
+function timeoutMs(value) {
   const n = Math.floor(Number(value));
-  if (!(n >= 1)) return fallback;
-  return Math.min(n, max);
+  if (!(n >= 1)) return DEFAULT_TIMEOUT_MS;
+  return Math.min(n, MAX_TIMEOUT_MS);
 }
 
 // The configuration handed to the native client, and any error that must
@@ -104,16 +165,16 @@ function nativeConfig(options) {
     cache: Boolean(options.cache),
     rateLimit: Boolean(options.rateLimit),
     // Falsy or invalid: still bounded, as Node's agent bounds jwks-rsa's fetch.
-    timeout: wholeNumber(options.timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
-    maxResponseBytes: wholeNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, Number.MAX_SAFE_INTEGER),
-    unknownKidCooldown: wholeNumber(options.unknownKidCooldown, 0, Number.MAX_SAFE_INTEGER),
+    timeout: timeoutMs(options.timeout),
+    maxResponseBytes: numericOption('maxResponseBytes', options.maxResponseBytes),
+    unknownKidCooldown: numericOption('unknownKidCooldown', options.unknownKidCooldown),
     headers: [],
     // Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`.
     x5cOnlyKeys: options.x5cOnlyKeys === true,
     secp256k1: options.secp256k1 === true,
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
-  // Required here: freshness.js reads this module's `wholeNumber`.
+  // Required here: freshness.js reads this module's `numericOption`.
   Object.assign(config, require('./freshness').freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
@@ -138,4 +199,4 @@ function nativeConfig(options) {
   return { config, deferredError };
 }
 
-module.exports = { nativeConfig, parseJwksUri, wholeNumber };
+module.exports = { nativeConfig, numericOption, parseJwksUri };

@@ -5,6 +5,7 @@ const { toError } = require('./native-errors');
 const { makeSigningKey } = require('./signing-key');
 const { publish } = require('./diagnostics');
 const { alreadyFresh, windowOpens } = require('./refresh-skip');
+const { MAX_TIMER_MS } = require('./constants');
 
 // Fetches that no lookup waits for: refresh-ahead, the background refresh,
 // reload() and warm(). At most one runs at a time (and it joins the native
@@ -90,7 +91,9 @@ class Refresher {
   }
 
   #schedule(ref) {
-    const delay = Math.round(this.#every * (1 - JITTER + 2 * JITTER * Math.random()));
+    // Clamped after the jitter: Node runs a longer delay after 1 ms. (A
+    // period near the limit then runs between 90% and 100% of it.)
+    const delay = Math.min(Math.round(this.#every * (1 - JITTER + 2 * JITTER * Math.random())), MAX_TIMER_MS);
     const slot = this.#slot;
     slot.at = Date.now() + delay;
     slot.timer = setTimeout(() => {

@@ -2,6 +2,8 @@
 
 const { ArgumentError } = require('./errors');
 const { fetchIdentity } = require('./fetch-identity');
+const { numericOption } = require('./options');
+const { DEFAULT_COMMAND_TIMEOUT_MS } = require('./constants');
 
 // `sharedCache`: a key-set store shared by the processes of a fleet, on
 // Redis (spoken natively) or on any object with async get/set (and,
@@ -10,7 +12,6 @@ const { fetchIdentity } = require('./fetch-identity');
 // a client's requests, their timing and their headers are jwks-rsa's.
 
 const DEFAULT_PREFIX = 'jwks-rsa-native:';
-const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 // The age a stored set may reach when the client itself keeps no expiry.
 const DEFAULT_MAX_AGE_MS = 600000;
 
@@ -34,6 +35,8 @@ function checkStore(store) {
 
 // The Redis URL read with WHATWG URL rules, as jwksUri is: Rust gets its
 // parts. `redis://[user][:password@]host[:port][/db]`, `rediss://` for TLS.
+// Nothing in it is ignored: a query or fragment (even an empty one, which
+// URL does not report) and port 0 are refused.
 function redisParts(redis) {
   let url;
   try {
@@ -45,6 +48,8 @@ function redisParts(redis) {
   if (url === undefined || !(tls || url.protocol === 'redis:') || !url.hostname) {
     throw invalid('`redis` must be a redis:// or rediss:// URL');
   }
+  if (/[?#]/.test(redis)) throw invalid('`redis` must have no query or fragment (the database is its path: redis://host:6379/2)');
+  if (url.port !== '' && Number(url.port) === 0) throw invalid('the port of `redis` must be from 1 to 65535');
   const db = url.pathname.replace(/^\/|\/$/g, '');
   if (!/^\d{0,9}$/.test(db)) throw invalid('the database of `redis` must be a number');
   const bracketed = url.hostname.startsWith('[');
@@ -80,7 +85,7 @@ function sharedCacheConfig(options, config) {
   const shared = options.sharedCache;
   if (shared === undefined || shared === null || shared === false) return undefined;
   if (typeof shared !== 'object') throw invalid('expected an object');
-  const { redis, store, keyPrefix = DEFAULT_PREFIX, secret, commandTimeout = DEFAULT_COMMAND_TIMEOUT_MS } = shared;
+  const { redis, store, keyPrefix = DEFAULT_PREFIX, secret } = shared;
   if ((redis === undefined) === (store === undefined)) throw invalid('give exactly one of `redis` and `store`');
   if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a redis:// or rediss:// URL');
   if (store !== undefined) checkStore(store);
@@ -88,9 +93,12 @@ function sharedCacheConfig(options, config) {
     throw invalid('`store.subscribe` and `store.publish` go together');
   }
   if (typeof keyPrefix !== 'string') throw invalid('`keyPrefix` must be a string');
-  if (!(Number.isFinite(commandTimeout) && commandTimeout >= 1)) {
-    throw invalid('`commandTimeout` must be a number of milliseconds, at least 1');
-  }
+  // Each store command waits at most the fetch timeout: a store that never
+  // answers costs a lookup at most that before it fetches directly.
+  const commandTimeout = numericOption('commandTimeout', shared.commandTimeout, {
+    max: config.timeout,
+    fallback: Math.min(DEFAULT_COMMAND_TIMEOUT_MS, config.timeout),
+  });
   const record = recordName(options, config);
   return {
     parts: {
@@ -98,7 +106,7 @@ function sharedCacheConfig(options, config) {
       key: `${keyPrefix}set:${record}`,
       lockKey: `${keyPrefix}lock:${record}`,
       maxAge: (config.cache && config.cacheMaxAge) || DEFAULT_MAX_AGE_MS,
-      commandTimeout: Math.floor(commandTimeout),
+      commandTimeout,
       secret: secretBytes(secret),
     },
     store: store === undefined ? undefined : storeHook(store),
