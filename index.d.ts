@@ -148,7 +148,7 @@ declare namespace JwksRsa {
     key?: string | Buffer;
     /** Headers sent with every JWKS request, exactly as given. */
     requestHeaders?: Headers;
-    /** Deadline of one fetch in ms. Default 30000; 0 disables it. */
+    /** Deadline of one fetch in ms. Default 30000, which 0 or any value below 1 ms also means (a fetch is always bounded); at most 2^31-1. */
     timeout?: number;
     /** An http(s) Agent: the fetch then goes through Node's own http/https with it. */
     requestAgent?: HttpAgent | HttpsAgent;

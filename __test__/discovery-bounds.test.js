@@ -137,3 +137,12 @@ test('with rateLimit, a document fetch asked for by an unknown kid is charged to
     await provider.close();
   }
 });
+
+test('with issuer, an invalid sharedCache is refused at construction, as with jwksUri', () => {
+  const sharedCache = { store: { get: async () => null, set: async () => {} }, commandTimeout: 0 };
+  assert.throws(() => jwksClient({ issuer: 'https://tenant.example/', sharedCache }), {
+    name: 'ArgumentError',
+    message: /^Invalid sharedCache option: `commandTimeout` must be/,
+  });
+  assert.doesNotThrow(() => jwksClient({ issuer: 'https://tenant.example/', sharedCache: { ...sharedCache, commandTimeout: 100 } }));
+});

@@ -13,7 +13,7 @@ const { httpIntercepted } = require('./node-fetch');
 const sources = require('./sources');
 const { shareKey } = require('./share-threads');
 const { sharedCacheConfig } = require('./shared-cache');
-const { Discovery } = require('./discovery');
+const { Discovery, discoveryUrl } = require('./discovery');
 const log = require('./client-log');
 const { Refresher } = require('./refresher');
 const { refreshSettings } = require('./refresh-options');
@@ -135,6 +135,10 @@ class JwksClient {
     // from, as in jwks-rsa): keys come from the discovered jwks_uri.
     if (this.options.issuer != null && !this.options.jwksUri && typeof this.options.fetcher !== 'function') {
       this.#discovery = discoveryOf(this.options);
+      // The discovered set's sharedCache is checked now, as with jwksUri,
+      // under the name of the discovery URL until a jwks_uri is known.
+      const named = { ...this.options, jwksUri: discoveryUrl(this.options.issuer) };
+      sharedCacheConfig(named, nativeConfig(named).config);
       log.logConfiguration(this.options);
       this.getSigningKey = this.#bindGetSigningKey();
       return;
