@@ -38,6 +38,7 @@ function expressJwtSecret(options) {
   // Four declared parameters: express-jwt 6 picks its calling convention
   // from the function's arity.
   return withClient(function secretProvider(req, header, payload, cb) {
+    // biome-ignore lint/complexity/noArguments: rest parameters would change the declared arity
     if (arguments.length === 4) {
       secretFor({ header, payload })
         .then((key) => setImmediate(cb, null, key))
