@@ -107,7 +107,7 @@ function nativeConfig(options) {
     timeout: wholeNumber(options.timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     maxResponseBytes: wholeNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, Number.MAX_SAFE_INTEGER),
     unknownKidCooldown: wholeNumber(options.unknownKidCooldown, 0, Number.MAX_SAFE_INTEGER),
-    headers: [],
+    headers: /** @type {string[][]} */ ([]),
     // Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`.
     x5cOnlyKeys: options.x5cOnlyKeys === true,
     secp256k1: options.secp256k1 === true,

@@ -30,7 +30,7 @@ function expressJwtSecret(options) {
       return toSecret(await source.signingKey(header.kid, token.payload));
     } catch (err) {
       return new Promise((resolve, reject) => {
-        onError(err, (newError) => (newError ? reject(newError) : resolve()));
+        onError(err, (newError) => (newError ? reject(newError) : resolve(undefined)));
       });
     }
   }
