@@ -44,7 +44,7 @@ test('a thousand concurrent lookups over a hundred kids cost one request', async
   release();
   const keys = await pending;
   assert.equal(server.count, 1);
-  keys.forEach((key, i) => assert.equal(key.kid, `k${i % 100}`));
+  for (const [i, key] of keys.entries()) assert.equal(key.kid, `k${i % 100}`);
 });
 
 test('concurrent lookups for unknown kids share one request and all settle', async () => {

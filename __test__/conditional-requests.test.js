@@ -164,7 +164,7 @@ test('a real provider set (Microsoft Entra, 7 keys without alg) is revalidated k
     const first = await Promise.all(kids.map((kid) => client.getSigningKey(kid)));
     advance(AGE + 1);
     const again = await Promise.all(kids.map((kid) => client.getSigningKey(kid)));
-    again.forEach((key, i) => assert.equal(key, first[i], kids[i]));
+    for (const [i, key] of again.entries()) assert.equal(key, first[i], kids[i]);
     assert.equal(server.count, 2);
     assert.equal(server.origin.notModified, 1);
   });

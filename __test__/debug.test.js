@@ -41,5 +41,9 @@ test('nothing is printed when DEBUG does not name jwks', async () => {
 
 test('wildcards enable it, and DEBUG_COLORS gives the coloured format', async () => {
   const coloured = await run(path.join(__dirname, '..'), { DEBUG: 'jw*', DEBUG_COLORS: '1' });
-  assert.match(coloured, /^ {2}\u001b\[3\d;1mjwks \u001b\[0mConfigured caching of signing keys\. Max: 5 \/ Age: 600000 \u001b\[3\dm\+\d+ms\u001b\[0m$/m);
+  assert.match(
+    coloured,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour escapes debug prints
+    /^ {2}\u001b\[3\d;1mjwks \u001b\[0mConfigured caching of signing keys\. Max: 5 \/ Age: 600000 \u001b\[3\dm\+\d+ms\u001b\[0m$/m,
+  );
 });

@@ -66,7 +66,7 @@ function createNative(options, config, hooks, gate) {
     const native = new binding.NativeClient(config, hooks, share, gate);
     if (backend === 'wasm') checkTls(options, config);
     return native;
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     throw new ArgumentError(err.message);
   }
 }
@@ -347,7 +347,7 @@ class JwksClient {
       // An empty body reads as no keys, exactly as in jwks-rsa.
       const res = answer.body && JSON.parse(answer.body);
       return res.keys;
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       log.logFailure(err, undefined, {});
       err.isEndpointUnavailable = true;
       throw err;

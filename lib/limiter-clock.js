@@ -8,6 +8,7 @@ function limiterClock(waited) {
   const [seconds, nanoseconds] = process.hrtime();
   return {
     monotonic: seconds * 1e3 + Math.floor(nanoseconds / 1e6),
+    // biome-ignore lint/complexity/useDateNow: read as the limiter package reads it
     wall: new Date().getTime(),
     waited,
   };

@@ -58,6 +58,7 @@ function transportMessage(info) {
 
 // A transport failure, with Node's own property order.
 function systemError(info) {
+  /** @type {NodeJS.ErrnoException & { hostname?: string, address?: string, port?: number }} */
   const err = new Error(transportMessage(info));
   if (info.errno !== undefined) err.errno = info.errno;
   err.code = info.code;
@@ -82,7 +83,7 @@ function syntaxMessage(info) {
   if (typeof body === 'string') {
     try {
       JSON.parse(body);
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       message = err.message;
     }
   }

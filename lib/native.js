@@ -17,7 +17,7 @@ const PLATFORM_PREFIX = `${pkg.name}-`;
 function libc() {
   if (process.platform !== 'linux') return null;
   try {
-    const header = process.report && process.report.getReport().header;
+    const header = process.report && /** @type {{ header?: { glibcVersionRuntime?: string } }} */ (process.report.getReport()).header;
     return header && header.glibcVersionRuntime ? 'gnu' : 'musl';
   } catch {
     // Deno refuses the report without --allow-sys; the load errors that
@@ -63,6 +63,7 @@ function loadError(cause) {
     ? `Its package ${PLATFORM_PREFIX}${platform} is an optional dependency: reinstall on this machine ` +
       'without --omit=optional (node_modules copied from another OS, CPU or libc does not match).'
     : `Prebuilt binaries exist for ${prebuilt.join(', ')}.`;
+  /** @type {NodeJS.ErrnoException} */
   const error = new Error(
     `${pkg.name}: no native binary could be loaded for ${platform} (Node.js ${process.version}). ${advice} ` +
       'To build one from source (Rust toolchain needed), see "Building from source" in the README ' +
@@ -87,7 +88,7 @@ function fallbackReason() {
     try {
       require(candidate);
       return `the native binary ${candidate} did not load`;
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       errors.push(String(err.message || err).split('\n')[0]);
     }
   }

@@ -84,7 +84,8 @@ function nodeFetch(request) {
           settle(resolve, freshness.reply(res));
           return;
         }
-        if (res.statusCode < 200 || res.statusCode >= 300) {
+        const status = /** @type {number} */ (res.statusCode);
+        if (status < 200 || status >= 300) {
           res.resume();
           settle(reject, new JwksError(res.statusMessage || `Http Error ${res.statusCode}`));
           return;
@@ -153,6 +154,7 @@ let pristineClientRequest;
 function clientRequestReplaced(http) {
   if (pristineClientRequest === undefined) {
     try {
+      // @ts-expect-error: Node's internal module has no type declarations.
       pristineClientRequest = require('_http_client').ClientRequest;
     } catch {
       pristineClientRequest = http.ClientRequest;
@@ -180,7 +182,7 @@ function requestReplaced(request) {
 // `https` is only looked at once something has loaded it: until then
 // nothing can have replaced it, and loading it would cost ~8 ms.
 function httpsLoaded() {
-  const list = process.moduleLoadList;
+  const list = /** @type {any} */ (process).moduleLoadList;
   return !Array.isArray(list) || list.includes('NativeModule https');
 }
 

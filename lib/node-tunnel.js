@@ -27,7 +27,8 @@ function openTunnel(proxy, target, timedOut, callback) {
   if (proxy.authorization) headers['Proxy-Authorization'] = proxy.authorization;
   const req = http.request({ host: proxy.host, port: proxy.port, method: 'CONNECT', path: connectTo, headers, agent: false });
   req.on('connect', (res, socket) => {
-    if (res.statusCode >= 200 && res.statusCode < 300) {
+    const status = /** @type {number} */ (res.statusCode);
+    if (status >= 200 && status < 300) {
       done(null, socket);
       return;
     }
@@ -39,7 +40,7 @@ function openTunnel(proxy, target, timedOut, callback) {
     res.resume();
     done(new JwksError(`Proxy refused the tunnel: HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`));
   });
-  req.on('error', (err) => {
+  req.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
     const hungUp = err.code === 'ECONNRESET' && err.message === 'socket hang up' && !timedOut();
     done(hungUp ? new JwksError('Proxy closed the connection before answering CONNECT') : err);
   });

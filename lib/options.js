@@ -168,7 +168,7 @@ function nativeConfig(options) {
     timeout: timeoutMs(options.timeout),
     maxResponseBytes: numericOption('maxResponseBytes', options.maxResponseBytes),
     unknownKidCooldown: numericOption('unknownKidCooldown', options.unknownKidCooldown),
-    headers: [],
+    headers: /** @type {string[][]} */ ([]),
     // Key types jwks-rsa 4.1.0 skips, served only when asked for with `true`.
     x5cOnlyKeys: options.x5cOnlyKeys === true,
     secp256k1: options.secp256k1 === true,

@@ -48,7 +48,7 @@ function parseEnvProxy({ name, value }, log) {
     const proxy = parseProxy(value);
     if (!proxy.host) throw new TypeError('no host');
     return proxy;
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     log(`Ignoring the proxy environment variable ${name}=${value}: ${err.message}`);
     return undefined;
   }

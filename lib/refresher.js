@@ -31,6 +31,7 @@ class Refresher {
   /** No refresh-ahead before this instant: the set in use is not in its window yet, or its refresh failed. */
   #quietUntil = 0;
   #every;
+  /** @type {{ timer: NodeJS.Timeout | undefined, at: number | null }} */
   #slot = { timer: undefined, at: null };
 
   /**
@@ -112,6 +113,7 @@ class Refresher {
   #run(trigger, withKeys, expires) {
     const running = this.#running;
     if (running !== undefined && (!withKeys || running.withKeys)) return running.promise;
+    /** @type {{ withKeys: boolean, promise: Promise<any> | undefined }} */
     const run = { withKeys, promise: undefined };
     this.#running = run;
     run.promise = this.#refresh(run, trigger, expires);

@@ -152,11 +152,12 @@ function storeHook(store) {
           // Without subscribe(), waiters poll the store.
           return listening ? { value: await listening.slot(key) } : {};
         case 'next':
-          return { value: await listening.next(token) };
+          // Asked only after a subscribe that `listening` answered.
+          return { value: await /** @type {NonNullable<typeof listening>} */ (listening).next(token) };
         default:
           return { error: `unknown operation ${op}` };
       }
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       return { error: String((err && err.message) || err) };
     }
   };

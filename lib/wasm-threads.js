@@ -20,7 +20,9 @@ const ASYNC_METHODS = ['signingKey', 'signingKeys', 'document'];
 // without entering wasm, so the process can exit.
 const DISPOSE = Symbol.for('napi.rs.wasi.dispose');
 
+/** @type {(Error & { code?: string }) | null} */
 let failure = null;
+/** @type {any} */
 let guarded = null;
 const pending = new Set();
 

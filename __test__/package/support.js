@@ -4,7 +4,7 @@
 // `npm publish` would, install the tarballs into a fresh app with no Rust
 // toolchain on PATH, and run the smoke script there.
 
-const { execFileSync, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');

@@ -30,7 +30,7 @@ function expressJwtSecret(options) {
       return toSecret(await source.signingKey(header.kid, token.payload));
     } catch (err) {
       return new Promise((resolve, reject) => {
-        onError(err, (newError) => (newError ? reject(newError) : resolve()));
+        onError(err, (newError) => (newError ? reject(newError) : resolve(undefined)));
       });
     }
   }
@@ -38,6 +38,7 @@ function expressJwtSecret(options) {
   // Four declared parameters: express-jwt 6 picks its calling convention
   // from the function's arity.
   return withClient(function secretProvider(req, header, payload, cb) {
+    // biome-ignore lint/complexity/noArguments: rest parameters would change the declared arity
     if (arguments.length === 4) {
       secretFor({ header, payload })
         .then((key) => setImmediate(cb, null, key))

@@ -13,7 +13,7 @@ function koaJwtSecret(options = {}) {
   const toSecret = verificationKeyOf(options);
 
   // koa-jwt passes the decoded payload second (read only with `issuers`).
-  return withClient(function secretProvider({ alg, kid } = {}, payload) {
+  return withClient(function secretProvider({ alg, kid } = /** @type {{ alg?: string, kid?: string }} */ ({}), payload) {
     return new Promise((resolve, reject) => {
       if (!isSupportedAlgorithm(alg)) {
         return reject(new Error('Missing / invalid token algorithm'));
