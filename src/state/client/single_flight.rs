@@ -147,13 +147,17 @@ async fn run_fetch(
     match &result {
         Ok(fetched) => {
             state.last = Some(Arc::clone(fetched));
-            if let Ok(set) = &fetched.set {
-                if let Some(cache) = state.cache.as_mut() {
-                    cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
-                    gate.lock().set_fetched_at = Some(fetched.at);
+            match &fetched.set {
+                Ok(set) => {
+                    if let Some(cache) = state.cache.as_mut() {
+                        cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
+                        gate.lock().set_fetched_at = Some(fetched.at);
+                    }
+                    state.stats.keys = set.keys().len();
+                    state.stats.skipped = set.skipped().len();
                 }
-                state.stats.keys = set.keys().len();
-                state.stats.skipped = set.skipped().len();
+                // A body that yields no usable set is a failed fetch too.
+                Err(_) => state.stats.fetch_errors += 1,
             }
         }
         Err(_) => state.stats.fetch_errors += 1,

@@ -291,6 +291,28 @@ async fn invalid_json_is_a_syntax_error_that_keeps_the_body() {
 }
 
 #[tokio::test]
+async fn a_body_without_a_usable_set_counts_as_a_failed_fetch() {
+    let endpoint = Endpoint::serving(&[]);
+    let client = cached_client(Arc::clone(&endpoint), None);
+    for (now, body) in [(0, "<html>login</html>"), (1, r#"{"keys":[]}"#), (2, "")] {
+        *endpoint.body.lock() = Ok(body.to_owned());
+        assert!(client.signing_key(kid("a"), Lookup::at(now)).await.is_err());
+    }
+    assert_eq!(
+        (client.stats().fetches, client.stats().fetch_errors),
+        (3, 3)
+    );
+    *endpoint.body.lock() = Ok(jwks(&["a"]));
+    assert!(client.signing_key(kid("a"), Lookup::at(3)).await.is_ok());
+    // A set without the kid asked for is a good fetch and a failed lookup.
+    assert!(client.signing_key(kid("b"), Lookup::at(4)).await.is_err());
+    assert_eq!(
+        (client.stats().fetches, client.stats().fetch_errors),
+        (5, 3)
+    );
+}
+
+#[tokio::test]
 async fn an_unchanged_body_is_not_parsed_again_and_a_changed_one_is() {
     let endpoint = Endpoint::serving(&["a", "b"]);
     let client = cached_client(Arc::clone(&endpoint), None);
