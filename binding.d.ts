@@ -318,8 +318,14 @@ export interface SharedCacheParts {
   secret?: Buffer
 }
 
-/** How many shared core clients are alive in this process. */
+/** How many shared core clients some client holds in this process. */
 export declare function sharedClients(): number
+
+/**
+ * How many shared core clients no client holds any more, kept in this
+ * process while their sets are fresh.
+ */
+export declare function sharedSetsKept(): number
 
 /** What a client's shared store reports for `stats()`. */
 export interface SharedStats {

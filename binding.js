@@ -840,4 +840,5 @@ module.exports.hasDefaultRoots = nativeBinding.hasDefaultRoots
 module.exports.leasesReleasedAtTeardown = nativeBinding.leasesReleasedAtTeardown
 module.exports.setDefaultRoots = nativeBinding.setDefaultRoots
 module.exports.sharedClients = nativeBinding.sharedClients
+module.exports.sharedSetsKept = nativeBinding.sharedSetsKept
 module.exports.syntaxErrorBody = nativeBinding.syntaxErrorBody

@@ -7,17 +7,26 @@
 //! Node environment does, so no fetch depends on a JavaScript thread. A
 //! thread's leases go with its clients' finalizers or, at the latest, with
 //! its environment's cleanup hook (see `env_leases`).
+//!
+//! Rule: a shared core whose last lease is gone is kept while its set is
+//! fresh, for at most its `cacheMaxAge` (10 minutes for a set that never
+//! expires: see `share::threads::keep_for`), so that threads coming one
+//! after another (a pool recycling its workers) find it; a core without a
+//! fresh set goes at once. A kept core whose time is up is dropped at the
+//! next join, last lease or count, in whichever thread makes it.
 
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use napi_derive::napi;
 
 use super::config::NativeConfig;
 use super::source::key_source;
 use super::store::{SharedHandle, shared_source};
+use crate::Millis;
 use crate::error::Error;
-use crate::share::threads::{Lease, Registry};
+use crate::share::threads::{Lease, Registry, keep_for};
 use crate::state::client::Client;
 
 /// A core client shared by threads, with its `sharedCache` store, if any.
@@ -28,7 +37,27 @@ pub struct Threaded {
     pub store: Option<SharedHandle>,
 }
 
-static SHARED: LazyLock<Registry<Threaded>> = LazyLock::new(Registry::new);
+static SHARED: LazyLock<Registry<Threaded>> = LazyLock::new(|| {
+    Registry::keeping(
+        Box::new(monotonic_ms),
+        Box::new(|shared: &Threaded| keep_for(&shared.client, wall_clock_ms())),
+    )
+});
+
+/// Milliseconds since the registry was first used, on a clock that never goes back.
+fn monotonic_ms() -> Millis {
+    static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+    u64::try_from(START.elapsed().as_millis()).unwrap_or(Millis::MAX)
+}
+
+/// `Date.now()`, the clock a set's expiry is on.
+fn wall_clock_ms() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(Millis::MAX)
+        })
+}
 
 /// The shared core client for `key`, made from `config` if no thread holds
 /// one: native HTTP only, no JavaScript hooks.
@@ -46,10 +75,17 @@ pub fn join(key: &str, config: &NativeConfig) -> Result<Lease<Threaded>, Error> 
     })
 }
 
-/// How many shared core clients are alive in this process.
+/// How many shared core clients some client holds in this process.
 #[napi(catch_unwind)]
 pub fn shared_clients() -> u32 {
     u32::try_from(SHARED.len()).unwrap_or(u32::MAX)
+}
+
+/// How many shared core clients no client holds any more, kept in this
+/// process while their sets are fresh.
+#[napi(catch_unwind)]
+pub fn shared_sets_kept() -> u32 {
+    u32::try_from(SHARED.kept()).unwrap_or(u32::MAX)
 }
 
 /// A core client owned by one JavaScript object or shared by key; clones

@@ -167,6 +167,11 @@ impl Client {
         self
     }
 
+    /// The behaviour it was made with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         let mut stats = self.state.lock().stats.clone();
