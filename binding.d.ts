@@ -184,6 +184,11 @@ export interface NativeConfig {
   /** Deadline of one fetch, in milliseconds. */
   timeout: number
   maxResponseBytes: number
+  /**
+   * `require('http').maxHeaderSize`: Node's response head limit
+   * (`--max-http-header-size`), which the native transport keeps too.
+   */
+  maxHeaderSize?: number
   cache: boolean
   cacheMaxEntries?: number
   /** Milliseconds; 0 for no expiry. */

@@ -190,6 +190,8 @@ function nativeConfig(options) {
   if (!options.fetcher) config.uri = parseJwksUri(options.jwksUri);
   if (config.uri) {
     Object.assign(config, { ca: pem(options.ca), cert: pem(options.cert), key: pem(options.key) });
+    // Node's response head limit (`--max-http-header-size`), which jwks-rsa meets through Node's http.
+    config.maxHeaderSize = require('http').maxHeaderSize;
     try {
       config.proxy = proxyFor(config.uri, options);
     } catch (err) {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use jwks_rsa_native::http::{HttpSettings, HttpSource, Target};
+use jwks_rsa_native::http::{HttpSettings, HttpSource, Target, head_limit};
 use jwks_rsa_native::keys::ed448;
 use jwks_rsa_native::keys::json;
 use jwks_rsa_native::keys::jwk::{decode_b64url, parse_key, parse_key_with};
@@ -440,6 +440,7 @@ fn the_http_response_path_never_panics() {
             headers: Vec::new(),
             timeout: Some(Duration::from_secs(5)),
             max_response_bytes: 64 * 1024,
+            max_header_size: head_limit::NODE_DEFAULT,
             tls: None,
             proxy: None,
         });

@@ -12,6 +12,8 @@ pub mod date;
 #[cfg(feature = "native-http")]
 pub mod failure;
 #[cfg(feature = "native-http")]
+pub mod head_limit;
+#[cfg(feature = "native-http")]
 mod header_map;
 #[cfg(feature = "native-http")]
 pub mod net;

@@ -22,6 +22,7 @@ use rustls::ClientConfig;
 
 use crate::error::Error;
 use crate::http::failure;
+use crate::http::head_limit;
 use crate::http::header_map;
 use crate::http::net::{self, Io};
 use crate::http::proxy::{self, Proxy};
@@ -54,6 +55,9 @@ pub struct HttpSettings {
     pub timeout: Option<Duration>,
     /// Largest body accepted, in bytes.
     pub max_response_bytes: usize,
+    /// Node's `--max-http-header-size`: a response head counting this many
+    /// bytes fails (see [`head_limit`](crate::http::head_limit)).
+    pub max_header_size: usize,
     /// TLS settings for `https:` targets.
     pub tls: Option<Arc<ClientConfig>>,
     /// Forward proxy, from the `proxy` option or the environment.
@@ -157,8 +161,11 @@ async fn fetch_once(
 ) -> Result<Reply, Error> {
     let io = open(settings).await?;
     // Title case, as Node writes header names (`Host`, not `host`).
+    let limit = settings.max_header_size;
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .title_case_headers(true)
+        .max_header_size(head_limit::hyper_head_cap(limit))
+        .max_buf_size(head_limit::hyper_buffer(limit))
         .handshake(TokioIo::new(io))
         .await
         .map_err(|e| hyper_failed(&e))?;
@@ -170,6 +177,9 @@ async fn fetch_once(
         .send_request(request)
         .await
         .map_err(|e| hyper_failed(&e))?;
+    if head_limit::overflows(head_bytes(&response), limit) {
+        return Err(failure::header_overflow());
+    }
     let status = response.status();
     let headers = header_map::cache_headers(response.headers());
     if conditional && status == hyper::StatusCode::NOT_MODIFIED {
@@ -217,6 +227,19 @@ fn too_large(limit: usize) -> Error {
     Error::unavailable(format!(
         "The JWKS response exceeded the limit of {limit} bytes"
     ))
+}
+
+/// The bytes of `response`'s head that Node counts against its limit.
+fn head_bytes<B>(response: &hyper::Response<B>) -> usize {
+    // hyper keeps the reason phrase only when it is not the usual one.
+    let reason = match response.extensions().get::<hyper::ext::ReasonPhrase>() {
+        Some(phrase) => phrase.as_bytes(),
+        None => response
+            .status()
+            .canonical_reason()
+            .map_or(&b""[..], str::as_bytes),
+    };
+    head_limit::counted(reason, response.headers())
 }
 
 /// jwks-rsa's message for a non-2xx answer: the reason phrase as sent,

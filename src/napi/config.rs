@@ -50,6 +50,9 @@ pub struct NativeConfig {
     /// Deadline of one fetch, in milliseconds.
     pub timeout: f64,
     pub max_response_bytes: f64,
+    /// `require('http').maxHeaderSize`: Node's response head limit
+    /// (`--max-http-header-size`), which the native transport keeps too.
+    pub max_header_size: Option<f64>,
     pub cache: bool,
     pub cache_max_entries: Option<f64>,
     /// Milliseconds; 0 for no expiry.
@@ -248,6 +251,7 @@ impl NativeConfig {
             headers: self.headers(),
             timeout: Some(self.deadline()),
             max_response_bytes: self.max_response_bytes(),
+            max_header_size: crate::http::head_limit::from_node(self.max_header_size),
             tls,
             proxy: self.proxy()?,
         }))
