@@ -20,11 +20,15 @@ test('backend is native, or wasm when NAPI_RS_FORCE_WASI forces the fallback', (
 
 test('DEBUG=jwks names the WebAssembly backend and why, and says nothing of the native one', async () => {
   const stderr = await new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..'))})`], { env: { ...process.env, DEBUG: 'jwks', DEBUG_COLORS: '' } }, (err, _out, errOut) =>
-      err ? reject(err) : resolve(errOut),
+    execFile(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(path.join(__dirname, '..'))})`],
+      { env: { ...process.env, DEBUG: 'jwks', DEBUG_COLORS: '' } },
+      (err, _out, errOut) => (err ? reject(err) : resolve(errOut)),
     );
   });
   const lines = stderr.split('\n').filter((line) => line.includes(' jwks '));
-  if (FORCED) assert.match(lines.join('\n'), new RegExp(`jwks Using the WebAssembly backend: NAPI_RS_FORCE_WASI=${process.env.NAPI_RS_FORCE_WASI}$`));
+  if (FORCED)
+    assert.match(lines.join('\n'), new RegExp(`jwks Using the WebAssembly backend: NAPI_RS_FORCE_WASI=${process.env.NAPI_RS_FORCE_WASI}$`));
   else assert.deepEqual(lines, []);
 });

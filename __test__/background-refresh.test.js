@@ -125,7 +125,7 @@ test('the timer never keeps the process alive, and a garbage-collected client st
   assert.ok(report.fetchesWhileAlive >= 2, JSON.stringify(report));
   assert.equal(report.collected, true);
   assert.equal(report.fetchesAfterCollection, 0);
-  assert.equal(report.timersLeft, 0, 'the collected client\'s timer was cleared');
+  assert.equal(report.timersLeft, 0, "the collected client's timer was cleared");
 });
 
 test('a background refresh before any lookup goes through the requestAgent, as a lookup would', async () => {

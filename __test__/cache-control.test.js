@@ -121,7 +121,14 @@ test('minCacheAge follows the rule of the numeric options: absent is the default
   }
   await assertLifetime({ minCacheAge: 1500 }, 1500);
   await assertLifetime({ minCacheAge: MAX }, MAX);
-  for (const [minCacheAge, shown] of [[-5, '-5'], [0.5, '0.5'], ['abc', '"abc"'], [NaN, 'NaN'], [1500.9, '1500.9'], [Infinity, 'Infinity']]) {
+  for (const [minCacheAge, shown] of [
+    [-5, '-5'],
+    [0.5, '0.5'],
+    ['abc', '"abc"'],
+    [NaN, 'NaN'],
+    [1500.9, '1500.9'],
+    [Infinity, 'Infinity'],
+  ]) {
     assert.throws(() => jwksClient({ jwksUri: server.url, respectCacheControl: true, minCacheAge }), {
       name: 'ArgumentError',
       message: `minCacheAge must be a whole number of milliseconds from 0 to 9007199254740991, got ${shown}`,

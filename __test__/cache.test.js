@@ -20,7 +20,6 @@ beforeEach(() => {
   server.state.status = 200;
 });
 
-
 test('a cached key is answered without a request, as the same object', async () => {
   const client = jwksClient({ jwksUri: server.url });
   const first = await client.getSigningKey('k1');

@@ -19,7 +19,9 @@ after(() => {
 });
 
 test('nock: the mocked 304 revalidates the set; the same key object comes back', async () => {
-  const full = nock(host).get('/jwks').reply(200, { keys: [key.jwk] }, { ETag: '"n1"', 'Cache-Control': 'max-age=60' });
+  const full = nock(host)
+    .get('/jwks')
+    .reply(200, { keys: [key.jwk] }, { ETag: '"n1"', 'Cache-Control': 'max-age=60' });
   const revalidated = nock(host, { reqheaders: { 'if-none-match': '"n1"' } })
     .get('/jwks')
     .reply(304, '', { 'Cache-Control': 'max-age=60' });
@@ -35,8 +37,12 @@ test('nock: the mocked 304 revalidates the set; the same key object comes back',
 });
 
 test('nock: without the option no validator is sent, and a 304 is an error', async () => {
-  nock(host).get('/jwks').reply(200, { keys: [key.jwk] }, { ETag: '"n1"' });
-  const plain = nock(host, { badheaders: ['if-none-match'] }).get('/jwks').reply(304);
+  nock(host)
+    .get('/jwks')
+    .reply(200, { keys: [key.jwk] }, { ETag: '"n1"' });
+  const plain = nock(host, { badheaders: ['if-none-match'] })
+    .get('/jwks')
+    .reply(304);
   await withClock(async (advance) => {
     const client = jwksClient({ jwksUri: `${host}/jwks` });
     await client.getSigningKey('mocked');

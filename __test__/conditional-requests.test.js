@@ -99,7 +99,10 @@ for (const [transport, extra] of Object.entries(transports)) {
     const keys = await client.getSigningKeys();
     const revalidated = await client.getSigningKeys();
     assert.equal(server.origin.notModified, 1);
-    assert.deepEqual(revalidated.map((k) => k.getPublicKey()), keys.map((k) => k.getPublicKey()));
+    assert.deepEqual(
+      revalidated.map((k) => k.getPublicKey()),
+      keys.map((k) => k.getPublicKey()),
+    );
     assert.deepEqual(await client.getKeys(), [a.jwk, b.jwk]);
     assert.equal(server.origin.notModified, 2);
     assert.equal(sent(2).ifNoneMatch, '"v1"');
@@ -107,7 +110,11 @@ for (const [transport, extra] of Object.entries(transports)) {
 
   test(`${transport}: a 304 to a request without a validator fails as jwks-rsa fails it`, async () => {
     server.origin.always304 = true;
-    const outcome = async (client) => client.getSigningKey('a').then(() => 'no error', (err) => ({ name: err.name, message: err.message }));
+    const outcome = async (client) =>
+      client.getSigningKey('a').then(
+        () => 'no error',
+        (err) => ({ name: err.name, message: err.message }),
+      );
     const ours = await outcome(jwksClient({ jwksUri: server.url, conditionalRequests: true, ...extra() }));
     assert.deepEqual(ours, { name: 'JwksError', message: 'Not Modified' });
     assert.deepEqual(ours, await outcome(upstream({ jwksUri: server.url })));

@@ -161,7 +161,14 @@ test('the same rate-limit refusal', async () => {
 });
 
 test('the same constructor errors for unusable options', () => {
-  const cases = [undefined, null, { cacheMaxAge: -1 }, { cacheMaxAge: '1000' }, { cacheMaxEntries: 1.5 }, { cacheMaxEntries: 0, cacheMaxAge: 0 }];
+  const cases = [
+    undefined,
+    null,
+    { cacheMaxAge: -1 },
+    { cacheMaxAge: '1000' },
+    { cacheMaxEntries: 1.5 },
+    { cacheMaxEntries: 0, cacheMaxAge: 0 },
+  ];
   for (const options of cases) {
     const thrown = {};
     for (const [name, lib] of Object.entries(implementations)) {
@@ -176,9 +183,12 @@ test('the same constructor errors for unusable options', () => {
   }
 });
 
-test('the PEM is jwks-rsa\'s byte for byte: Node\'s own export without its final newline', async () => {
+test("the PEM is jwks-rsa's byte for byte: Node's own export without its final newline", async () => {
   server.state.keys = comparableKeys;
-  const [ours, theirs] = await Promise.all([native({ jwksUri: server.url }).getSigningKey('rsa'), upstream({ jwksUri: server.url }).getSigningKey('rsa')]);
+  const [ours, theirs] = await Promise.all([
+    native({ jwksUri: server.url }).getSigningKey('rsa'),
+    upstream({ jwksUri: server.url }).getSigningKey('rsa'),
+  ]);
   assert.equal(ours.publicKey, rsa.pem);
   assert.equal(ours.publicKey, theirs.publicKey);
   assert.ok(!ours.publicKey.endsWith('\n'));

@@ -56,8 +56,14 @@ test('an issuer without a trailing slash is looked up at the same path (OIDC Dis
     provider.serve('/tenant/.well-known/openid-configuration', { issuer, jwks_uri: `${provider.origin}/k` });
     provider.serve('/k', auth0);
     const keys = await jwksClient({ issuer }).getSigningKeys();
-    assert.deepEqual(keys.map((k) => k.kid), auth0.keys.map((k) => k.kid));
-    assert.deepEqual(provider.requests.map((r) => r.path), ['/tenant/.well-known/openid-configuration', '/k']);
+    assert.deepEqual(
+      keys.map((k) => k.kid),
+      auth0.keys.map((k) => k.kid),
+    );
+    assert.deepEqual(
+      provider.requests.map((r) => r.path),
+      ['/tenant/.well-known/openid-configuration', '/k'],
+    );
   }));
 
 test('concurrent first lookups share one discovery and one set fetch', () =>
@@ -101,13 +107,10 @@ test('an unknown kid after a set fetch asks for the document again and finds the
     provider.serve(tenant.documentPath, { issuer: tenant.issuer, jwks_uri: `${provider.origin}/v2/keys` });
     provider.serve('/v2/keys', { keys: [key.jwk] });
     assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
-    assert.deepEqual(provider.requests.map((r) => r.path), [
-      tenant.documentPath,
-      tenant.keysPath,
-      tenant.keysPath,
-      tenant.documentPath,
-      '/v2/keys',
-    ]);
+    assert.deepEqual(
+      provider.requests.map((r) => r.path),
+      [tenant.documentPath, tenant.keysPath, tenant.keysPath, tenant.documentPath, '/v2/keys'],
+    );
     // The new set now answers; the old one is no longer asked.
     await assert.rejects(client.getSigningKey('old'), { name: 'SigningKeyNotFoundError' });
     assert.equal(provider.count(tenant.keysPath), 2);
@@ -153,7 +156,10 @@ test('during unknownKidCooldown, unknown kids cost one document fetch for the on
     for (const kid of ['forged-1', 'forged-2', 'forged-3']) {
       await assert.rejects(client.getSigningKey(kid), { name: 'SigningKeyNotFoundError' });
     }
-    assert.deepEqual(provider.requests.map((r) => r.path), [tenant.documentPath, tenant.keysPath, tenant.documentPath]);
+    assert.deepEqual(
+      provider.requests.map((r) => r.path),
+      [tenant.documentPath, tenant.keysPath, tenant.documentPath],
+    );
   }));
 
 test('a failed refresh of the document keeps the last good jwks_uri', () =>
@@ -185,7 +191,10 @@ const BAD_DOCUMENTS = {
   ],
   'no issuer': [(t) => ({ jwks_uri: t.jwksUri }), (t) => `names the issuer undefined, not ${JSON.stringify(t.issuer)}`],
   'a jwks_uri that is not a URL': [(t) => ({ issuer: t.issuer, jwks_uri: 'keys' }), 'has a jwks_uri that is not a URL: "keys"'],
-  'a file: jwks_uri': [(t) => ({ issuer: t.issuer, jwks_uri: 'file:///etc/passwd' }), 'has a jwks_uri that is not https: "file:///etc/passwd"'],
+  'a file: jwks_uri': [
+    (t) => ({ issuer: t.issuer, jwks_uri: 'file:///etc/passwd' }),
+    'has a jwks_uri that is not https: "file:///etc/passwd"',
+  ],
   'a body that is not JSON': [() => '<html>sign in</html>', 'is not JSON'],
   'a JSON array': [(t) => [{ issuer: t.issuer, jwks_uri: t.jwksUri }], 'is not a JSON object'],
   'JSON null': [() => 'null', 'is not a JSON object'],
@@ -216,7 +225,10 @@ test('a discovery document over maxResponseBytes is refused by size', () =>
     provider.serve(tenant.documentPath, { issuer: tenant.issuer, jwks_uri: tenant.jwksUri, padding: 'x'.repeat(5000) });
     const err = await rejection(jwksClient({ issuer: tenant.issuer, maxResponseBytes: 4096 }).getSigningKey(key.kid));
     assert.ok(err instanceof JwksError);
-    assert.equal(err.message, `The OpenID Connect discovery document at ${provider.origin}${tenant.documentPath} exceeded the limit of 4096 bytes`);
+    assert.equal(
+      err.message,
+      `The OpenID Connect discovery document at ${provider.origin}${tenant.documentPath} exceeded the limit of 4096 bytes`,
+    );
     assert.equal(provider.count(tenant.keysPath), 0);
   }));
 
@@ -225,7 +237,10 @@ test('a discovery document answered with an HTTP error names the document and th
     const issuer = `${provider.origin}/missing/`;
     const err = await rejection(jwksClient({ issuer }).getSigningKey(key.kid));
     assert.ok(err instanceof JwksError);
-    assert.equal(err.message, `The OpenID Connect discovery document at ${issuer}.well-known/openid-configuration could not be fetched: Not Found`);
+    assert.equal(
+      err.message,
+      `The OpenID Connect discovery document at ${issuer}.well-known/openid-configuration could not be fetched: Not Found`,
+    );
   }));
 
 test('a refused connection to the issuer rejects with the connection error, as a set fetch does', async () => {
@@ -237,11 +252,14 @@ test('a refused connection to the issuer rejects with the connection error, as a
 
 test('an issuer that is not an http(s) URL is an ArgumentError at construction', () => {
   for (const issuer of ['', 'tenant.example.com', 'ftp://tenant.example.com/', 'https://t.example/?x=1', 'https://t.example/#f', 42]) {
-    assert.throws(() => jwksClient({ issuer }), (err) => {
-      assert.ok(err instanceof ArgumentError);
-      assert.equal(err.message, `The issuer must be an http: or https: URL without query or fragment, got ${JSON.stringify(issuer)}`);
-      return true;
-    });
+    assert.throws(
+      () => jwksClient({ issuer }),
+      (err) => {
+        assert.ok(err instanceof ArgumentError);
+        assert.equal(err.message, `The issuer must be an http: or https: URL without query or fragment, got ${JSON.stringify(issuer)}`);
+        return true;
+      },
+    );
   }
 });
 
@@ -250,7 +268,10 @@ test('with jwksUri set, issuer changes nothing: no discovery request', () =>
     const tenant = provider.tenant('t', [key.jwk]);
     const client = jwksClient({ issuer: tenant.issuer, jwksUri: tenant.jwksUri });
     assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
-    assert.deepEqual(provider.requests.map((r) => r.path), [tenant.keysPath]);
+    assert.deepEqual(
+      provider.requests.map((r) => r.path),
+      [tenant.keysPath],
+    );
     assert.equal(client.stats().discoveryFetches, undefined);
   }));
 
@@ -281,7 +302,10 @@ test('the document is fetched with the requestHeaders and through the requestAge
     const client = jwksClient({ issuer: tenant.issuer, requestHeaders: { 'x-tenant': 'blue' }, requestAgent: agent });
     await client.getSigningKey(key.kid);
     assert.deepEqual(seen, [tenant.documentPath, tenant.keysPath]);
-    assert.deepEqual(provider.requests.map((r) => r.headers['x-tenant']), ['blue', 'blue']);
+    assert.deepEqual(
+      provider.requests.map((r) => r.headers['x-tenant']),
+      ['blue', 'blue'],
+    );
     agent.destroy();
   }));
 
@@ -311,7 +335,10 @@ test('https: the issuer is reached with the ca option, and an http: jwks_uri und
       provider.serve(tenant.documentPath, { issuer: tenant.issuer, jwks_uri: plain });
       const err = await rejection(jwksClient({ issuer: tenant.issuer, ca }).getSigningKey(key.kid));
       assert.ok(err instanceof JwksError);
-      assert.equal(err.message, `The OpenID Connect discovery document at ${tenant.issuer}.well-known/openid-configuration has a jwks_uri that is not https: "${plain}"`);
+      assert.equal(
+        err.message,
+        `The OpenID Connect discovery document at ${tenant.issuer}.well-known/openid-configuration has a jwks_uri that is not https: "${plain}"`,
+      );
       assert.equal(provider.count(tenant.keysPath), 1);
     },
     { tls: { cert: serverCert, key: serverKey } },
@@ -328,8 +355,14 @@ test('through a proxy: the document and the set both take the CONNECT tunnel', a
         const client = jwksClient({ issuer: tenant.issuer, proxy: proxy.url, ca });
         assert.equal((await client.getSigningKey(key.kid)).publicKey, key.pem);
         const authority = provider.origin.slice('https://'.length);
-        assert.deepEqual(proxy.seen.map((s) => `${s.method} ${s.target}`), [`CONNECT ${authority}`, `CONNECT ${authority}`]);
-        assert.deepEqual(provider.requests.map((r) => r.path), [tenant.documentPath, tenant.keysPath]);
+        assert.deepEqual(
+          proxy.seen.map((s) => `${s.method} ${s.target}`),
+          [`CONNECT ${authority}`, `CONNECT ${authority}`],
+        );
+        assert.deepEqual(
+          provider.requests.map((r) => r.path),
+          [tenant.documentPath, tenant.keysPath],
+        );
       },
       { tls: { cert: serverCert, key: serverKey } },
     );
@@ -357,8 +390,12 @@ test('nock: a mocked issuer and its mocked key set answer the lookup', async () 
   const nock = require('nock');
   try {
     const host = 'https://tenant.example.invalid';
-    const documentScope = nock(host).get('/.well-known/openid-configuration').reply(200, { issuer: `${host}/`, jwks_uri: `${host}/keys` });
-    const keysScope = nock(host).get('/keys').reply(200, { keys: [key.jwk] });
+    const documentScope = nock(host)
+      .get('/.well-known/openid-configuration')
+      .reply(200, { issuer: `${host}/`, jwks_uri: `${host}/keys` });
+    const keysScope = nock(host)
+      .get('/keys')
+      .reply(200, { keys: [key.jwk] });
     assert.equal((await jwksClient({ issuer: `${host}/` }).getSigningKey(key.kid)).publicKey, key.pem);
     assert.ok(documentScope.isDone());
     assert.ok(keysScope.isDone());

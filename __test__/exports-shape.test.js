@@ -49,7 +49,7 @@ function withoutAdditions(name, described) {
   return described;
 }
 
-test('the module and every export have jwks-rsa\'s shape: typeof, name, length, new-ability, own properties', () => {
+test("the module and every export have jwks-rsa's shape: typeof, name, length, new-ability, own properties", () => {
   const ownKeys = Reflect.ownKeys(ours).filter((key) => !MODULE_ADDITIONS.includes(key));
   assert.deepEqual(ownKeys, Reflect.ownKeys(theirs));
   assert.deepEqual(Object.keys(ours), Object.keys(theirs));

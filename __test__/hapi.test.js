@@ -14,19 +14,15 @@ const { signToken } = require('./helpers/tokens');
 
 const failure = (message) => ({ status: 500, message });
 
-frameworkSuite(
-  'hapiJwt2KeyAsync: @hapi/hapi + hapi-auth-jwt2',
-  (lib, options) => startHapiApp(lib.hapiJwt2KeyAsync(options)),
-  {
-    EdDSA: { status: 401, message: 'Invalid token' },
-    'an unknown kid': failure("Unable to find a signing key that matches 'stranger'"),
-    'a wrong signature': { status: 401, message: 'Invalid token' },
-    'a symmetric alg': failure('Unsupported algorithm HS256 supplied.'),
-    'a header without alg': failure('Unsupported algorithm undefined supplied.'),
-    'no header': { status: 401, message: 'Invalid token format' },
-    'an endpoint that is down': failure(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/),
-  },
-);
+frameworkSuite('hapiJwt2KeyAsync: @hapi/hapi + hapi-auth-jwt2', (lib, options) => startHapiApp(lib.hapiJwt2KeyAsync(options)), {
+  EdDSA: { status: 401, message: 'Invalid token' },
+  'an unknown kid': failure("Unable to find a signing key that matches 'stranger'"),
+  'a wrong signature': { status: 401, message: 'Invalid token' },
+  'a symmetric alg': failure('Unsupported algorithm HS256 supplied.'),
+  'a header without alg': failure('Unsupported algorithm undefined supplied.'),
+  'no header': { status: 401, message: 'Invalid token format' },
+  'an endpoint that is down': failure(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/),
+});
 
 frameworkSuite('hapiJwt2Key: hapi 16 + hapi-auth-jwt2 7', (lib, options) => startHapi16App(lib.hapiJwt2Key(options)), {
   EdDSA: { status: 401, message: 'Invalid token' },

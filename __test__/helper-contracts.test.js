@@ -89,7 +89,9 @@ test('express-jwt 6 form: (req, header, payload, cb) calls back the same, on a l
 test('expressJwtSecret: endpoint errors reach the framework, unknown kids do not', async () => {
   const down = await same((lib) => settled(() => lib.expressJwtSecret({ jwksUri: downUri })({}, { header: { alg: 'RS256', kid: 'rsa' } })));
   assert.match(down.rejected.message, /ECONNREFUSED/);
-  const unknown = await same((lib) => settled(() => lib.expressJwtSecret({ jwksUri: endpoint.url })({}, { header: { alg: 'RS256', kid: 'x' } })));
+  const unknown = await same((lib) =>
+    settled(() => lib.expressJwtSecret({ jwksUri: endpoint.url })({}, { header: { alg: 'RS256', kid: 'x' } })),
+  );
   assert.deepEqual(unknown, { resolved: undefined });
 });
 

@@ -29,8 +29,11 @@ const key = generate('ES256', 'k').jwk;
 const withClose = (status, headers) =>
   status.startsWith('1') || headers.some((h) => /^connection:/i.test(h)) ? headers : [...headers, 'Connection: close'];
 const head = (status, headers = []) =>
-  `HTTP/1.1 ${status}\r\n${withClose(status, headers).map((h) => `${h}\r\n`).join('')}\r\n`;
-const json = (body, extra = []) => head('200 OK', [`Content-Length: ${Buffer.byteLength(body)}`, 'Content-Type: application/json', ...extra]) + body;
+  `HTTP/1.1 ${status}\r\n${withClose(status, headers)
+    .map((h) => `${h}\r\n`)
+    .join('')}\r\n`;
+const json = (body, extra = []) =>
+  head('200 OK', [`Content-Length: ${Buffer.byteLength(body)}`, 'Content-Type: application/json', ...extra]) + body;
 
 // Writes `chunks` one at a time, `every` ms apart, until the socket closes.
 function trickle(socket, chunks, every = 25) {
@@ -53,21 +56,61 @@ const bomb = zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024));
 const raw = (body, extra = []) => Buffer.concat([Buffer.from(head('200 OK', [`Content-Length: ${body.length}`, ...extra])), body]);
 const scenarios = [
   ['body over the cap, with Content-Length', (s) => s.end(head('200 OK', [`Content-Length: ${big.length}`]) + big), { name: 'JwksError' }],
-  ['body over the cap, close-delimited', (s) => s.end(Buffer.concat([Buffer.from(head('200 OK', ['Connection: close'])), big])), { name: 'JwksError' }],
-  ['body over the cap, chunked', (s) => s.end(`${head('200 OK', ['Transfer-Encoding: chunked'])}${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`), { name: 'JwksError' }],
-  ['trickled headers', (s) => trickle(s, forever('X-Slow: 1\r\n'), 25), { code: 'ECONNRESET', slow: true }, (s) => s.write('HTTP/1.1 200 OK\r\n')],
-  ['trickled body', (s) => trickle(s, forever(' '), 25), { code: 'ECONNRESET', slow: true }, (s) => s.write(head('200 OK', ['Content-Length: 60000']))],
+  [
+    'body over the cap, close-delimited',
+    (s) => s.end(Buffer.concat([Buffer.from(head('200 OK', ['Connection: close'])), big])),
+    { name: 'JwksError' },
+  ],
+  [
+    'body over the cap, chunked',
+    (s) => s.end(`${head('200 OK', ['Transfer-Encoding: chunked'])}${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`),
+    { name: 'JwksError' },
+  ],
+  [
+    'trickled headers',
+    (s) => trickle(s, forever('X-Slow: 1\r\n'), 25),
+    { code: 'ECONNRESET', slow: true },
+    (s) => s.write('HTTP/1.1 200 OK\r\n'),
+  ],
+  [
+    'trickled body',
+    (s) => trickle(s, forever(' '), 25),
+    { code: 'ECONNRESET', slow: true },
+    (s) => s.write(head('200 OK', ['Content-Length: 60000'])),
+  ],
   ['1xx forever', (s) => trickle(s, forever(head('100 Continue')), 10), { code: 'ECONNRESET', slow: true }],
   ['closed mid-headers', (s) => s.end('HTTP/1.1 200 OK\r\nContent-Len'), { code: 'ECONNRESET' }],
   ['closed mid-body', (s) => s.end(head('200 OK', ['Content-Length: 1000']) + '{"keys":['), { code: 'ECONNRESET' }],
   ['redirect loop', (s) => s.end(head('302 Found', ['Location: /jwks', 'Content-Length: 0'])), { name: 'JwksError', message: 'Found' }],
   ['gzip bomb', (s) => s.end(raw(bomb, ['Content-Encoding: gzip'])), { name: 'SyntaxError' }],
-  ['10,000 headers', (s) => s.end(head('200 OK', Array.from({ length: 10_000 }, (_, i) => `X-H${i}: ${i}`)) + '{"keys":[]}'), { code: 'HPE_HEADER_OVERFLOW', message: 'Parse Error: Header overflow' }],
+  [
+    '10,000 headers',
+    (s) =>
+      s.end(
+        head(
+          '200 OK',
+          Array.from({ length: 10_000 }, (_, i) => `X-H${i}: ${i}`),
+        ) + '{"keys":[]}',
+      ),
+    { code: 'HPE_HEADER_OVERFLOW', message: 'Parse Error: Header overflow' },
+  ],
   ['invalid UTF-8', (s) => s.end(raw(Buffer.from('{"keys":["\xff\xfe"]}', 'latin1'))), { name: 'JwksError' }],
   ['BOM', (s) => s.end(json(`\uFEFF${JSON.stringify({ keys: [key] })}`)), { name: 'SyntaxError' }],
   ['a huge kid', (s) => s.end(json(JSON.stringify({ keys: [{ ...key, kid: 'k'.repeat(60_000) }] }))), { name: 'SigningKeyNotFoundError' }],
-  ['100,000 entries', (s) => s.end(json(JSON.stringify({ keys: Array(100_000).fill(0) }))), { name: 'JwksError' }, undefined, { maxResponseBytes: 1 << 20 }],
-  ['deep nesting', (s) => s.end(json(`{"keys":[${JSON.stringify(key)}],"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)), { key: 'k' }, undefined, { maxResponseBytes: 1 << 20 }],
+  [
+    '100,000 entries',
+    (s) => s.end(json(JSON.stringify({ keys: Array(100_000).fill(0) }))),
+    { name: 'JwksError' },
+    undefined,
+    { maxResponseBytes: 1 << 20 },
+  ],
+  [
+    'deep nesting',
+    (s) => s.end(json(`{"keys":[${JSON.stringify(key)}],"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)),
+    { key: 'k' },
+    undefined,
+    { maxResponseBytes: 1 << 20 },
+  ],
 ];
 
 // One raw server whose behaviour is the current scenario's.
@@ -94,7 +137,12 @@ after(() => {
 });
 
 async function attempt(options) {
-  const client = jwksClient({ jwksUri: `http://127.0.0.1:${server.address().port}/jwks`, timeout: TIMEOUT, maxResponseBytes: CAP, ...options });
+  const client = jwksClient({
+    jwksUri: `http://127.0.0.1:${server.address().port}/jwks`,
+    timeout: TIMEOUT,
+    maxResponseBytes: CAP,
+    ...options,
+  });
   const started = process.hrtime.bigint();
   let outcome;
   try {
@@ -126,7 +174,10 @@ after(() => {
   const lines = [
     '| scenario | outcome | settle ms (median / max) | RSS change over the repeats |',
     '|---|---|---|---|',
-    ...table.map((r) => `| ${r.name} | ${r.outcome} | ${r.median.toFixed(0)} / ${r.max.toFixed(0)} | ${r.growth >= 0 ? '+' : ''}${r.growth.toFixed(1)} MiB over ${r.runs} |`),
+    ...table.map(
+      (r) =>
+        `| ${r.name} | ${r.outcome} | ${r.median.toFixed(0)} / ${r.max.toFixed(0)} | ${r.growth >= 0 ? '+' : ''}${r.growth.toFixed(1)} MiB over ${r.runs} |`,
+    ),
   ];
   process.stdout.write(`\n# hostile endpoints (timeout ${TIMEOUT} ms, cap ${CAP} bytes)\n${lines.map((l) => `# ${l}`).join('\n')}\n`);
 });

@@ -9,27 +9,33 @@ const { keyRing } = require('./helpers/keys');
 const { withServer, startRawServer, closedPort } = require('./helpers/server');
 
 test('only Host, Connection and the configured requestHeaders are sent, as jwks-rsa sends them', async () => {
-  await withServer(keyRing().map((k) => k.jwk), async (server) => {
-    const requestHeaders = { 'User-Agent': 'My-bot', 'X-Tenant': 'acme' };
-    for (const options of [{}, { requestHeaders }]) {
-      await upstream({ jwksUri: server.url, ...options }).getKeys();
-      await jwksClient({ jwksUri: server.url, ...options }).getKeys();
-    }
-    const [bareTheirs, bareOurs, withTheirs, withOurs] = server.state.requests.map((r) => r.headers);
-    assert.deepEqual(Object.keys(bareOurs).sort(), ['connection', 'host']);
-    assert.deepEqual(bareOurs, bareTheirs);
-    assert.equal(bareOurs.host, `127.0.0.1:${server.port}`);
-    assert.equal(withOurs['user-agent'], 'My-bot');
-    assert.equal(withOurs['x-tenant'], 'acme');
-    assert.deepEqual(withOurs, withTheirs);
-  });
+  await withServer(
+    keyRing().map((k) => k.jwk),
+    async (server) => {
+      const requestHeaders = { 'User-Agent': 'My-bot', 'X-Tenant': 'acme' };
+      for (const options of [{}, { requestHeaders }]) {
+        await upstream({ jwksUri: server.url, ...options }).getKeys();
+        await jwksClient({ jwksUri: server.url, ...options }).getKeys();
+      }
+      const [bareTheirs, bareOurs, withTheirs, withOurs] = server.state.requests.map((r) => r.headers);
+      assert.deepEqual(Object.keys(bareOurs).sort(), ['connection', 'host']);
+      assert.deepEqual(bareOurs, bareTheirs);
+      assert.equal(bareOurs.host, `127.0.0.1:${server.port}`);
+      assert.equal(withOurs['user-agent'], 'My-bot');
+      assert.equal(withOurs['x-tenant'], 'acme');
+      assert.deepEqual(withOurs, withTheirs);
+    },
+  );
 });
 
 test('the path and query of jwksUri are requested as written', async () => {
-  await withServer(keyRing().map((k) => k.jwk), async (server) => {
-    await jwksClient({ jwksUri: `${server.url}?tenant=a&x=%20` }).getKeys();
-    assert.equal(server.state.requests[0].url, '/.well-known/jwks.json?tenant=a&x=%20');
-  });
+  await withServer(
+    keyRing().map((k) => k.jwk),
+    async (server) => {
+      await jwksClient({ jwksUri: `${server.url}?tenant=a&x=%20` }).getKeys();
+      assert.equal(server.state.requests[0].url, '/.well-known/jwks.json?tenant=a&x=%20');
+    },
+  );
 });
 
 test('a non-2xx answer is a JwksError with its status text, marked endpoint-unavailable', async () => {
@@ -174,7 +180,7 @@ test('a response larger than maxResponseBytes is refused without reading it all'
   });
 });
 
-test('invalid requestHeaders fail each fetch with Node\'s own error', async () => {
+test("invalid requestHeaders fail each fetch with Node's own error", async () => {
   const client = jwksClient({ jwksUri: 'http://127.0.0.1:1/', requestHeaders: { 'bad header': 'x' } });
   await assert.rejects(client.getSigningKey('a'), (err) => {
     assert.equal(err.code, 'ERR_INVALID_HTTP_TOKEN');

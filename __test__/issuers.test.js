@@ -59,7 +59,10 @@ for (const [name, { helper, start, refused = 401 }] of Object.entries(FRAMEWORKS
         const answer = await call(tokenOf(keyA, a.issuer));
         assert.equal(answer.status, 200);
         assert.equal(answer.body.sub, CLAIMS.sub);
-        assert.deepEqual(provider.requests.slice(before).map((r) => r.path), [a.documentPath, a.keysPath]);
+        assert.deepEqual(
+          provider.requests.slice(before).map((r) => r.path),
+          [a.documentPath, a.keysPath],
+        );
         assert.equal(secret.client.stats().discoveryFetches, 1);
       }));
 
@@ -93,7 +96,10 @@ for (const [name, { helper, start, refused = 401 }] of Object.entries(FRAMEWORKS
       withApp({ issuers: [{ issuer: 'https://static.example/', jwksUri: b.jwksUri }, a.issuer] }, async (secret, call) => {
         const before = provider.requests.length;
         assert.equal((await call(tokenOf(keyB, 'https://static.example/'))).status, 200);
-        assert.deepEqual(provider.requests.slice(before).map((r) => r.path), [b.keysPath]);
+        assert.deepEqual(
+          provider.requests.slice(before).map((r) => r.path),
+          [b.keysPath],
+        );
       }));
   });
 }
@@ -128,9 +134,19 @@ test('koa and passport accept issuer or issuers in place of jwksUri, and keep th
 
 test('issuers must be a non-empty list of issuer URLs or { issuer, jwksUri }, and replaces jwksUri and issuer', () => {
   const listMessage = 'issuers must be a non-empty array of issuer URLs or { issuer, jwksUri } objects';
-  for (const issuers of [[], 'https://a.example/', [42], [null], [{ jwksUri: 'https://a.example/keys' }], [{ issuer: 'https://a.example/', jwksUri: 1 }]]) {
+  for (const issuers of [
+    [],
+    'https://a.example/',
+    [42],
+    [null],
+    [{ jwksUri: 'https://a.example/keys' }],
+    [{ issuer: 'https://a.example/', jwksUri: 1 }],
+  ]) {
     for (const helper of ['expressJwtSecret', 'koaJwtSecret', 'passportJwtSecret', 'hapiJwt2Key', 'hapiJwt2KeyAsync']) {
-      assert.throws(() => native[helper]({ issuers }), (err) => err instanceof ArgumentError && err.message === listMessage);
+      assert.throws(
+        () => native[helper]({ issuers }),
+        (err) => err instanceof ArgumentError && err.message === listMessage,
+      );
     }
   }
   assert.throws(() => native.expressJwtSecret({ issuers: ['not a url'] }), {

@@ -17,7 +17,10 @@ test('warm() discovers the set and fetches it; health() and reload() follow that
     const client = jwksClient({ issuer: tenant.issuer });
     assert.deepEqual(client.health(), { fresh: false, lastFetchAt: null, lastError: null, nextRefreshAt: null, keys: 0 });
     const keys = await client.warm();
-    assert.deepEqual(keys.map((k) => k.kid), google.keys.map((k) => k.kid));
+    assert.deepEqual(
+      keys.map((k) => k.kid),
+      google.keys.map((k) => k.kid),
+    );
     assert.equal(client.health().fresh, true);
     assert.equal(client.health().keys, google.keys.length);
     await client.getSigningKey(google.keys[0].kid);

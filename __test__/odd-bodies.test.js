@@ -145,7 +145,11 @@ test('numeric options: a timeout below one unit is the default, never "no deadli
   assert.equal(read({ timeout: 1e12 }).timeout, 2 ** 31 - 1);
   assert.equal(read({ maxResponseBytes: 2 }).maxResponseBytes, 2);
   assert.equal(read({ maxResponseBytes: Number.MAX_SAFE_INTEGER }).maxResponseBytes, Number.MAX_SAFE_INTEGER);
-  for (const [maxResponseBytes, shown] of [[0.5, '0.5'], [2.7, '2.7'], [Infinity, 'Infinity']]) {
+  for (const [maxResponseBytes, shown] of [
+    [0.5, '0.5'],
+    [2.7, '2.7'],
+    [Infinity, 'Infinity'],
+  ]) {
     assert.throws(() => read({ maxResponseBytes }), {
       name: 'ArgumentError',
       message: `maxResponseBytes must be a whole number of bytes from 1 to 9007199254740991, got ${shown}`,

@@ -34,11 +34,14 @@ before(async () => {
 after(() => server.close());
 
 function refused(options, message) {
-  assert.throws(() => jwksClient({ jwksUri: server.url, ...options }), (err) => {
-    assert.ok(err instanceof ArgumentError, `${err.name}: ${err.message}`);
-    assert.equal(err.message, message);
-    return true;
-  });
+  assert.throws(
+    () => jwksClient({ jwksUri: server.url, ...options }),
+    (err) => {
+      assert.ok(err instanceof ArgumentError, `${err.name}: ${err.message}`);
+      assert.equal(err.message, message);
+      return true;
+    },
+  );
 }
 
 const store = () => ({ get: async () => null, set: async () => {} });
@@ -66,13 +69,21 @@ const OUT_OF_RANGE = [
   [{ refreshAhead: 'soon' }, `refreshAhead must be true or a whole number of milliseconds from 0 to ${MAX_SAFE}, got "soon"`],
   [{ backgroundRefresh: 10 }, `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got 10`],
   [{ backgroundRefresh: 999.5 }, `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got 999.5`],
-  [{ backgroundRefresh: 2592000000 }, `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got 2592000000`],
-  [{ backgroundRefresh: Infinity }, `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got Infinity`],
+  [
+    { backgroundRefresh: 2592000000 },
+    `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got 2592000000`,
+  ],
+  [
+    { backgroundRefresh: Infinity },
+    `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got Infinity`,
+  ],
   [{ backgroundRefresh: {} }, `backgroundRefresh must be 0 or a whole number of milliseconds from 1000 to ${MAX_TIMER}, got {}`],
 ];
 
 for (const [options, message] of OUT_OF_RANGE) {
-  const shown = Object.entries(options).map(([k, v]) => `${k}: ${typeof v === 'bigint' ? `${v}n` : String(v)}`).join(', ');
+  const shown = Object.entries(options)
+    .map(([k, v]) => `${k}: ${typeof v === 'bigint' ? `${v}n` : String(v)}`)
+    .join(', ');
   test(`{ ${shown} } is refused: ${message}`, () => refused(options, message));
 }
 
@@ -91,7 +102,9 @@ test('without commandTimeout, a timeout below 500 ms is the bound of each store 
   assert.doesNotThrow(() => jwksClient({ jwksUri: server.url, timeout: 300, sharedCache: { store: store() } }));
 });
 
-test('a Redis that accepts and never answers delays a cold lookup by at most the timeout, with the largest commandTimeout', { skip: nativeOnly }, async () => {
+test('a Redis that accepts and never answers delays a cold lookup by at most the timeout, with the largest commandTimeout', {
+  skip: nativeOnly,
+}, async () => {
   const sockets = new Set();
   const silent = net.createServer((socket) => {
     sockets.add(socket);
@@ -174,7 +187,10 @@ test('20 clients with the longest backgroundRefresh make no request in the first
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(counting.count, 0);
-    assert.deepEqual(warnings.map((w) => `${w.name}: ${w.message}`), []);
+    assert.deepEqual(
+      warnings.map((w) => `${w.name}: ${w.message}`),
+      [],
+    );
   } finally {
     for (const client of clients) client.close();
     process.off('warning', onWarning);
@@ -213,11 +229,14 @@ for (const [issuer, shown] of [
   [Symbol('s'), 'Symbol(s)'],
 ]) {
   test(`issuer ${shown} is an ArgumentError at construction`, () => {
-    assert.throws(() => jwksClient({ issuer }), (err) => {
-      assert.ok(err instanceof ArgumentError, `${err.name}: ${err.message}`);
-      assert.equal(err.message, ISSUER_MESSAGE + shown);
-      return true;
-    });
+    assert.throws(
+      () => jwksClient({ issuer }),
+      (err) => {
+        assert.ok(err instanceof ArgumentError, `${err.name}: ${err.message}`);
+        assert.equal(err.message, ISSUER_MESSAGE + shown);
+        return true;
+      },
+    );
   });
 }
 

@@ -49,7 +49,10 @@ const tokens = {
   'a payload that is null': [`${HEADER}.${json(null)}.${SIG}`, false],
   'a payload that is not JSON': [`${HEADER}.${b64('{sub')}.${SIG}`, false],
   'a header that is an array': [`${json(['RS256'])}.${PAYLOAD}.${SIG}`, false],
-  'a header of invalid UTF-8': [`${b64(Buffer.concat([Buffer.from('{"alg":"RS256","x":"'), Buffer.from([0xff]), Buffer.from('"}')]))}.${PAYLOAD}.${SIG}`, false],
+  'a header of invalid UTF-8': [
+    `${b64(Buffer.concat([Buffer.from('{"alg":"RS256","x":"'), Buffer.from([0xff]), Buffer.from('"}')]))}.${PAYLOAD}.${SIG}`,
+    false,
+  ],
   'a header with a byte order mark': [`${b64(Buffer.concat([BOM, Buffer.from('{"alg":"RS256","kid":"rsa"}')]))}.${PAYLOAD}.${SIG}`, true],
   'alg none': [`${json({ alg: 'none', kid: 'rsa' })}.${PAYLOAD}.`, true],
   'alg HS256': [`${json({ alg: 'HS256', kid: 'rsa' })}.${PAYLOAD}.${SIG}`, true],

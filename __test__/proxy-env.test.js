@@ -36,7 +36,11 @@ test('no_proxy entries that are not addresses are ignored, the others still appl
   assert.deepEqual(proxyFor(target('issuer.example'), {}, env, log), { host: '127.0.0.1', port: 3128 });
   assert.deepEqual(
     [...new Set(lines)],
-    ["Ignoring NO_PROXY entry 'intranet/24': not an address range", "Ignoring NO_PROXY entry '10.0.0.0/99': not an address range", "Ignoring NO_PROXY entry '[::1': not a host"],
+    [
+      "Ignoring NO_PROXY entry 'intranet/24': not an address range",
+      "Ignoring NO_PROXY entry '10.0.0.0/99': not an address range",
+      "Ignoring NO_PROXY entry '[::1': not a host",
+    ],
   );
 });
 
@@ -65,7 +69,10 @@ test('uppercase HTTP_PROXY is ignored under CGI (REQUEST_METHOD set), as curl do
   assert.equal(proxyFor(plain, {}, { HTTP_PROXY: PROXY, REQUEST_METHOD: 'GET' }), undefined);
   assert.deepEqual(proxyFor(plain, {}, { http_proxy: PROXY, REQUEST_METHOD: 'GET' }), { host: '127.0.0.1', port: 3128 });
   // HTTPS_PROXY cannot be set by a request header: it stays.
-  assert.deepEqual(proxyFor(target('issuer.example'), {}, { HTTPS_PROXY: PROXY, REQUEST_METHOD: 'GET' }), { host: '127.0.0.1', port: 3128 });
+  assert.deepEqual(proxyFor(target('issuer.example'), {}, { HTTPS_PROXY: PROXY, REQUEST_METHOD: 'GET' }), {
+    host: '127.0.0.1',
+    port: 3128,
+  });
 });
 
 const key = generate('ES256', 'env-key');
@@ -82,8 +89,11 @@ function runChild(env) {
     .then((k) => console.log(k.kid), (e) => { console.log(e.code || e.message); process.exitCode = 1; });`;
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/proxy|^DEBUG$/i.test(name)));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', script], { env: { ...clean, ...env, JWKS_MAIN: path.join(__dirname, '..'), JWKS_URI: server.url } }, (err, stdout, stderr) =>
-      resolve({ code: err ? err.code : 0, stdout: stdout.trim(), stderr }),
+    execFile(
+      process.execPath,
+      ['-e', script],
+      { env: { ...clean, ...env, JWKS_MAIN: path.join(__dirname, '..'), JWKS_URI: server.url } },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout: stdout.trim(), stderr }),
     );
   });
 }
@@ -100,8 +110,15 @@ test('with odd proxy variables set, fetches that worked still work and DEBUG=jwk
     proxy.seen.length = 0;
     const result = await runChild({ ...env, DEBUG: 'jwks', DEBUG_COLORS: '' });
     assert.deepEqual([result.code, result.stdout], [0, 'env-key'], `${JSON.stringify(env)}\n${result.stderr}`);
-    assert.deepEqual(proxy.seen.map((s) => s.method), viaProxy, JSON.stringify(env));
-    const proxyLines = result.stderr.split('\n').filter((l) => /Ignoring/.test(l)).join('\n');
+    assert.deepEqual(
+      proxy.seen.map((s) => s.method),
+      viaProxy,
+      JSON.stringify(env),
+    );
+    const proxyLines = result.stderr
+      .split('\n')
+      .filter((l) => /Ignoring/.test(l))
+      .join('\n');
     assert.match(proxyLines, debug, JSON.stringify(env));
   }
 });

@@ -154,7 +154,12 @@ test('without refreshAhead a lookup near expiry fetches nothing, as in jwks-rsa'
 });
 
 test('refreshAhead and backgroundRefresh reject values that are not whole milliseconds in their range', () => {
-  for (const [value, shown] of [['soon', '"soon"'], [-5, '-5'], [Number.NaN, 'NaN'], [{}, '{}']]) {
+  for (const [value, shown] of [
+    ['soon', '"soon"'],
+    [-5, '-5'],
+    [Number.NaN, 'NaN'],
+    [{}, '{}'],
+  ]) {
     assert.throws(() => jwksClient({ jwksUri: 'http://127.0.0.1/jwks', refreshAhead: value }), {
       name: 'ArgumentError',
       message: `refreshAhead must be true or a whole number of milliseconds from 0 to 9007199254740991, got ${shown}`,

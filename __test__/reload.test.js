@@ -21,7 +21,13 @@ test('reload() fetches while the set is fresh and resolves with the signing keys
   const keys = await client.reload();
   assert.equal(server.count, 2);
   assert.equal(client.stats().cacheHits, hits, 'a reload is not a lookup');
-  assert.deepEqual(keys.map((k) => [k.kid, k.getPublicKey()]), [['a', a.pem], ['c', c.pem]]);
+  assert.deepEqual(
+    keys.map((k) => [k.kid, k.getPublicKey()]),
+    [
+      ['a', a.pem],
+      ['c', c.pem],
+    ],
+  );
   const release = server.hold();
   const rotated = client.getSigningKey('c');
   assert.equal(await settlesPromptly(rotated), true, 'the new kid is served from the reloaded set');
@@ -36,7 +42,10 @@ test('warm() at start-up: the first lookup does not wait for the endpoint', asyn
   const server = await startJwksServer([a.jwk, b.jwk]);
   const client = jwksClient({ jwksUri: server.url });
   const keys = await client.warm();
-  assert.deepEqual(keys.map((k) => k.kid), ['a', 'b']);
+  assert.deepEqual(
+    keys.map((k) => k.kid),
+    ['a', 'b'],
+  );
   const release = server.hold();
   const lookup = client.getSigningKey('b');
   assert.equal(await settlesPromptly(lookup), true);
@@ -59,8 +68,14 @@ test('reload() joins a fetch in flight instead of starting another', async () =>
   assert.equal(await settlesPromptly(reloaded), false);
   release();
   assert.equal((await lookup).kid, 'a');
-  assert.deepEqual((await reloaded).map((k) => k.kid), ['a']);
-  assert.deepEqual((await warmed).map((k) => k.kid), ['a']);
+  assert.deepEqual(
+    (await reloaded).map((k) => k.kid),
+    ['a'],
+  );
+  assert.deepEqual(
+    (await warmed).map((k) => k.kid),
+    ['a'],
+  );
   assert.equal(server.count, 1);
   assert.equal(client.stats().fetches, 1);
   await server.close();
@@ -96,7 +111,10 @@ test('reload() rejects with the failure of the fetch; lookups keep the cached se
 test('reload() without a cache still fetches and resolves with the keys', async () => {
   const server = await startJwksServer([a.jwk, b.jwk]);
   const client = jwksClient({ jwksUri: server.url, cache: false });
-  assert.deepEqual((await client.reload()).map((k) => k.alg), ['RS256', 'ES256']);
+  assert.deepEqual(
+    (await client.reload()).map((k) => k.alg),
+    ['RS256', 'ES256'],
+  );
   await client.getSigningKey('a');
   assert.equal(server.count, 2);
   await server.close();

@@ -370,7 +370,10 @@ test('DEBUG=jwks says whether a client shares, and why not', { skip }, async () 
     jwksClient({ jwksUri: 'http://127.0.0.1:1/jwks' });
   `;
   const run = await runNode(['-e', script], { DEBUG: 'jwks' });
-  const lines = run.err.split('\n').filter((l) => /sharing/i.test(l)).map((l) => l.replace(/^.*jwks /, ''));
+  const lines = run.err
+    .split('\n')
+    .filter((l) => /sharing/i.test(l))
+    .map((l) => l.replace(/^.*jwks /, ''));
   assert.deepEqual(lines, [
     "Sharing keys across threads for 'http://127.0.0.1:1/jwks'",
     'Not sharing keys across threads: a fetcher runs in the thread that made it',

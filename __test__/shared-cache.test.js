@@ -179,7 +179,10 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     fleet.push(...(await startFleet(1, options())));
     assert.equal((await fleet[2].lookup('first')).pem, first.pem);
     const stats = await allStats();
-    assert.ok(stats.every((s) => s.sharedErrors >= 1), JSON.stringify(stats));
+    assert.ok(
+      stats.every((s) => s.sharedErrors >= 1),
+      JSON.stringify(stats),
+    );
     assert.equal(server.count, 4);
     assert.match(fleet[0].stderr, /jwks shared cache read failed \(Redis: .*\): fetching directly/);
   });
@@ -287,7 +290,7 @@ describe('sharedCache on Redis across processes', { skip }, () => {
     // Four renewals, a third of the lifetime apart: the fetch outlived the
     // lock's first lifetime.
     let renewals = 0;
-    for (let last = await lockLifetime(); renewals < 4;) {
+    for (let last = await lockLifetime(); renewals < 4; ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const now = await lockLifetime();
       if (now > last) renewals++;
@@ -311,7 +314,13 @@ describe('sharedCache on Redis across processes', { skip }, () => {
       assert.match(tlsRedis.url, /^rediss:/);
       for (const p of fleet) assert.equal((await p.lookup('first')).pem, first.pem);
       const stats = await allStats();
-      assert.deepEqual(stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]), [[1, 0, 0], [0, 1, 0]]);
+      assert.deepEqual(
+        stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]),
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      );
       assert.equal(server.count, 1);
     } finally {
       await tlsRedis.kill();
@@ -338,7 +347,14 @@ describe('sharedCache on Redis across processes', { skip }, () => {
       fleet = [...(await startFleet(2, withPassword)), ...(await startFleet(1, wrongPassword))];
       for (const p of fleet) assert.equal((await p.lookup('first')).pem, first.pem);
       const stats = await allStats();
-      assert.deepEqual(stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+      assert.deepEqual(
+        stats.map((s) => [s.sharedWrites, s.sharedHits, s.sharedErrors]),
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+      );
       assert.equal(server.count, 2);
     } finally {
       await guarded.kill();

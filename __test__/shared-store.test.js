@@ -130,7 +130,10 @@ test('a store with subscribe/publish wakes a waiting client at the publication',
   assert.equal(server.count, 1);
   assert.equal(waiter.stats().sharedWakeups, 1);
   assert.equal(waiter.stats().sharedHits, 1);
-  assert.deepEqual(store.calls.filter((c) => c.startsWith('publish')), ['publish stored']);
+  assert.deepEqual(
+    store.calls.filter((c) => c.startsWith('publish')),
+    ['publish stored'],
+  );
 });
 
 test('a holder that fails publishes it and the waiting client fetches for itself', { skip: nativeOnly }, async () => {
@@ -152,12 +155,22 @@ test('a holder that fails publishes it and the waiting client fetches for itself
   }
   assert.equal(server.count, 2);
   assert.equal(waiter.stats().sharedWakeups, 1);
-  assert.deepEqual(store.calls.filter((c) => c.startsWith('publish')), ['publish gave-up']);
+  assert.deepEqual(
+    store.calls.filter((c) => c.startsWith('publish')),
+    ['publish gave-up'],
+  );
 });
 
 const failing = {
   throws: { get: () => Promise.reject(new Error('store down')), set: async () => {} },
-  'throws synchronously': { get() { throw new Error('boom'); }, set() { throw new Error('boom'); } },
+  'throws synchronously': {
+    get() {
+      throw new Error('boom');
+    },
+    set() {
+      throw new Error('boom');
+    },
+  },
   'answers with an object': { get: async () => ({ body: 'x' }), set: async () => {}, lock: async () => true },
   'never answers': { get: () => new Promise(() => {}), set: () => new Promise(() => {}), lock: () => new Promise(() => {}) },
 };
@@ -276,21 +289,27 @@ test('clients of one URL that differ in requestHeaders keep separate records', {
 test('a client with a fetcher and no jwksUri cannot use a sharedCache', () => {
   const store = mapStore();
   const fetcher = async () => ({ keys: [first.jwk] });
-  assert.throws(() => jwksClient({ fetcher, sharedCache: { store, secret: 's' } }), (err) => {
-    assert.ok(err instanceof ArgumentError);
-    assert.equal(
-      err.message,
-      'Invalid sharedCache option: a client without `jwksUri` cannot name its shared record (its `fetcher` says nothing of which set it returns)',
-    );
-    return true;
-  });
+  assert.throws(
+    () => jwksClient({ fetcher, sharedCache: { store, secret: 's' } }),
+    (err) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.equal(
+        err.message,
+        'Invalid sharedCache option: a client without `jwksUri` cannot name its shared record (its `fetcher` says nothing of which set it returns)',
+      );
+      return true;
+    },
+  );
   // With a jwksUri, the fetcher's set is shared under that URI.
   if (!wasm) assert.doesNotThrow(() => jwksClient({ jwksUri: server.url, fetcher, sharedCache: { store } }));
 });
 
 test('without sharedCache, stats() has no shared-store counters', async () => {
   const client = jwksClient({ jwksUri: server.url });
-  assert.equal(Object.keys(client.stats()).some((name) => name.startsWith('shared')), false);
+  assert.equal(
+    Object.keys(client.stats()).some((name) => name.startsWith('shared')),
+    false,
+  );
 });
 
 const invalid = [
@@ -316,21 +335,26 @@ const invalid = [
 ];
 for (const [sharedCache, message] of invalid) {
   test(`sharedCache ${JSON.stringify(sharedCache)} is refused: ${message}`, () => {
-    assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache }), (err) => {
-      assert.ok(err instanceof ArgumentError);
-      assert.equal(err.message, `Invalid sharedCache option: ${message}`);
-      return true;
-    });
+    assert.throws(
+      () => jwksClient({ jwksUri: server.url, sharedCache }),
+      (err) => {
+        assert.ok(err instanceof ArgumentError);
+        assert.equal(err.message, `Invalid sharedCache option: ${message}`);
+        return true;
+      },
+    );
   });
 }
 
-
 test('the WebAssembly build refuses sharedCache when the client is made', { skip: !wasm && 'runs on the WebAssembly backend' }, () => {
   for (const sharedCache of [{ redis: 'redis://127.0.0.1:6379' }, { store: mapStore() }]) {
-    assert.throws(() => jwksClient({ jwksUri: server.url, sharedCache }), (err) => {
-      assert.ok(err instanceof ArgumentError);
-      assert.equal(err.message, 'sharedCache is not available in the WebAssembly build');
-      return true;
-    });
+    assert.throws(
+      () => jwksClient({ jwksUri: server.url, sharedCache }),
+      (err) => {
+        assert.ok(err instanceof ArgumentError);
+        assert.equal(err.message, 'sharedCache is not available in the WebAssembly build');
+        return true;
+      },
+    );
   }
 });

@@ -124,7 +124,10 @@ test('a set without keys, or without signing keys, is a JwksError', async () => 
       assert.equal(err.isEndpointUnavailable, undefined);
       return true;
     });
-    empty.state.keys = [{ kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }, { ...keyRing()[0].jwk, use: 'enc' }];
+    empty.state.keys = [
+      { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' },
+      { ...keyRing()[0].jwk, use: 'enc' },
+    ];
     await assert.rejects(client.getSigningKeys(), {
       name: 'JwksError',
       message: 'The JWKS endpoint did not contain any signing keys',

@@ -62,7 +62,8 @@ function clients(options) {
     made[name] = lib({
       ...options,
       jwksUri: server.url,
-      onStaleCacheFallback: (err, kid, key) => stale[name].push({ err: `${err.name}: ${err.message}`, unavailable: err.isEndpointUnavailable, kid, key: pemOf(key) }),
+      onStaleCacheFallback: (err, kid, key) =>
+        stale[name].push({ err: `${err.name}: ${err.message}`, unavailable: err.isEndpointUnavailable, kid, key: pemOf(key) }),
     });
   }
   return { made, stale };

@@ -10,7 +10,6 @@ const { withClock } = require('./helpers/clock');
 const a = generate('ES256', 'a');
 const b = generate('ES256', 'b');
 
-
 test('cacheMaxAgeFallback serves the last good key while the endpoint is down', async () => {
   const server = await startJwksServer([a.jwk, b.jwk]);
   const stale = [];
@@ -48,7 +47,13 @@ test('cacheMaxAgeFallback serves the last good key while the endpoint is down', 
 test('no stale key for a missing kid, a rate-limit refusal, or without the option', async () => {
   const server = await startJwksServer([a.jwk]);
   await withClock(async (advance) => {
-    const limited = jwksClient({ jwksUri: server.url, cacheMaxAge: 1000, cacheMaxAgeFallback: 5000, rateLimit: true, jwksRequestsPerMinute: 1 });
+    const limited = jwksClient({
+      jwksUri: server.url,
+      cacheMaxAge: 1000,
+      cacheMaxAgeFallback: 5000,
+      rateLimit: true,
+      jwksRequestsPerMinute: 1,
+    });
     await limited.getSigningKey('a');
     server.state.status = 500;
     advance(1500);

@@ -90,14 +90,20 @@ test('the `proxy` option sends plain HTTP through the proxy in absolute form', a
   proxy.seen.length = 0;
   const client = jwksClient({ jwksUri: plain.url, proxy: proxy.url });
   await client.getSigningKey('tls-key');
-  assert.deepEqual(proxy.seen.map((s) => [s.method, s.target]), [['GET', plain.url]]);
+  assert.deepEqual(
+    proxy.seen.map((s) => [s.method, s.target]),
+    [['GET', plain.url]],
+  );
 });
 
 test('the `proxy` option tunnels HTTPS with CONNECT', async () => {
   proxy.seen.length = 0;
   const client = jwksClient({ jwksUri: tls.url, proxy: proxy.url, ca: pki().ca });
   await client.getSigningKey('tls-key');
-  assert.deepEqual(proxy.seen.map((s) => [s.method, s.target]), [['CONNECT', `127.0.0.1:${tls.port}`]]);
+  assert.deepEqual(
+    proxy.seen.map((s) => [s.method, s.target]),
+    [['CONNECT', `127.0.0.1:${tls.port}`]],
+  );
 });
 
 test('proxy credentials from the URL are sent, and a refusal is reported', async () => {
@@ -150,6 +156,10 @@ test('HTTPS_PROXY and HTTP_PROXY are honoured, NO_PROXY and useEnvProxy: false b
     proxy.seen.length = 0;
     const result = await runChild(script(options), childEnv);
     assert.deepEqual([result.code, result.stdout], [0, 'tls-key'], result.stderr);
-    assert.deepEqual(proxy.seen.map((s) => s.method), expected, `${options} ${JSON.stringify(childEnv)}`);
+    assert.deepEqual(
+      proxy.seen.map((s) => s.method),
+      expected,
+      `${options} ${JSON.stringify(childEnv)}`,
+    );
   }
 });

@@ -38,7 +38,10 @@ function parseArgs(argv) {
     else if (arg === '--only') args.only = argv[++i].split(',');
     else if (arg === '--json') args.json = argv[++i];
     else if (arg === '--backend') args.backend = argv[++i];
-    else throw new Error(`unknown argument: ${arg}\nusage: node bench/run.js [--quick] [--only a,b] [--json file] [--fresh-keys] [--backend native|wasm]`);
+    else
+      throw new Error(
+        `unknown argument: ${arg}\nusage: node bench/run.js [--quick] [--only a,b] [--json file] [--fresh-keys] [--backend native|wasm]`,
+      );
   }
   if (!['native', 'wasm'].includes(args.backend)) throw new Error(`unknown backend: ${args.backend} (native or wasm)`);
   for (const name of args.only) {
@@ -79,7 +82,10 @@ async function main() {
   const cpus = os.cpus();
   const header = [
     `jwks-rsa 4.1.0 vs jwks-rsa-native (${args.backend} backend), ${mode} run, medians, ${format.ms(msSince(start))}`,
-    `node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   ].join('\n');
   process.stdout.write(`${header}\n\n${render(all)}\n\n${summary(all)}\n`);
   if (args.json) fs.writeFileSync(args.json, JSON.stringify({ mode, rows: all }, null, 2));

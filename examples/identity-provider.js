@@ -57,7 +57,11 @@ async function startIdentityProvider({ port = 0 } = {}) {
       return requests;
     },
     /** A token signed with the published key `kid`. */
-    mint: (kid, claims) => signWith(keys.find((k) => k.kid === kid), claims),
+    mint: (kid, claims) =>
+      signWith(
+        keys.find((k) => k.kid === kid),
+        claims,
+      ),
     /** Publishes a new key next to the old ones, as a rotation begins. */
     rotate(alg, kid) {
       const key = createSigningKey(alg, kid);

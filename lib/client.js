@@ -301,9 +301,7 @@ class JwksClient {
       log.logFailure(err, kid, this.options);
       throw err;
     }
-    const key = memo === undefined || !answer.cacheable
-      ? makeSigningKey(answer.key)
-      : memo.answered(kid, answer, load, Date.now());
+    const key = memo === undefined || !answer.cacheable ? makeSigningKey(answer.key) : memo.answered(kid, answer, load, Date.now());
     if (answer.stale) this.#staleServed(toError(answer.stale), kid, key);
     return key;
   }

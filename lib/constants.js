@@ -25,18 +25,7 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 const MAX_DATE_MS = 8.64e15;
 
 /** The algorithms the framework helpers accept, as in jwks-rsa. */
-const SUPPORTED_ALGORITHMS = Object.freeze([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-]);
+const SUPPORTED_ALGORITHMS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
 
 module.exports = {
   DEFAULT_COMMAND_TIMEOUT_MS,

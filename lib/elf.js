@@ -32,7 +32,9 @@ function elfExtent(fd) {
   const f = fields(header);
   const phoff = f.word(header, f.wide ? 0x20 : 0x1c);
   const shoff = f.word(header, f.wide ? 0x28 : 0x20);
-  const [phentsize, phnum, shentsize, shnum] = (f.wide ? [0x36, 0x38, 0x3a, 0x3c] : [0x2a, 0x2c, 0x2e, 0x30]).map((at) => f.u16(header, at));
+  const [phentsize, phnum, shentsize, shnum] = (f.wide ? [0x36, 0x38, 0x3a, 0x3c] : [0x2a, 0x2c, 0x2e, 0x30]).map((at) =>
+    f.u16(header, at),
+  );
   let end = Math.max(phoff + phentsize * phnum, shnum ? shoff + shentsize * shnum : 0);
   const table = readAt(fd, phoff, phentsize * phnum);
   if (!table) return end;

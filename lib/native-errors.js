@@ -1,11 +1,6 @@
 'use strict';
 
-const {
-  ArgumentError,
-  JwksError,
-  JwksRateLimitError,
-  SigningKeyNotFoundError,
-} = require('./errors');
+const { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError } = require('./errors');
 
 const classes = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError, TypeError };
 

@@ -42,10 +42,12 @@ function platformKey() {
 const ARCHES = { x86_64: 'x64', aarch64: 'arm64' };
 const OSES = { windows: 'win32' };
 function prebuiltPlatforms() {
-  return pkg.napi.targets.filter((target) => !target.startsWith('wasm32-')).map((target) => {
-    const [arch, , os, targetAbi] = target.split('-');
-    return [OSES[os] || os, ARCHES[arch] || arch, targetAbi].filter(Boolean).join('-');
-  });
+  return pkg.napi.targets
+    .filter((target) => !target.startsWith('wasm32-'))
+    .map((target) => {
+      const [arch, , os, targetAbi] = target.split('-');
+      return [OSES[os] || os, ARCHES[arch] || arch, targetAbi].filter(Boolean).join('-');
+    });
 }
 
 // The loader's error chains one error per candidate it tried (local file,

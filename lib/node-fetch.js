@@ -104,11 +104,16 @@ function nodeFetch(request) {
     };
     if (proxy && https && !agent) {
       const target = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) || 443 };
-      current = openTunnel(proxy, target, () => settled, (err, socket) => {
-        if (err) settle(reject, err);
-        else if (settled) socket.destroy();
-        else send(socket);
-      });
+      current = openTunnel(
+        proxy,
+        target,
+        () => settled,
+        (err, socket) => {
+          if (err) settle(reject, err);
+          else if (settled) socket.destroy();
+          else send(socket);
+        },
+      );
     } else {
       send();
     }

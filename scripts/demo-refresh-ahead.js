@@ -46,7 +46,9 @@ async function refreshAheadStep(n, { advance, expect }) {
     console.log(`   9.5 minutes later (the clock is moved), a lookup: ${near.ms.toFixed(2)} ms, from the cache; it started`);
     console.log(`   one refresh in the background (identity provider requests: ${started}).`);
     console.log(`   A minute later, past the old expiry: 100 lookups, the slowest ${Math.max(...after).toFixed(2)} ms, no request;`);
-    console.log(`   health(): fresh ${health.fresh}, ${health.keys} keys, next refresh in ${((health.nextRefreshAt - Date.now()) / MINUTE).toFixed(1)} minutes.`);
+    console.log(
+      `   health(): fresh ${health.fresh}, ${health.keys} keys, next refresh in ${((health.nextRefreshAt - Date.now()) / MINUTE).toFixed(1)} minutes.`,
+    );
   } finally {
     await idp.stop();
   }

@@ -99,7 +99,10 @@ async function firstFetch({ idp, api }) {
 async function cacheHits({ idp, api }) {
   const tokens = [idp.mint('rsa-1', { sub: 'alice' }), idp.mint('ec-1', { sub: 'bob' })];
   const started = process.hrtime.bigint();
-  const counts = await tally(api, Array.from({ length: 200 }, (_, i) => tokens[i % 2]));
+  const counts = await tally(
+    api,
+    Array.from({ length: 200 }, (_, i) => tokens[i % 2]),
+  );
   const msEach = Number(process.hrtime.bigint() - started) / 1e6 / 200;
   expect(counts['200'] === 200 && idp.requests === 1, 'cached keys answer without fetching');
   console.log(`3. 200 more requests, RS256 and ES256 tokens: ${show(counts)}, ${msEach.toFixed(2)} ms a round trip`);

@@ -5,7 +5,8 @@
 // (once per thread that starts WASI), the DEBUG=jwks line saying that the fallback loaded and why (both in the
 // README). Tests comparing stderr take them out.
 
-const WASI_WARNING = /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n)?/gm;
+const WASI_WARNING =
+  /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)\n)?/gm;
 const BACKEND_LINE = /^.*jwks Using the WebAssembly backend: .*\n/m;
 
 function withoutBackendNotes(stderr) {

@@ -28,11 +28,12 @@ function startProcess(env = {}) {
       if (waiter) waiter.resolve(message);
     });
   });
-  const ask = (message) => new Promise((resolve, reject) => {
-    const id = next++;
-    pending.set(id, { resolve, reject });
-    child.send({ id, ...message });
-  });
+  const ask = (message) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, ...message });
+    });
   return {
     ready,
     ask,

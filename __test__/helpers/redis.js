@@ -82,11 +82,35 @@ async function launch(tls, password) {
   const binary = redisServerPath();
   if (!binary) throw new Error('redis-server is not installed');
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
   const tlsPort = tls && (await freePort());
   if (password) args.push('--requirepass', password);
   if (tls) {
-    args.push('--tls-port', String(tlsPort), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no');
+    args.push(
+      '--tls-port',
+      String(tlsPort),
+      '--tls-cert-file',
+      tls.certFile,
+      '--tls-key-file',
+      tls.keyFile,
+      '--tls-ca-cert-file',
+      tls.caFile,
+      '--tls-auth-clients',
+      'no',
+    );
   }
   const child = spawn(binary, args, {
     stdio: ['ignore', 'ignore', 'pipe'],

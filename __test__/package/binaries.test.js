@@ -27,7 +27,9 @@ for (const platform of support.PLATFORMS) {
     assert.equal(d.libc, libc);
     assert.match(d.summary, new RegExp(`^ELF 64-bit LSB shared object, ${FILE_ARCH[arch]},.*, stripped$`));
     assert.ok(d.bytes < MAX_BYTES, `${d.bytes} bytes`);
-    console.log(`${path.basename(binary)}: ${d.bytes} B, ${d.glibcFloor ? `GLIBC_${d.glibcFloor}` : 'no glibc'}, NEEDED ${d.needed.join(' ')}`);
+    console.log(
+      `${path.basename(binary)}: ${d.bytes} B, ${d.glibcFloor ? `GLIBC_${d.glibcFloor}` : 'no glibc'}, NEEDED ${d.needed.join(' ')}`,
+    );
   });
 
   test(`${platform}: ${libc === 'gnu' ? `needs no glibc newer than ${GLIBC_FLOOR}` : 'links musl and no glibc'}`, { skip }, () => {

@@ -35,8 +35,7 @@ for (const platform of FOREIGN) {
   const [, cpu, libc] = platform.split('-');
   const runtime = readRuntime(platform);
   const binary = support.builtBinary(platform);
-  const skip =
-    (!runtime || !binary) && !support.REQUIRE_ALL && `needs npm run build:all and scripts/cross/runtimes.sh`;
+  const skip = (!runtime || !binary) && !support.REQUIRE_ALL && `needs npm run build:all and scripts/cross/runtimes.sh`;
 
   test(`${platform}: the tarballs install and the package loads and fetches keys there`, { skip }, () => {
     assert.ok(runtime && binary, `missing ${runtime ? 'binary' : 'runtime'} for ${platform}`);

@@ -26,9 +26,15 @@ test(`${PLATFORM}: an x86-64 FreeBSD shared object exporting only napi_register_
   assert.match(d.summary, /^ELF 64-bit LSB shared object, x86-64, .*, stripped$/);
   assert.deepEqual(exportedSymbols(binary), ['napi_register_module_v1']);
   assert.ok(d.needed.includes('libc.so.7'), d.needed.join(' '));
-  assert.deepEqual(d.needed.filter((lib) => !BASE_LIBRARIES.includes(lib)), []);
+  assert.deepEqual(
+    d.needed.filter((lib) => !BASE_LIBRARIES.includes(lib)),
+    [],
+  );
   assert.ok(d.versionsNeeded.length > 0, 'no symbol versions');
-  assert.deepEqual(d.versionsNeeded.filter((v) => !v.startsWith('FBSD_')), []);
+  assert.deepEqual(
+    d.versionsNeeded.filter((v) => !v.startsWith('FBSD_')),
+    [],
+  );
   assert.ok(d.bytes < MAX_BYTES, `${d.bytes} bytes`);
   console.log(`${path.basename(binary)}: ${d.bytes} B, NEEDED ${d.needed.join(' ')}, versions ${d.versionsNeeded.join(' ')}`);
 });

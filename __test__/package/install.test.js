@@ -34,7 +34,10 @@ test('the main tarball holds the JavaScript, types, README and LICENSE only', ()
   const outsideLib = files.filter((f) => !f.startsWith('lib/')).sort();
   assert.deepEqual(outsideLib, PUBLISHED);
   assert.ok(files.includes('lib/client.js') && files.includes('lib/native.js'));
-  assert.deepEqual(files.filter((f) => !f.endsWith('.js') && !f.endsWith('.ts') && !PUBLISHED.includes(f)), []);
+  assert.deepEqual(
+    files.filter((f) => !f.endsWith('.js') && !f.endsWith('.ts') && !PUBLISHED.includes(f)),
+    [],
+  );
   console.log(`main tarball: ${packed.entryCount} files, ${packed.size} B packed, ${packed.unpackedSize} B unpacked`);
 });
 
@@ -49,7 +52,10 @@ test('the published manifest has no scripts, so installing runs nothing that nee
 
 test('the addon comes from the platform package, not from a file in the main package', () => {
   const pkgDir = path.join(appDir, 'node_modules/jwks-rsa-native');
-  assert.deepEqual(fs.readdirSync(pkgDir).filter((f) => f.endsWith('.node')), []);
+  assert.deepEqual(
+    fs.readdirSync(pkgDir).filter((f) => f.endsWith('.node')),
+    [],
+  );
   const platformDir = path.join(appDir, `node_modules/jwks-rsa-native-${support.HOST_PLATFORM}`);
   assert.ok(fs.existsSync(path.join(platformDir, `jwks-rsa-native.${support.HOST_PLATFORM}.node`)));
 });
@@ -58,10 +64,10 @@ for (const [label, node] of [
   ['this Node', process.execPath],
   ['Node 22', NODE22],
 ]) {
-  test(`require and import work and fetch keys under ${label}`, { skip: !fs.existsSync(node) && !support.REQUIRE_ALL && 'no Node 22 runtime (scripts/cross/runtimes.sh)' }, () => {
-    const report = support.smokeReport(
-      support.run(node, ['smoke.mjs'], { cwd: appDir, env: support.toolchainFreeEnv() }),
-    );
+  test(`require and import work and fetch keys under ${label}`, {
+    skip: !fs.existsSync(node) && !support.REQUIRE_ALL && 'no Node 22 runtime (scripts/cross/runtimes.sh)',
+  }, () => {
+    const report = support.smokeReport(support.run(node, ['smoke.mjs'], { cwd: appDir, env: support.toolchainFreeEnv() }));
     assert.equal(report.sameExports, true);
     assert.deepEqual(report.pems, expectedPems);
     assert.deepEqual(report.missing, { isClass: true, message: "Unable to find a signing key that matches 'no-such-kid'" });
@@ -106,9 +112,7 @@ test('without a platform package, require names the platform and how to build fr
 
   // Or drop the built file next to the package's loader.
   fs.copyFileSync(support.hostBinary(), path.join(bare, `node_modules/jwks-rsa-native/jwks-rsa-native.${support.HOST_PLATFORM}.node`));
-  const copied = support.smokeReport(
-    support.run(process.execPath, ['smoke.mjs'], { cwd: bare, env: support.toolchainFreeEnv() }),
-  );
+  const copied = support.smokeReport(support.run(process.execPath, ['smoke.mjs'], { cwd: bare, env: support.toolchainFreeEnv() }));
   assert.deepEqual(copied.pems, expected);
 });
 

@@ -38,7 +38,10 @@ for (const { platform, arch, minOs, signed } of MACOS) {
   test(`${platform}: loads only /usr/lib libraries and needs macOS ${minOs} at most`, { skip }, () => {
     const d = describeMachO(binary);
     assert.ok(d.dylibs.includes('/usr/lib/libSystem.B.dylib'), d.dylibs.join(' '));
-    assert.deepEqual(d.dylibs.filter((lib) => !lib.startsWith('/usr/lib/')), []);
+    assert.deepEqual(
+      d.dylibs.filter((lib) => !lib.startsWith('/usr/lib/')),
+      [],
+    );
     assert.equal(d.platform, 'macos', 'no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX for macOS');
     assert.ok(compareVersions(d.minOs, minOs) <= 0, `needs macOS ${d.minOs}`);
   });

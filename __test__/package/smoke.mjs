@@ -32,16 +32,16 @@ try {
   }
   const missing = await esmClient.getSigningKey('no-such-kid').catch((err) => err);
   const line = JSON.stringify({
-      node: process.version,
-      platform: process.platform,
-      arch: process.arch,
-      glibc: process.report.getReport().header.glibcVersionRuntime ?? null,
-      sameExports: cjs === jwksClient && cjs.JwksClient === JwksClient,
-      backend: cjs.backend,
-      addons: Object.keys(require.cache).filter((file) => file.endsWith('.node')),
-      pems,
-      missing: { isClass: missing instanceof SigningKeyNotFoundError, message: missing.message },
-    });
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    glibc: process.report.getReport().header.glibcVersionRuntime ?? null,
+    sameExports: cjs === jwksClient && cjs.JwksClient === JwksClient,
+    backend: cjs.backend,
+    addons: Object.keys(require.cache).filter((file) => file.endsWith('.node')),
+    pems,
+    missing: { isClass: missing instanceof SigningKeyNotFoundError, message: missing.message },
+  });
   if (process.env.JWKS_SMOKE_OUT) writeFileSync(process.env.JWKS_SMOKE_OUT, `${line}\n`);
   console.log(line);
 } finally {

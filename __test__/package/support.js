@@ -69,11 +69,10 @@ function installApp(appDir, tarballs, flags = []) {
   fs.mkdirSync(appDir, { recursive: true });
   fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
   const cache = tempDir('npm-cache');
-  return runOk(
-    'npm',
-    ['install', '--offline', '--no-audit', '--no-fund', '--cache', cache, ...flags, ...tarballs],
-    { cwd: appDir, env: toolchainFreeEnv() },
-  );
+  return runOk('npm', ['install', '--offline', '--no-audit', '--no-fund', '--cache', cache, ...flags, ...tarballs], {
+    cwd: appDir,
+    env: toolchainFreeEnv(),
+  });
 }
 
 // A JWKS of two fresh keys, and the PEM Node makes of each.
@@ -86,7 +85,10 @@ function writeJwks(appDir) {
   fs.writeFileSync(path.join(appDir, 'jwks.json'), JSON.stringify({ keys }));
   fs.copyFileSync(path.join(__dirname, 'smoke.mjs'), path.join(appDir, 'smoke.mjs'));
   return Object.fromEntries(
-    keys.map((jwk) => [jwk.kid, crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).replace(/\n$/, '')]),
+    keys.map((jwk) => [
+      jwk.kid,
+      crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).replace(/\n$/, ''),
+    ]),
   );
 }
 

@@ -79,8 +79,15 @@ function packAll() {
     return path.join(out, info[0].filename);
   });
   const wasm = support.packPlatform(WASM_PLATFORM, WASM, out);
-  console.log(`wasm tarball: ${wasm.entryCount} files, ${wasm.size} B packed, ${wasm.unpackedSize} B unpacked; .wasm ${fs.statSync(WASM).size} B`);
-  tarballs = { main: support.packMain(out).tarball, wasm: wasm.tarball, deps, host: support.packPlatform(support.HOST_PLATFORM, support.hostBinary(), out).tarball };
+  console.log(
+    `wasm tarball: ${wasm.entryCount} files, ${wasm.size} B packed, ${wasm.unpackedSize} B unpacked; .wasm ${fs.statSync(WASM).size} B`,
+  );
+  tarballs = {
+    main: support.packMain(out).tarball,
+    wasm: wasm.tarball,
+    deps,
+    host: support.packPlatform(support.HOST_PLATFORM, support.hostBinary(), out).tarball,
+  };
   return tarballs;
 }
 
@@ -106,7 +113,12 @@ for (const [label, node] of NODES) {
     assert.deepEqual(report.addons, []);
     assert.deepEqual(report.pems, bareExpected);
     assert.deepEqual(report.missing, { isClass: true, message: "Unable to find a signing key that matches 'no-such-kid'" });
-    assert.match(result.stderr, new RegExp(`jwks Using the WebAssembly backend: no native binary for ${support.HOST_PLATFORM} loaded \\(.*Cannot find module 'jwks-rsa-native-${support.HOST_PLATFORM}'`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `jwks Using the WebAssembly backend: no native binary for ${support.HOST_PLATFORM} loaded \\(.*Cannot find module 'jwks-rsa-native-${support.HOST_PLATFORM}'`,
+      ),
+    );
     console.log(`${label}: ${report.node} served ${Object.keys(report.pems).length} keys from the wasm package`);
   });
 }

@@ -45,7 +45,10 @@ test(`${PLATFORM}: an x64 DLL exporting only napi_register_module_v1, importing 
   assert.equal(d.dll, true);
   assert.deepEqual(d.exports, ['napi_register_module_v1']);
   const imports = [...d.imports, ...d.delayImports];
-  assert.deepEqual(imports.filter((dll) => !SYSTEM_DLLS.includes(dll)), []);
+  assert.deepEqual(
+    imports.filter((dll) => !SYSTEM_DLLS.includes(dll)),
+    [],
+  );
   assert.ok(d.bytes < MAX_BYTES, `${d.bytes} bytes`);
   console.log(`${path.basename(binary)}: ${d.bytes} B, imports ${imports.join(' ')}`);
 });
@@ -88,10 +91,7 @@ for (const version of runtime ? runtime.nodes : ['22']) {
     assert.deepEqual(report.pems, expectedPems);
     assert.deepEqual(report.missing, { isClass: true, message: "Unable to find a signing key that matches 'no-such-kid'" });
     assert.equal(report.addons.length, 1);
-    assert.ok(
-      report.addons[0].endsWith(`\\node_modules\\jwks-rsa-native-${PLATFORM}\\jwks-rsa-native.${PLATFORM}.node`),
-      report.addons[0],
-    );
+    assert.ok(report.addons[0].endsWith(`\\node_modules\\jwks-rsa-native-${PLATFORM}\\jwks-rsa-native.${PLATFORM}.node`), report.addons[0]);
     console.log(`${PLATFORM}: Windows Node ${report.node} under Wine loaded ${report.addons[0]}`);
   });
 }

@@ -30,7 +30,10 @@ function lifecycleChecks() {
           const client = jwksClient({ jwksUri: server.url });
           try {
             assert.deepEqual(client.health(), { fresh: false, lastFetchAt: null, lastError: null, nextRefreshAt: null, keys: 0 });
-            assert.deepEqual((await client.warm()).map((k) => k.kid), [a.kid]);
+            assert.deepEqual(
+              (await client.warm()).map((k) => k.kid),
+              [a.kid],
+            );
             const warmed = client.health();
             assert.equal(warmed.fresh, true);
             assert.equal(warmed.keys, 1);
@@ -51,9 +54,19 @@ function lifecycleChecks() {
             errors.stop();
           }
           // `keys` counts the latest set, which a failed fetch leaves in use.
-          assert.deepEqual(mine(fetches, client).map((m) => [m.ok, m.keys]), [[true, 1], [true, 2], [false, 2]]);
+          assert.deepEqual(
+            mine(fetches, client).map((m) => [m.ok, m.keys]),
+            [
+              [true, 1],
+              [true, 2],
+              [false, 2],
+            ],
+          );
           assert.deepEqual(mine(rotations, client), [{ jwksUri: server.url, added: [b.kid], removed: [], kids: [a.kid, b.kid] }]);
-          assert.deepEqual(mine(errors, client).map((m) => m.error.message), ['Internal Server Error']);
+          assert.deepEqual(
+            mine(errors, client).map((m) => m.error.message),
+            ['Internal Server Error'],
+          );
         }),
     ],
     [

@@ -18,9 +18,7 @@ const { withServer } = require('../helpers/server');
 // tests/fixtures/x5c, made by openssl: the runtime under test needs neither
 // the openssl command nor a crypto that can generate every key type.
 
-const CERTIFICATES = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', 'tests', 'fixtures', 'x5c', 'certificates.json'), 'utf8'),
-);
+const CERTIFICATES = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tests', 'fixtures', 'x5c', 'certificates.json'), 'utf8'));
 
 /** Why this runtime's crypto cannot load a secp256k1 key, or undefined when it can. */
 function noSecp256k1() {
@@ -48,7 +46,10 @@ function optionChecks() {
           const client = jwksClient({ issuer: tenant.issuer });
           assert.equal((await client.getSigningKey(keyA.kid)).getPublicKey(), keyA.pem);
           assert.equal((await client.getSigningKey(keyA.kid)).getPublicKey(), keyA.pem);
-          assert.deepEqual(provider.requests.map((r) => r.path), [tenant.documentPath, tenant.keysPath]);
+          assert.deepEqual(
+            provider.requests.map((r) => r.path),
+            [tenant.documentPath, tenant.keysPath],
+          );
           assert.equal(client.stats().discoveryFetches, 1);
         } finally {
           await provider.close();
@@ -74,7 +75,10 @@ function optionChecks() {
           assert.equal((await callApi(api.url, tokenOf(keyB, b.issuer))).body.sub, CLAIMS.sub);
           // An unlisted issuer is refused without a request to anyone.
           assert.equal((await callApi(api.url, tokenOf(keyA, 'https://evil.example/'))).status, 401);
-          assert.deepEqual(provider.requests.map((r) => r.path), [a.documentPath, a.keysPath, b.documentPath, b.keysPath]);
+          assert.deepEqual(
+            provider.requests.map((r) => r.path),
+            [a.documentPath, a.keysPath, b.documentPath, b.keysPath],
+          );
           assert.equal((await callApi(api.url, tokenOf(keyA, b.issuer))).status, 401);
         } finally {
           await api.close();
@@ -90,7 +94,10 @@ function optionChecks() {
           const client = jwksClient({ jwksUri: server.url, conditionalRequests: true, cache: false });
           assert.equal((await client.getSigningKey(keyA.kid)).getPublicKey(), keyA.pem);
           assert.equal((await client.getSigningKey(keyA.kid)).getPublicKey(), keyA.pem);
-          assert.deepEqual(server.state.requests.map((r) => r.headers['if-none-match']), [undefined, '"v1"']);
+          assert.deepEqual(
+            server.state.requests.map((r) => r.headers['if-none-match']),
+            [undefined, '"v1"'],
+          );
           assert.equal(server.origin.notModified, 1);
           assert.equal(client.stats().notModified, 1);
         } finally {
@@ -107,7 +114,9 @@ function optionChecks() {
           const client = jwksClient({ jwksUri: server.url, x5cOnlyKeys: true });
           for (const name of names) assert.equal((await client.getSigningKey(name)).getPublicKey(), CERTIFICATES[name].pem, name);
           // Without the option they are skipped, as jwks-rsa 4.1.0 skips them.
-          const err = await jwksClient({ jwksUri: server.url }).getSigningKey(names[0]).catch((e) => e);
+          const err = await jwksClient({ jwksUri: server.url })
+            .getSigningKey(names[0])
+            .catch((e) => e);
           assert.ok(err instanceof jwksClient.JwksError);
           assert.equal(err.message, 'The JWKS endpoint did not contain any signing keys');
         });

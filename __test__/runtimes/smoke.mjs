@@ -82,7 +82,9 @@ check(
 );
 
 check('an unknown kid is a SigningKeyNotFoundError', async () => {
-  const err = await jwksClient({ jwksUri: server.url }).getSigningKey('nope').catch((e) => e);
+  const err = await jwksClient({ jwksUri: server.url })
+    .getSigningKey('nope')
+    .catch((e) => e);
   assert.ok(err instanceof jwksClient.SigningKeyNotFoundError);
   assert.equal(err.name, 'SigningKeyNotFoundError');
   assert.equal(err.message, "Unable to find a signing key that matches 'nope'");
@@ -102,7 +104,9 @@ check("an endpoint's HTTP error is a JwksError with its status text", async () =
   failing.state.status = 503;
   failing.state.statusMessage = 'Down for maintenance';
   try {
-    const err = await jwksClient({ jwksUri: failing.url }).getSigningKey('any').catch((e) => e);
+    const err = await jwksClient({ jwksUri: failing.url })
+      .getSigningKey('any')
+      .catch((e) => e);
     assert.ok(err instanceof jwksClient.JwksError);
     assert.equal(err.name, 'JwksError');
     assert.equal(err.message, 'Down for maintenance');
@@ -153,11 +157,14 @@ check(
     // A fresh load: the loader, the generated binding and the addon itself.
     const loaded = Object.keys(require.cache).filter((f) => /(lib\/native|binding)\.js$|\.node$/.test(f));
     for (const file of loaded) delete require.cache[file];
-    assert.throws(() => require('../../lib/native.js'), (err) => {
-      assert.equal(err.code, 'ERR_JWKS_RSA_NATIVE_BINDING');
-      assert.match(err.message, /Requires ffi access to "[^"]+\.node", run again with the --allow-ffi flag/);
-      return true;
-    });
+    assert.throws(
+      () => require('../../lib/native.js'),
+      (err) => {
+        assert.equal(err.code, 'ERR_JWKS_RSA_NATIVE_BINDING');
+        assert.match(err.message, /Requires ffi access to "[^"]+\.node", run again with the --allow-ffi flag/);
+        return true;
+      },
+    );
   },
   !globalThis.Deno && 'only Deno has permissions',
 );

@@ -21,7 +21,9 @@ function nockSuite(nock, label) {
   });
 
   test(`${label}: a mocked endpoint answers the lookup`, async () => {
-    const scope = nock(host).get('/.well-known/jwks.json').reply(200, { keys: [key.jwk] });
+    const scope = nock(host)
+      .get('/.well-known/jwks.json')
+      .reply(200, { keys: [key.jwk] });
     const client = jwksClient({ jwksUri: `${host}/.well-known/jwks.json` });
     assert.equal((await client.getSigningKey('mocked')).publicKey, key.pem);
     assert.ok(scope.isDone());
@@ -41,7 +43,10 @@ function nockSuite(nock, label) {
   }
 
   test(`${label}: the mock sees the request headers; the error is jwks-rsa's`, async () => {
-    const mock = () => nock(host, { reqheaders: { 'x-api-key': 'secret' } }).get('/jwks').reply(503, 'ignored body');
+    const mock = () =>
+      nock(host, { reqheaders: { 'x-api-key': 'secret' } })
+        .get('/jwks')
+        .reply(503, 'ignored body');
     const options = { requestHeaders: { 'x-api-key': 'secret' } };
     const ours = await failure(jwksClient, mock, options);
     assert.equal(ours.name, 'JwksError');

@@ -44,7 +44,8 @@ const CASES = [
 const WASM_MIN = { 10: 1 };
 
 function barOf(c, backend) {
-  if (backend !== 'wasm' || c.keepAlive) return { min: c.min, note: "no bar: jwks-rsa's fresh clients reuse the socket of the previous one" };
+  if (backend !== 'wasm' || c.keepAlive)
+    return { min: c.min, note: "no bar: jwks-rsa's fresh clients reuse the socket of the previous one" };
   return { min: WASM_MIN[c.size], note: 'no bar for the WebAssembly backend' };
 }
 

@@ -25,7 +25,11 @@ const first = (phases) => phases[0];
 const later = (phases) => phases.slice(1);
 const allAnswers = (phases) => phases.flatMap((p) => p.answers);
 const failed = (phases) => allAnswers(phases).filter((a) => !a.ok);
-const p99 = (phases) => percentile(first(phases).answers.map((a) => a.ms), 99);
+const p99 = (phases) =>
+  percentile(
+    first(phases).answers.map((a) => a.ms),
+    99,
+  );
 const counts = (list) => list.map((p) => format.count(p.requests, 'req')).join(', ');
 
 function fleetRows(label, base, ours, goal) {
@@ -46,7 +50,12 @@ function fleetRows(label, base, ours, goal) {
       pass: later(ours).every((p) => p.requests <= goal),
     }),
     {
-      ...rows.custom({ figure: `${label}: first lookup in each worker, p99`, base: format.ms(p99(base)), ours: format.ms(p99(ours)), bar: '-' }),
+      ...rows.custom({
+        figure: `${label}: first lookup in each worker, p99`,
+        base: format.ms(p99(base)),
+        ours: format.ms(p99(ours)),
+        bar: '-',
+      }),
       info: true,
     },
     rows.custom({
@@ -106,7 +115,16 @@ async function run({ log, backend }) {
   const kid = sets[10][0].kid;
   const jwksUri = server.uri(10);
   const fleet = (impl, processes, options) =>
-    runFleet({ impl, processes, threads: THREADS, options: { jwksUri, cacheMaxAge: MAX_AGE, ...options }, server, kid, maxAge: MAX_AGE, refreshes: REFRESHES });
+    runFleet({
+      impl,
+      processes,
+      threads: THREADS,
+      options: { jwksUri, cacheMaxAge: MAX_AGE, ...options },
+      server,
+      kid,
+      maxAge: MAX_AGE,
+      refreshes: REFRESHES,
+    });
   try {
     log('  jwks-rsa, 4 x 8');
     const base = await fleet('jwks-rsa', PROCESSES, {});

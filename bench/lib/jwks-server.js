@@ -37,8 +37,7 @@ async function startJwksServer(sets) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    uri: (size, { keepAlive = false } = {}) =>
-      `http://127.0.0.1:${port}${keepAlive ? KEEP_ALIVE_PREFIX : ''}/jwks/${size}.json`,
+    uri: (size, { keepAlive = false } = {}) => `http://127.0.0.1:${port}${keepAlive ? KEEP_ALIVE_PREFIX : ''}/jwks/${size}.json`,
     requests: () => requests,
     close() {
       server.closeAllConnections();

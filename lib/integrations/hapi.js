@@ -43,11 +43,14 @@ function hapiJwt2Key(options) {
  */
 function hapiJwt2KeyAsync(options) {
   const secretProvider = hapiJwt2Key(options);
-  return withClient(function (decoded) {
-    return new Promise((resolve, reject) => {
-      secretProvider(decoded, (err, key) => (!key || err ? reject(err) : resolve({ key })));
-    });
-  }, { client: secretProvider.client, clients: secretProvider.clients });
+  return withClient(
+    function (decoded) {
+      return new Promise((resolve, reject) => {
+        secretProvider(decoded, (err, key) => (!key || err ? reject(err) : resolve({ key })));
+      });
+    },
+    { client: secretProvider.client, clients: secretProvider.clients },
+  );
 }
 
 module.exports = { hapiJwt2Key, hapiJwt2KeyAsync };

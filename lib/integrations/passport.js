@@ -2,14 +2,7 @@
 
 const { keySource } = require('./key-source');
 const { decodeCompactJwt } = require('./compact-jwt');
-const {
-  isSupportedAlgorithm,
-  requireJwksUri,
-  requireOptions,
-  verificationKeyOf,
-  withClient,
-  withholdMissingKey,
-} = require('./provider');
+const { isSupportedAlgorithm, requireJwksUri, requireOptions, verificationKeyOf, withClient, withholdMissingKey } = require('./provider');
 
 /**
  * A `secretOrKeyProvider` for passport-jwt: `(req, rawJwtToken, cb)`,

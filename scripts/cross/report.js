@@ -30,7 +30,7 @@ function describe(file) {
     return { ...d, kind: `macOS ${d.minOs}+${signed}`, loads: d.dylibs.join(' ') };
   }
   const d = describeBinary(file);
-  const floor = d.glibcFloor ? `GLIBC_${d.glibcFloor}` : d.versionsNeeded.at(-1) ?? '-';
+  const floor = d.glibcFloor ? `GLIBC_${d.glibcFloor}` : (d.versionsNeeded.at(-1) ?? '-');
   return { ...d, kind: `${d.libc} ${floor}`, loads: d.needed.join(' ') };
 }
 
