@@ -7,6 +7,7 @@
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('child_process');
+const { withoutBackendNotes } = require('./helpers/backend');
 const net = require('net');
 const jwksRsa = require('jwks-rsa');
 const jwksClient = require('..');
@@ -118,7 +119,7 @@ function inChild(flags, bytes) {
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err: withoutBackendNotes(err) })));
 }
 
 test('with --max-http-header-size=65536 a 60 KiB header is read', async () => {
