@@ -4,7 +4,7 @@ const util = require('util');
 const { binding, backend } = require('./native');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
-const { limiterClock } = require('./limiter-clock');
+const { admitted } = require('./limiter-clock');
 const { toError } = require('./native-errors');
 const { nativeConfig } = require('./options');
 const { ensureDefaultRoots } = require('./roots');
@@ -114,11 +114,7 @@ class JwksClient {
     documentBody = async (client, limited) => {
       client.#chooseTransport();
       const native = client.#native;
-      let answer = await native.document(Date.now(), limited ? limiterClock(false) : undefined);
-      while (answer.retryAfter != null) {
-        await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
-        answer = await native.document(Date.now(), limiterClock(true));
-      }
+      const answer = await admitted((now, clock) => native.document(now, clock), Date.now(), limited);
       if (answer.error) throw toError(answer.error);
       return answer.body;
     };
@@ -306,18 +302,12 @@ class JwksClient {
     return key;
   }
 
-  // The native lookup past the cache. When the rate limiter makes it wait
-  // for a token, it waits on this realm's timers (fake ones included), as
-  // jwks-rsa's limiter does, then asks again.
-  async #fetchKey(text, matchable, now, load, seenAt) {
+  // The native lookup past the cache, waiting for a token when the rate
+  // limiter says so (see `admitted`).
+  #fetchKey(text, matchable, now, load, seenAt) {
     const native = this.#native;
     if (!this.#limited) return native.signingKey(text, matchable, now, load, seenAt, undefined);
-    let answer = await native.signingKey(text, matchable, now, load, seenAt, limiterClock(false));
-    while (answer.retryAfter != null) {
-      await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
-      answer = await native.signingKey(text, matchable, Date.now(), load, seenAt, limiterClock(true));
-    }
-    return answer;
+    return admitted((at, clock) => native.signingKey(text, matchable, at, load, seenAt, clock), now, true);
   }
 
   #staleServed(err, kid, key) {

@@ -1,6 +1,6 @@
 'use strict';
 
-const { limiterClock } = require('./limiter-clock');
+const { admitted } = require('./limiter-clock');
 const { toError } = require('./native-errors');
 const { makeSigningKey } = require('./signing-key');
 const { publish } = require('./diagnostics');
@@ -127,13 +127,9 @@ class Refresher {
       const health = this.#native.health();
       if (alreadyFresh(trigger, health, started, this.ahead, this.#every)) return this.#skipped(run, trigger, health);
     }
-    let answer = await this.#ask(started, run.withKeys, false);
     // Only a caller (reload, warm) waits for a token: native refuses a
     // refresh nobody waits for instead.
-    while (answer.retryAfter != null) {
-      await new Promise((resolve) => setTimeout(resolve, answer.retryAfter));
-      answer = await this.#ask(Date.now(), run.withKeys, true);
-    }
+    const answer = await admitted((now, clock) => this.#native.refresh(now, clock, run.withKeys), started, this.#limited);
     // Over before anyone hears of it: whoever reacts may start the next.
     if (this.#running === run) this.#running = undefined;
     this.#watch();
@@ -172,11 +168,6 @@ class Refresher {
   #published(trigger, keys, error) {
     const client = this.#client;
     publish('refresh', () => ({ client, jwksUri: client.options.jwksUri, trigger, ok: error === null, keys, error }));
-  }
-
-  #ask(now, withKeys, waited) {
-    const limiter = this.#limited ? limiterClock(waited) : undefined;
-    return this.#native.refresh(now, limiter, withKeys);
   }
 }
 
