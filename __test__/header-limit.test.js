@@ -8,35 +8,24 @@ const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('child_process');
 const { withoutBackendNotes } = require('./helpers/backend');
-const net = require('net');
 const jwksRsa = require('jwks-rsa');
 const jwksClient = require('..');
 const { generate } = require('./helpers/keys');
+const { startRawServer } = require('./helpers/server');
 
 const key = generate('RS256', 'k1');
 const body = JSON.stringify({ keys: [key.jwk] });
 
 // A raw server whose answer carries one `X-Big` header of `size` bytes.
 let size = 0;
-const sockets = new Set();
-const server = net.createServer((socket) => {
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-  socket.on('error', () => {});
-  let seen = '';
-  socket.on('data', function onData(data) {
-    seen += data;
-    if (!seen.includes('\r\n\r\n')) return;
-    socket.off('data', onData);
-    socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\nX-Big: ${'a'.repeat(size)}\r\n\r\n${body}`);
-  });
+let server;
+const listening = startRawServer(
+  () => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\nX-Big: ${'a'.repeat(size)}\r\n\r\n${body}`,
+).then((raw) => {
+  server = raw;
 });
-const listening = new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-after(() => {
-  for (const s of sockets) s.destroy();
-  server.close();
-});
-const url = () => `http://127.0.0.1:${server.address().port}/jwks`;
+after(() => server.close());
+const url = () => server.url;
 
 // What a lookup ends with, as far as an application can tell errors apart.
 async function outcome(make) {

@@ -80,15 +80,30 @@ async function withServer(keys, fn) {
   }
 }
 
-// A server speaking raw HTTP, for status lines Node's http cannot produce.
+// A server speaking raw HTTP, for status lines and heads Node's http cannot
+// produce: once a request's head is in, it writes `response` (or what
+// `response()` returns then) and closes. `close()` ends open connections too.
 async function startRawServer(response) {
+  const sockets = new Set();
   const server = net.createServer((socket) => {
-    socket.once('data', () => socket.end(response));
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let seen = '';
+    socket.on('data', function onData(data) {
+      seen += data;
+      if (!seen.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      socket.end(typeof response === 'function' ? response() : response);
+    });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/jwks`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
