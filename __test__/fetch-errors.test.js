@@ -27,6 +27,18 @@ beforeEach(() => {
 const mine = (messages, client) => messages.filter((m) => m.client === client).map(({ client: _, ...m }) => m);
 const described = (err) => ({ name: err.name, message: err.message });
 
+// Runs `lookups()` while the fetch and error channels are collected.
+async function watching(lookups) {
+  const fetches = collect('jwks-rsa-native:fetch');
+  const errors = collect('jwks-rsa-native:error');
+  try {
+    return { result: await lookups(), fetches, errors };
+  } finally {
+    fetches.stop();
+    errors.stop();
+  }
+}
+
 async function rejection(promise) {
   try {
     await promise;
@@ -48,16 +60,8 @@ for (const [name, body] of bodies) {
   test(`a 200 with ${name} is a failed fetch`, async () => {
     server.state.body = body;
     const expected = await rejection(jwksRsa({ jwksUri: server.url }).getSigningKey('k1'));
-    const fetches = collect('jwks-rsa-native:fetch');
-    const errors = collect('jwks-rsa-native:error');
     const client = jwksClient({ jwksUri: server.url });
-    let rejected;
-    try {
-      rejected = await rejection(client.getSigningKey('k1'));
-    } finally {
-      fetches.stop();
-      errors.stop();
-    }
+    const { result: rejected, fetches, errors } = await watching(() => rejection(client.getSigningKey('k1')));
     // The lookup's error is jwks-rsa's.
     assert.deepEqual(described(rejected), described(expected));
     assert.equal(client.stats().fetchErrors, 1);
@@ -82,18 +86,13 @@ for (const [name, body] of bodies) {
 
 test('the same bad body again is another failed fetch, and a good one after it succeeds', async () => {
   server.state.body = '<html>login</html>';
-  const fetches = collect('jwks-rsa-native:fetch');
-  const errors = collect('jwks-rsa-native:error');
   const client = jwksClient({ jwksUri: server.url });
-  try {
+  const { fetches, errors } = await watching(async () => {
     await rejection(client.getSigningKey('k1'));
     await rejection(client.getSigningKey('k1'));
     server.state.body = undefined;
     assert.equal((await client.getSigningKey('k1')).getPublicKey(), key.pem);
-  } finally {
-    fetches.stop();
-    errors.stop();
-  }
+  });
   assert.equal(client.stats().fetches, 3);
   assert.equal(client.stats().fetchErrors, 2);
   assert.deepEqual(
@@ -112,16 +111,8 @@ test('a good set without the kid asked for is a successful fetch and a failed lo
   const other = generate('RS256', 'other');
   server.state.keys = [other.jwk];
   const expected = await rejection(jwksRsa({ jwksUri: server.url }).getSigningKey('k1'));
-  const fetches = collect('jwks-rsa-native:fetch');
-  const errors = collect('jwks-rsa-native:error');
   const client = jwksClient({ jwksUri: server.url });
-  let rejected;
-  try {
-    rejected = await rejection(client.getSigningKey('k1'));
-  } finally {
-    fetches.stop();
-    errors.stop();
-  }
+  const { result: rejected, fetches, errors } = await watching(() => rejection(client.getSigningKey('k1')));
   assert.deepEqual(described(rejected), described(expected));
   assert.deepEqual(
     mine(fetches, client).map((m) => [m.ok, m.keys, m.error]),
