@@ -392,8 +392,8 @@ class JwksClient {
 // client of the discovery URL, with every transport option of the set.
 // That client holds the issuer's one rate limiter and cooldown: each set
 // client, whatever `jwks_uri` it serves, draws on them, and so does each
-// fetch of the document, so a document naming one `jwks_uri` after another
-// never buys a fresh budget. For the same reason a discovered set is not
+// fetch of the document that an unknown kid asks for, so a document naming
+// one `jwks_uri` after another never buys a fresh budget. For the same reason a discovered set is not
 // shared across threads (a shared core would bring its own limiter).
 function discoveryOf(options) {
   const plain = { ...options, issuer: undefined };
