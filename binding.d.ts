@@ -27,52 +27,43 @@ export declare class NativeClient {
    */
   useNodeHttp(enabled: boolean): void
   /**
-   * The cached answer for a kid, or `null` when a fetch is needed.
-   * `matchable` is false for kids that are not strings (`kid` is then
-   * their display text); `kid` is `null` for `undefined`/`null`. `load`
-   * is false when jwks-rsa's memoizer would have answered the lookup.
-   */
-  cached(kid: string | undefined | null, matchable: boolean, now: number, load: boolean): KeyAnswer | null
-  /**
-   * `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
-   * served the kid; `limiter` carries the rate limiter's clocks when rate
-   * limiting is on.
+   * `getSigningKey(kid)` past the memo: the cache's answer at once, or a
+   * promise of the answer after a fetch (joined or started). Either way
+   * the answer carries everything the shim needs: the key and until when
+   * to reuse it, the stale flag, a rate-limit wait, and what to publish.
    *
    * Like every async method here, the future owns its core client rather
    * than borrowing this object, which a worker's exit frees mid-fetch.
    */
-  signingKey(kid: string | undefined | null, matchable: boolean, now: number, load: boolean, seenAt?: number | undefined | null, limiter?: LimiterReading | undefined | null): Promise<KeyAnswer>
+  lookup(request: LookupRequest): KeyAnswer | Promise<KeyAnswer>
   /** `getSigningKeys()`. */
-  signingKeys(now: number): Promise<KeysAnswer>
+  signingKeys(request: FetchRequest): Promise<KeysAnswer>
   /**
    * `getKeys()`: the body of a fetch, for the shim to parse. With
-   * `limiter` (an issuer's discovery document), the fetch is charged to
-   * the rate limiter as a lookup's is.
+   * `limiter` (an issuer's discovery document asked for by an unknown
+   * kid), the fetch is charged to the rate limiter as a lookup's is.
    */
-  document(now: number, limiter?: LimiterReading | undefined | null): Promise<DocumentAnswer>
-  /** The last fetch that produced a body (for `DEBUG=jwks` lines). */
-  lastFetch(): LastFetch | null
-  /** Counters since creation. */
-  stats(): NativeStats
-  /** The shared store's counters, when the client has one. */
-  sharedStats(): SharedStats | null
-  /** What the shared store did since the last call, for `DEBUG=jwks`. */
-  sharedNotes(): Array<string>
+  document(request: FetchRequest): Promise<DocumentAnswer>
   /**
-   * Fetches now, joining a fetch in flight; charged to the rate limiter
-   * when `limiter` is given. `with_keys` asks for the keys themselves,
-   * for a caller who also waits for a token when the limiter says so.
+   * A refresh for `trigger`, charged to the rate limiter when `limiter`
+   * is given. Only `reload()` and `warm()` wait for a token; a refresh
+   * nobody waits for is refused instead.
    */
-  refresh(now: number, limiter: LimiterReading | undefined | null, withKeys: boolean): Promise<RefreshAnswer>
-  /** The health of the cache and of the last fetch. */
-  health(): NativeHealth
-  /**
-   * The cached answer for a kid the memo holds, after a refresh (see
-   * `cached`); `null` when the fresh set does not list it.
-   */
-  renewed(kid: string | undefined | null, matchable: boolean, now: number): KeyAnswer | null
-  /** The kids of the last set fetched, in order (for `rotate` events). */
-  kids(): Array<string | undefined | null>
+  refresh(request: RefreshRequest): Promise<RefreshAnswer>
+  /** Counters and health at `now` (`Date.now()`). */
+  report(now: number): Report
+  /** The `DEBUG=jwks` report; the shared store's notes are taken. */
+  debugReport(): DebugReport
+}
+
+/** What `DEBUG=jwks` prints after a lookup past the memo. */
+export interface DebugReport {
+  /** What the shared store did since the last report. */
+  notes: Array<string>
+  /** Tokens left in the rate limiter, when it is on. */
+  rateLimitRemaining?: number
+  /** The last fetch that produced a body. */
+  lastFetch?: LastFetch
 }
 
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
@@ -84,6 +75,7 @@ export interface DocumentAnswer {
    * milliseconds for a token (the shim waits, then asks again).
    */
   retryAfter?: number
+  event?: FetchEvent
 }
 
 /** An error as data: `kind` names the JavaScript class to raise. */
@@ -106,8 +98,51 @@ export interface ErrorInfo {
   handle?: number
 }
 
+/**
+ * The client's fetches so far, for the `fetch`, `error` and `rotate`
+ * channels: the shim publishes when the counters moved since it last saw
+ * them (every waiter of one fetch gets the same event).
+ */
+export interface FetchEvent {
+  fetches: number
+  fetchErrors: number
+  /** Signing keys in the set in use. */
+  keys: number
+  /** The last fetch, if it failed and none succeeded since. */
+  error?: ErrorInfo
+  /** The kids of the last set fetched, in order. */
+  kids: Array<string | undefined | null>
+}
+
+/** `getSigningKeys()`, `getKeys()` and a refresh. */
+export interface FetchRequest {
+  /** `Date.now()`. */
+  now: number
+  /** The rate limiter's clocks, when the fetch is charged to it. */
+  limiter?: LimiterReading
+  /** Someone subscribes to a diagnostics channel: say what fetch ended. */
+  watch?: boolean
+}
+
 /** Whether default roots were handed over already. */
 export declare function hasDefaultRoots(): boolean
+
+/** `client.health()`, but for the background timer the shim keeps. */
+export interface HealthReport {
+  /** The cached set answers lookups without a fetch. */
+  fresh: boolean
+  /** When the set in use was fetched (ms). */
+  lastFetchAt?: number
+  /** The last fetch, if it failed and none succeeded since. */
+  lastError?: ErrorInfo
+  /**
+   * From when a lookup refreshes the set (its expiry, or its refresh-ahead
+   * window); none when that never comes or a `Date` cannot hold it.
+   */
+  refreshFrom?: number
+  /** Signing keys in the set in use. */
+  keys: number
+}
 
 /** What a wrapped hook resolves with. */
 export interface HookResult {
@@ -137,6 +172,10 @@ export interface KeyAnswer {
    * milliseconds, then ask again with `waited` set.
    */
   retryAfter?: number
+  /** From when a memo hit starts a refresh-ahead (ms); none: never. */
+  refreshFrom?: number
+  /** What the fetch waited on ended with, when the request asked. */
+  event?: FetchEvent
 }
 
 /** A signing key as data; the shim builds the jwks-rsa object from it. */
@@ -150,6 +189,7 @@ export interface KeyData {
 export interface KeysAnswer {
   keys?: Array<KeyData>
   error?: ErrorInfo
+  event?: FetchEvent
 }
 
 /** The last fetch with a body: for `DEBUG=jwks` lines. */
@@ -173,6 +213,24 @@ export interface LimiterReading {
   wall: number
   /** Set when the lookup already waited for a token. */
   waited?: boolean
+}
+
+/** `getSigningKey(kid)` past the memo. */
+export interface LookupRequest {
+  /** `null` for `undefined`/`null`; a non-string kid's display text. */
+  kid?: string
+  /** False for a kid that is not a string: it is looked up, never matched. */
+  matchable: boolean
+  /** `Date.now()`. */
+  now: number
+  /** Whether jwks-rsa's memoizer would miss: a load. */
+  load: boolean
+  /** When the memo last served the kid, if it remembers it. */
+  seenAt?: number
+  /** The rate limiter's clocks, when rate limiting is on. */
+  limiter?: LimiterReading
+  /** Someone subscribes to a diagnostics channel: say what fetch ended. */
+  watch?: boolean
 }
 
 /** The options of a client, normalized by the shim. */
@@ -218,17 +276,10 @@ export interface NativeConfig {
   secp256k1?: boolean
   /** `sharedCache`: the store consulted before fetching. */
   sharedCache?: SharedCacheParts
-}
-
-/** The state `client.health()` reports. */
-export interface NativeHealth {
-  /** When the set in use was fetched (ms, JavaScript clock). */
-  fetchedAt?: number
-  /** Until when it is fresh; `Infinity` for ever. */
-  freshUntil?: number
-  keys: number
-  lastError?: ErrorInfo
-  lastErrorAt?: number
+  /** The refresh-ahead window in milliseconds (0: off). */
+  refreshAheadMs?: number
+  /** The background refresh period in milliseconds (0: off). */
+  backgroundRefreshMs?: number
 }
 
 /** The JavaScript hooks of a client. */
@@ -255,7 +306,6 @@ export interface NativeStats {
   cooldownRefusals: number
   keys: number
   skipped: number
-  rateLimitRemaining?: number
 }
 
 /** The forward proxy chosen by the shim (the `proxy` option, or the environment). */
@@ -279,16 +329,39 @@ export interface RedisParts {
 
 /** The answer to a refresh. */
 export interface RefreshAnswer {
-  /** The signing keys of the set, when they were asked for. */
+  /** The signing keys of the set, for `reload()` and `warm()`. */
   keys?: Array<KeyData>
   /** The kids of the set, in order (`null` for a key without one). */
   kids: Array<string | undefined | null>
+  /** Whether the endpoint was asked (not answered by the set in use). */
+  fetched: boolean
+  /**
+   * For each kid of the request: its answer from the set now in use,
+   * `null` when the set does not list it.
+   */
+  renewed: Array<KeyAnswer | undefined | null>
+  /** From when a memo hit starts the next refresh-ahead (ms); none: never. */
+  refreshFrom?: number
   error?: ErrorInfo
   /**
-   * Set when the rate limiter makes the refresh wait this many
+   * Set when the rate limiter makes `reload()` wait this many
    * milliseconds, then ask again with `waited` set.
    */
   retryAfter?: number
+  event?: FetchEvent
+}
+
+/** A refresh, with the kids the memo holds (to bring up to the new set). */
+export interface RefreshRequest {
+  /** `reload`, `warm`, `refreshAhead` or `backgroundRefresh`. */
+  trigger: string
+  /** The clock readings and `watch`. */
+  fetch: FetchRequest
+  /**
+   * The memo's kids (`null` for `undefined`/`null`, which ask for the
+   * only key).
+   */
+  kids: Array<string | undefined | null>
 }
 
 /** The caching headers of a response, as Node's http read them. */
@@ -299,6 +372,14 @@ export interface ReplyHeaders {
   expires?: string
   date?: string
   age?: string
+}
+
+/** A client's counters and health at one instant. */
+export interface Report {
+  stats: NativeStats
+  /** The `sharedCache` counters, when the client has a shared store. */
+  shared?: SharedStats
+  health: HealthReport
 }
 
 /**

@@ -4,7 +4,6 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const diagnostics = require('node:diagnostics_channel');
 const jwksClient = require('..');
-const { FetchWatch } = require('../lib/diagnostics');
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { withClock } = require('./helpers/clock');
@@ -82,25 +81,33 @@ test('stale: a stale key served while the endpoint is down', async () => {
   await server.close();
 });
 
-test('nothing is read from the client nor built when nobody subscribes', () => {
-  let reads = 0;
-  const read = (value) => {
-    reads++;
-    return value;
+test('nothing is asked of the native side nor built when nobody subscribes', async () => {
+  const { binding } = require('../lib/native');
+  const proto = binding.NativeClient.prototype;
+  const lookup = proto.lookup;
+  const watches = [];
+  const events = [];
+  proto.lookup = function spied(request) {
+    watches.push(request.watch);
+    const answer = lookup.call(this, request);
+    if (answer instanceof Promise) answer.then((a) => events.push(a.event));
+    return answer;
   };
-  const native = {
-    stats: () => read({ fetches: 1, fetchErrors: 0 }),
-    health: () => read({ keys: 1 }),
-    kids: () => read(['a']),
-  };
-  const watch = new FetchWatch(native, { options: { jwksUri: 'http://127.0.0.1/jwks' } });
-  watch.look();
-  assert.equal(reads, 0);
-  const names = ['fetch', 'refresh', 'rotate', 'stale', 'error'].map((n) => `jwks-rsa-native:${n}`);
-  for (const name of names) assert.equal(diagnostics.channel(name).hasSubscribers, false, name);
-  const fetches = collect('jwks-rsa-native:fetch');
-  watch.look();
-  fetches.stop();
-  assert.equal(fetches.length, 1);
-  assert.equal(reads, 2, 'the counters and the health, not the kids: nobody asked for rotations');
+  const server = await startJwksServer([a.jwk, b.jwk]);
+  try {
+    const names = ['fetch', 'refresh', 'rotate', 'stale', 'error'].map((n) => `jwks-rsa-native:${n}`);
+    for (const name of names) assert.equal(diagnostics.channel(name).hasSubscribers, false, name);
+    await jwksClient({ jwksUri: server.url }).getSigningKey('a');
+    assert.deepEqual(watches, [false]);
+    assert.deepEqual(events, [undefined], 'no event in the answer');
+    const fetches = collect('jwks-rsa-native:fetch');
+    await jwksClient({ jwksUri: server.url }).getSigningKey('b');
+    fetches.stop();
+    assert.deepEqual(watches, [false, true]);
+    assert.deepEqual(events[1], { fetches: 1, fetchErrors: 0, keys: 2, kids: ['a', 'b'] });
+    assert.equal(fetches.length, 1);
+  } finally {
+    proto.lookup = lookup;
+    await server.close();
+  }
 });

@@ -28,18 +28,18 @@ const implementations = { upstream, native };
 // Which lookups this package takes as loads (misses of jwks-rsa's
 // memoizer): the flag each one hands to native code.
 const loads = [];
-const nativeCached = binding.NativeClient.prototype.cached;
+const nativeLookup = binding.NativeClient.prototype.lookup;
 
 let server;
 before(async () => {
   server = await startJwksServer(keys.map((k) => k.jwk));
-  binding.NativeClient.prototype.cached = function cached(...args) {
-    loads.push(args[3]);
-    return nativeCached.apply(this, args);
+  binding.NativeClient.prototype.lookup = function lookup(request) {
+    if (!request.limiter?.waited) loads.push(request.load);
+    return nativeLookup.call(this, request);
   };
 });
 after(() => {
-  binding.NativeClient.prototype.cached = nativeCached;
+  binding.NativeClient.prototype.lookup = nativeLookup;
   return server.close();
 });
 

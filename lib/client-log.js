@@ -24,21 +24,18 @@ function logConfiguration(options) {
 // budget, the lookup, and what the endpoint returned when it was asked.
 function logMiss(native, options, kid, answer) {
   if (!logger.enabled) return;
-  if (options.sharedCache) for (const note of native.sharedNotes()) logger(note);
+  const report = native.debugReport();
+  for (const note of report.notes) logger(note);
   const refused = answer.error && answer.error.kind === 'JwksRateLimitError';
-  const remaining = refused ? -1 : native.stats().rateLimitRemaining;
-  if (options.rateLimit && remaining !== undefined) {
-    logger('Requests to the JWKS endpoint available for the next minute:', remaining);
+  if (options.rateLimit && report.rateLimitRemaining != null) {
+    logger('Requests to the JWKS endpoint available for the next minute:', refused ? -1 : report.rateLimitRemaining);
   }
   if (refused) return;
   logger(`Fetching signing key for '${String(kid)}'`);
   // A failed lookup went to the endpoint, or was refused from its last answer.
-  if (answer.fetched || answer.error) logFetch(native, options);
-}
-
-function logFetch(native, options) {
+  if (!answer.fetched && !answer.error) return;
   logger(`Fetching keys from '${options.jwksUri}'`);
-  const last = native.lastFetch();
+  const last = report.lastFetch;
   if (!last) return;
   try {
     logger('Keys:', JSON.parse(last.body).keys);

@@ -4,8 +4,8 @@ const diagnostics = require('diagnostics_channel');
 const { toError } = require('./native-errors');
 
 // Events on node:diagnostics_channel, for APM tools and apps that watch a
-// client without wrapping it. Nothing is read from the native side and no
-// message is built unless someone subscribes to the channel concerned.
+// client without wrapping it. Nothing is asked of the native side and no
+// message is built unless someone subscribes to a channel.
 
 const channels = {
   fetch: diagnostics.channel('jwks-rsa-native:fetch'),
@@ -37,47 +37,44 @@ function difference(kids, other) {
   return kids.filter((kid) => !known.has(kid));
 }
 
-// Every fetch is awaited by whoever started or joined it, so the client
-// looks here after each such await: the first to resume sees the counters
-// move and reports the fetch; the others see nothing new.
+// Every answer after a fetch carries the client's fetch counters when
+// someone watches (`watch` in the request): the first answer to show them
+// moved reports the fetch; the other waiters of that fetch see nothing new.
 class FetchWatch {
-  #native;
   #client;
+  #jwksUri;
   #fetches = 0;
   #errors = 0;
   #kids;
 
-  constructor(native, client) {
-    this.#native = native;
+  constructor(client, jwksUri) {
     this.#client = client;
+    this.#jwksUri = jwksUri;
   }
 
-  /** Publishes what ended since the last look, if anyone is watching. */
-  look() {
-    if (!watched()) return;
-    const { fetches, fetchErrors } = this.#native.stats();
-    if (fetches === this.#fetches && fetchErrors === this.#errors) return;
-    const failed = fetchErrors !== this.#errors;
-    this.#fetches = fetches;
-    this.#errors = fetchErrors;
+  /** Publishes what `event` (a native answer's) says ended since the last one. */
+  saw(event) {
+    if (!event || (event.fetches === this.#fetches && event.fetchErrors === this.#errors)) return;
+    const failed = event.fetchErrors !== this.#errors;
+    this.#fetches = event.fetches;
+    this.#errors = event.fetchErrors;
     const client = this.#client;
-    const jwksUri = client.options.jwksUri;
-    const health = this.#native.health();
-    const error = failed && health.lastError ? toError(health.lastError) : null;
-    publish('fetch', () => ({ client, jwksUri, fetches, ok: !failed, keys: health.keys, error }));
+    const jwksUri = this.#jwksUri;
+    const error = failed && event.error ? toError(event.error) : null;
+    publish('fetch', () => ({ client, jwksUri, fetches: event.fetches, ok: !failed, keys: event.keys, error }));
     if (failed) publish('error', () => ({ client, jwksUri, error }));
-    else this.#rotated(client, jwksUri);
+    else this.#rotated(event.kids);
   }
 
-  #rotated(client, jwksUri) {
-    if (!channels.rotate.hasSubscribers) return;
-    const kids = this.#native.kids();
+  #rotated(kids) {
     const before = this.#kids;
     this.#kids = kids;
-    if (before === undefined) return;
+    if (before === undefined || !channels.rotate.hasSubscribers) return;
     const added = difference(kids, before);
     const removed = difference(before, kids);
-    if (added.length || removed.length) channels.rotate.publish({ client, jwksUri, added, removed, kids });
+    if (added.length || removed.length) {
+      channels.rotate.publish({ client: this.#client, jwksUri: this.#jwksUri, added, removed, kids });
+    }
   }
 }
 

@@ -2,6 +2,9 @@
 
 const { ArgumentError, JwksError } = require('./errors');
 const { logger } = require('./client-log');
+const { nativeConfig } = require('./options');
+const { sharedCacheConfig } = require('./shared-cache');
+const { deliver } = require('./key-set-client');
 
 // OpenID Connect Discovery 1.0 for `issuer` (without `jwksUri`).
 //
@@ -101,14 +104,17 @@ function fetchError(err, url) {
   return new JwksError(`The OpenID Connect discovery document at ${url} ${what}`);
 }
 
-/** The discovered key source of one client configured with `issuer`. */
-class Discovery {
+/**
+ * The key source of a client configured with `issuer`: the interface of a
+ * KeySetClient, over the client of the `jwks_uri` last discovered.
+ */
+class IssuerClient {
   #issuer;
   #url;
   #maxAge;
+  #rateLimit;
   #documents;
-  #fetchDocument;
-  #createSetClient;
+  #newSetClient;
   #set;
   #setUri;
   #expires = 0;
@@ -121,27 +127,62 @@ class Discovery {
   #fetchesAtDocument = 0;
 
   /**
-   * `documentClient(url)` makes the client that fetches the document,
-   * `documentBody(documents, charged)` resolves with the body it fetches
-   * (charged to the issuer's rate limit when `charged`), and
-   * `createSetClient(documents, jwksUri)` makes the client of a discovered
-   * set, drawing on the rate limit of `documents`.
+   * `newSetClient(options, gate)` makes a KeySetClient that draws on the
+   * rate limit of `gate` (without: its own). The document is fetched by an
+   * uncached client of the discovery URL with every transport option of
+   * the set, so it travels as the set does; that client holds the issuer's
+   * one rate limiter and cooldown, which every set client draws on,
+   * whatever `jwks_uri` it serves, so a document naming one `jwks_uri`
+   * after another never buys a fresh budget. For the same reason a
+   * discovered set is not shared across threads.
    */
-  constructor(options, documentClient, createSetClient, documentBody) {
+  constructor(options, newSetClient) {
     this.#issuer = options.issuer;
     this.#url = discoveryUrl(options.issuer);
     const { cacheMaxAge = 600000 } = options;
     this.#maxAge = cacheMaxAge || 0;
-    const documents = documentClient(this.#url);
+    this.#rateLimit = Boolean(options.rateLimit);
+    const plain = { ...options, issuer: undefined };
+    // The set's sharedCache is checked now, under the discovery URL's name.
+    const named = { ...plain, jwksUri: this.#url };
+    sharedCacheConfig(named, nativeConfig(named).config);
+    // Only key sets go to a sharedCache: the document is fetched as is.
+    const documents = newSetClient({ ...named, getKeysInterceptor: undefined, cache: false, sharedCache: undefined });
     this.#documents = documents;
-    this.#fetchDocument = (charged) => documentBody(documents, charged);
-    this.#createSetClient = (jwksUri) => createSetClient(documents, jwksUri);
+    this.#newSetClient = (jwksUri) => newSetClient({ ...plain, jwksUri, shareAcrossThreads: false }, documents);
   }
 
-  /**
-   * The counters of the current set's client (zero before the first
-   * discovery), and `discoveryFetches`: requests for the document.
-   */
+  /** `getSigningKey(kid, cb?)`, asking for the document again after a missing kid. */
+  lookup = (kid, cb) => (cb ? deliver(this.#signingKey(kid), cb) : this.#signingKey(kid));
+
+  // Not an async function: a cached key costs one promise more than with
+  // `jwksUri`, where an async frame with an await cost ~1 us more.
+  #signingKey(kid) {
+    const lookUp = (set) => set.lookup(kid).catch((err) => this.#afterMiss(err, set, kid));
+    return this.#fresh(Date.now()) ? lookUp(this.#set) : this.#discover().then(lookUp);
+  }
+
+  async getKeys() {
+    return (await this.#client()).getKeys();
+  }
+
+  async getSigningKeys() {
+    return (await this.#client()).getSigningKeys();
+  }
+
+  async reload(trigger) {
+    return (await this.#client()).reload(trigger);
+  }
+
+  close() {
+    this.#set?.close();
+  }
+
+  health() {
+    return this.#set?.health() ?? { fresh: false, lastFetchAt: null, lastError: null, nextRefreshAt: null, keys: 0 };
+  }
+
+  /** The current set client's counters (zero before the first discovery), and `discoveryFetches`. */
   stats() {
     const documents = this.#documents.stats();
     const stats = this.#set ? this.#set.stats() : Object.fromEntries(Object.keys(documents).map((name) => [name, 0]));
@@ -153,13 +194,8 @@ class Discovery {
     return this.#set !== undefined && (this.#maxAge === 0 || now < this.#expires);
   }
 
-  /** The client of the last `jwks_uri` discovered, if any (for `close()` and `health()`). */
-  get current() {
-    return this.#set;
-  }
-
   /** The client of the current `jwks_uri`, discovering it first if needed. */
-  async client() {
+  async #client() {
     return this.#fresh(Date.now()) ? this.#set : this.#discover();
   }
 
@@ -172,24 +208,15 @@ class Discovery {
   #discover(charged = false) {
     if (this.#failure !== undefined && Date.now() < this.#failedUntil) return Promise.reject(this.#failure);
     if (this.#inflight === undefined) {
-      this.#inflight = this.#fetchDocument(charged)
+      this.#inflight = this.#documents
+        .document(charged && this.#rateLimit)
         .then(
           (body) => this.#adopt(jwksUriOf(body, this.#issuer, this.#url)),
           (err) => {
             throw fetchError(err, this.#url);
           },
         )
-        .catch((err) => {
-          if (this.#set === undefined) {
-            this.#failure = err;
-            this.#failedUntil = Date.now() + FAILED_DISCOVERY_MEMORY_MS;
-            throw err;
-          }
-          if (err.name === 'JwksRateLimitError') throw err;
-          if (logger.enabled) logger(`Keeping '${this.#setUri}' after a failed discovery:`, err);
-          this.#expires = Date.now() + this.#maxAge;
-          return this.#set;
-        })
+        .catch((err) => this.#failed(err))
         .finally(() => {
           this.#inflight = undefined;
         });
@@ -197,11 +224,23 @@ class Discovery {
     return this.#inflight;
   }
 
+  #failed(err) {
+    if (this.#set === undefined) {
+      this.#failure = err;
+      this.#failedUntil = Date.now() + FAILED_DISCOVERY_MEMORY_MS;
+      throw err;
+    }
+    if (err.name === 'JwksRateLimitError') throw err;
+    if (logger.enabled) logger(`Keeping '${this.#setUri}' after a failed discovery:`, err);
+    this.#expires = Date.now() + this.#maxAge;
+    return this.#set;
+  }
+
   #adopt(jwksUri) {
     this.#failure = undefined;
     if (jwksUri !== this.#setUri) {
       if (logger.enabled) logger(`Discovered '${jwksUri}' at '${this.#url}'`);
-      this.#set = this.#createSetClient(jwksUri);
+      this.#set = this.#newSetClient(jwksUri);
       this.#setUri = jwksUri;
     }
     this.#fetchesAtDocument = this.#set.stats().fetches;
@@ -209,19 +248,10 @@ class Discovery {
     return this.#set;
   }
 
-  /** `getSigningKey(kid)`, asking for the document again after a missing kid. */
-  getSigningKey(kid) {
-    // Not an async function: a cached key then costs one promise more than
-    // with `jwksUri` (~0.15 us measured here), where an async frame with an
-    // await cost ~1 us more.
-    const lookUp = (set) => set.getSigningKey(kid).catch((err) => this.#afterMiss(err, set, kid));
-    return this.#fresh(Date.now()) ? lookUp(this.#set) : this.#discover().then(lookUp);
-  }
-
   async #afterMiss(err, set, kid) {
     const moved = await this.#movedAfterMiss(err, set);
     if (moved === undefined) throw err;
-    return moved.getSigningKey(kid);
+    return moved.lookup(kid);
   }
 
   // The client of a new `jwks_uri` when `err` is a missing kid in a set
@@ -241,4 +271,4 @@ class Discovery {
   }
 }
 
-module.exports = { Discovery, FAILED_DISCOVERY_MEMORY_MS, discoveryUrl, jwksUriOf, truncated };
+module.exports = { IssuerClient, FAILED_DISCOVERY_MEMORY_MS, discoveryUrl, jwksUriOf, truncated };

@@ -14,7 +14,7 @@ const workerThreads = require('worker_threads');
 
 const CODE = 'ERR_JWKS_RSA_NATIVE_WASM_THREAD';
 // The binding's methods that return a promise a WASI thread settles.
-const ASYNC_METHODS = ['signingKey', 'signingKeys', 'document'];
+const ASYNC_METHODS = ['lookup', 'signingKeys', 'document', 'refresh'];
 // The loader's disposer. After a thread error it takes its crash path: it
 // terminates the other Workers and releases emnapi's pending-request handle
 // without entering wasm, so the process can exit.
@@ -113,7 +113,9 @@ function guardWasmBinding(binding) {
     if (typeof method !== 'function') continue;
     proto[name] = function guarded(...args) {
       if (failure) return Promise.reject(failure);
-      return settledByThreads(method.apply(this, args));
+      // `lookup` answers a cached key at once, without a promise.
+      const answer = method.apply(this, args);
+      return answer instanceof Promise ? settledByThreads(answer) : answer;
     };
   }
 }

@@ -4,19 +4,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use napi::Env;
-use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder};
+use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, Either};
 use napi_derive::napi;
 
-use super::config::{LimiterReading, NativeConfig, clock_ms};
-use super::convert::{DocumentAnswer, ErrorInfo, KeyAnswer, KeysAnswer, LastFetch, NativeStats};
+use super::config::{NativeConfig, clock_ms};
+use super::convert::{DocumentAnswer, FetchEvent, KeyAnswer, KeysAnswer};
 use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
+use super::requests::{FetchRequest, LookupRequest};
 use super::source::key_source;
-use super::store::{SharedHandle, SharedStats, shared_source};
+use super::store::{SharedHandle, shared_source};
 use super::threads::{self, Core, Threaded};
 use crate::keys::keyset::KidQuery;
 use crate::share::threads::Lease;
-use crate::state::client::{Client, Lookup};
+use crate::state::client::Client;
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
@@ -104,7 +105,7 @@ impl NativeClient {
     }
 
     /// The `sharedCache` counters of the core that answers now.
-    fn store(&self) -> Option<SharedHandle> {
+    pub(super) fn store(&self) -> Option<SharedHandle> {
         match self.lease() {
             Some(lease) => lease.store.clone(),
             None => self.shared.clone(),
@@ -126,139 +127,91 @@ impl NativeClient {
         }
     }
 
-    /// The cached answer for a kid, or `null` when a fetch is needed.
-    /// `matchable` is false for kids that are not strings (`kid` is then
-    /// their display text); `kid` is `null` for `undefined`/`null`. `load`
-    /// is false when jwks-rsa's memoizer would have answered the lookup.
-    #[napi(catch_unwind)]
-    pub fn cached(
-        &self,
-        kid: Option<String>,
-        matchable: bool,
-        now: f64,
-        load: bool,
-    ) -> Option<KeyAnswer> {
-        let answer = self
-            .core()
-            .cached(&query(kid, matchable), clock_ms(now), load)?;
-        Some(match answer {
-            Ok(hit) => KeyAnswer::hit(&hit),
-            Err(err) => KeyAnswer::failed(&err),
-        })
-    }
-
-    /// `getSigningKey(kid)` past the cache. `seen_at` is when the memo last
-    /// served the kid; `limiter` carries the rate limiter's clocks when rate
-    /// limiting is on.
+    /// `getSigningKey(kid)` past the memo: the cache's answer at once, or a
+    /// promise of the answer after a fetch (joined or started). Either way
+    /// the answer carries everything the shim needs: the key and until when
+    /// to reuse it, the stale flag, a rate-limit wait, and what to publish.
     ///
     /// Like every async method here, the future owns its core client rather
     /// than borrowing this object, which a worker's exit frees mid-fetch.
-    #[napi]
-    #[allow(clippy::too_many_arguments)]
-    pub fn signing_key(
+    #[napi(ts_return_type = "KeyAnswer | Promise<KeyAnswer>")]
+    pub fn lookup(
         &self,
         env: Env,
-        kid: Option<String>,
-        matchable: bool,
-        now: f64,
-        load: bool,
-        seen_at: Option<f64>,
-        limiter: Option<LimiterReading>,
-    ) -> napi::Result<AsyncBlock<KeyAnswer>> {
-        let now = clock_ms(now);
-        let lookup = Lookup {
-            now,
-            load,
-            seen_at: seen_at.map(clock_ms),
-            limiter: limiter
-                .as_ref()
-                .map(LimiterReading::clock)
-                .unwrap_or_default(),
-            waited: limiter.and_then(|l| l.waited).unwrap_or(false),
-        };
+        request: LookupRequest,
+    ) -> napi::Result<Either<KeyAnswer, AsyncBlock<KeyAnswer>>> {
+        let lookup = request.lookup();
+        let watch = request.watch.unwrap_or(false);
+        let query = query(request.kid, request.matchable);
         let core = self.core();
-        AsyncBlockBuilder::new(async move {
-            Ok(
-                match core.signing_key(query(kid, matchable), lookup).await {
-                    Ok(resolved) => KeyAnswer::resolved(&resolved),
-                    Err(err) => KeyAnswer::failed(&err),
-                },
-            )
+        if let Some(answer) = core.cached(&query, lookup.now, lookup.load) {
+            let mut answer = match answer {
+                Ok(hit) => KeyAnswer::hit(&hit),
+                Err(err) => KeyAnswer::failed(&err),
+            };
+            answer.refresh_from = core.refresh_from().map(|t| t as f64);
+            return Ok(Either::A(answer));
+        }
+        let block = AsyncBlockBuilder::new(async move {
+            let mut answer = match core.signing_key(query, lookup).await {
+                Ok(resolved) => KeyAnswer::resolved(&resolved),
+                Err(err) => KeyAnswer::failed(&err),
+            };
+            answer.refresh_from = core.refresh_from().map(|t| t as f64);
+            answer.event = watch.then(|| FetchEvent::of(&core));
+            Ok(answer)
         })
-        .build(&env)
+        .build(&env)?;
+        Ok(Either::B(block))
     }
 
     /// `getSigningKeys()`.
     #[napi]
-    pub fn signing_keys(&self, env: Env, now: f64) -> napi::Result<AsyncBlock<KeysAnswer>> {
+    pub fn signing_keys(
+        &self,
+        env: Env,
+        request: FetchRequest,
+    ) -> napi::Result<AsyncBlock<KeysAnswer>> {
         let core = self.core();
         AsyncBlockBuilder::new(async move {
-            Ok(match core.signing_keys(clock_ms(now)).await {
-                Ok(set) => KeysAnswer {
-                    keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
-                    error: None,
-                },
-                Err(err) => KeysAnswer {
-                    keys: None,
-                    error: Some(ErrorInfo::from(&err)),
-                },
-            })
+            let mut answer = match core.signing_keys(clock_ms(request.now)).await {
+                Ok(set) => KeysAnswer::of(&set),
+                Err(err) => KeysAnswer::failed(&err),
+            };
+            answer.event = request
+                .watch
+                .unwrap_or(false)
+                .then(|| FetchEvent::of(&core));
+            Ok(answer)
         })
         .build(&env)
     }
 
     /// `getKeys()`: the body of a fetch, for the shim to parse. With
-    /// `limiter` (an issuer's discovery document), the fetch is charged to
-    /// the rate limiter as a lookup's is.
+    /// `limiter` (an issuer's discovery document asked for by an unknown
+    /// kid), the fetch is charged to the rate limiter as a lookup's is.
     #[napi]
     pub fn document(
         &self,
         env: Env,
-        now: f64,
-        limiter: Option<LimiterReading>,
+        request: FetchRequest,
     ) -> napi::Result<AsyncBlock<DocumentAnswer>> {
         let core = self.core();
-        let charge = limiter.map(|reading| Lookup {
-            limiter: reading.clock(),
-            waited: reading.waited.unwrap_or(false),
-            ..Lookup::at(clock_ms(now))
-        });
+        let charged = request.limiter.is_some();
+        let lookup = request.lookup();
         AsyncBlockBuilder::new(async move {
-            let body = match charge {
-                Some(lookup) => core.charged_document(lookup).await,
-                None => core.document(clock_ms(now)).await,
+            let body = if charged {
+                core.charged_document(lookup).await
+            } else {
+                core.document(lookup.now).await
             };
-            Ok(DocumentAnswer::from(body))
+            let mut answer = DocumentAnswer::from(body);
+            answer.event = request
+                .watch
+                .unwrap_or(false)
+                .then(|| FetchEvent::of(&core));
+            Ok(answer)
         })
         .build(&env)
-    }
-
-    /// The last fetch that produced a body (for `DEBUG=jwks` lines).
-    #[napi(catch_unwind)]
-    pub fn last_fetch(&self) -> Option<LastFetch> {
-        self.core()
-            .last_fetch()
-            .map(|f| LastFetch::from(f.as_ref()))
-    }
-
-    /// Counters since creation.
-    #[napi(catch_unwind)]
-    pub fn stats(&self) -> NativeStats {
-        self.core().stats().into()
-    }
-
-    /// The shared store's counters, when the client has one.
-    #[napi(catch_unwind)]
-    pub fn shared_stats(&self) -> Option<SharedStats> {
-        self.store().as_ref().and_then(SharedHandle::stats)
-    }
-
-    /// What the shared store did since the last call, for `DEBUG=jwks`.
-    #[napi(catch_unwind)]
-    pub fn shared_notes(&self) -> Vec<String> {
-        self.store()
-            .as_ref()
-            .map(SharedHandle::notes)
-            .unwrap_or_default()
     }
 }

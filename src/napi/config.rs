@@ -17,7 +17,7 @@ use crate::http::proxy::Proxy;
 use crate::http::{HttpSettings, Target};
 use crate::keys::key_types::KeyTypes;
 use crate::state::cache::CacheConfig;
-use crate::state::client::{ClientConfig, Freshness};
+use crate::state::client::{ClientConfig, Freshness, RefreshPlan};
 use crate::state::option_rule;
 use crate::state::rate_limit::LimiterClock;
 
@@ -84,6 +84,10 @@ pub struct NativeConfig {
     pub secp256k1: Option<bool>,
     /// `sharedCache`: the store consulted before fetching.
     pub shared_cache: Option<super::store::SharedCacheParts>,
+    /// The refresh-ahead window in milliseconds (0: off).
+    pub refresh_ahead_ms: Option<f64>,
+    /// The background refresh period in milliseconds (0: off).
+    pub background_refresh_ms: Option<f64>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -153,6 +157,10 @@ impl NativeConfig {
             key_types: KeyTypes {
                 x5c_only: self.x5c_only_keys == Some(true),
                 secp256k1: self.secp256k1 == Some(true),
+            },
+            refresh: RefreshPlan {
+                ahead: self.refresh_ahead_ms.map_or(0, clock_ms),
+                every: self.background_refresh_ms.map_or(0, clock_ms),
             },
         }
     }

@@ -8,9 +8,9 @@ use napi_derive::napi;
 
 use super::node_error;
 use crate::Error;
-use crate::keys::keyset::SigningKey;
+use crate::keys::keyset::{KeySet, SigningKey};
 use crate::state::cache::Hit;
-use crate::state::client::{Fetched, Resolved};
+use crate::state::client::{Client, Fetched, Resolved};
 use crate::state::stats::Stats;
 
 /// A signing key as data; the shim builds the jwks-rsa object from it.
@@ -55,6 +55,10 @@ pub struct KeyAnswer {
     /// Set when the rate limiter makes the lookup wait this many
     /// milliseconds, then ask again with `waited` set.
     pub retry_after: Option<f64>,
+    /// From when a memo hit starts a refresh-ahead (ms); none: never.
+    pub refresh_from: Option<f64>,
+    /// What the fetch waited on ended with, when the request asked.
+    pub event: Option<FetchEvent>,
 }
 
 /// The answer to `getSigningKeys`.
@@ -62,6 +66,60 @@ pub struct KeyAnswer {
 pub struct KeysAnswer {
     pub keys: Option<Vec<KeyData>>,
     pub error: Option<ErrorInfo>,
+    pub event: Option<FetchEvent>,
+}
+
+/// The client's fetches so far, for the `fetch`, `error` and `rotate`
+/// channels: the shim publishes when the counters moved since it last saw
+/// them (every waiter of one fetch gets the same event).
+#[napi(object)]
+pub struct FetchEvent {
+    pub fetches: f64,
+    pub fetch_errors: f64,
+    /// Signing keys in the set in use.
+    pub keys: u32,
+    /// The last fetch, if it failed and none succeeded since.
+    pub error: Option<ErrorInfo>,
+    /// The kids of the last set fetched, in order.
+    pub kids: Vec<Option<String>>,
+}
+
+impl FetchEvent {
+    /// The event as `client` stands now.
+    pub fn of(client: &Client) -> Self {
+        let stats = client.stats();
+        let health = client.health();
+        FetchEvent {
+            fetches: stats.fetches as f64,
+            fetch_errors: stats.fetch_errors as f64,
+            keys: u32::try_from(health.keys).unwrap_or(u32::MAX),
+            error: health
+                .last_error
+                .as_ref()
+                .map(|f| ErrorInfo::from(&f.error)),
+            kids: client.current_kids(),
+        }
+    }
+}
+
+impl KeysAnswer {
+    /// The signing keys of `set`.
+    pub fn of(set: &KeySet) -> Self {
+        KeysAnswer {
+            keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
+            error: None,
+            event: None,
+        }
+    }
+
+    /// A failed `getSigningKeys()`.
+    pub fn failed(err: &Error) -> Self {
+        KeysAnswer {
+            keys: None,
+            error: Some(err.into()),
+            event: None,
+        }
+    }
 }
 
 /// The answer to `getKeys`: the raw body, parsed by the shim.
@@ -72,6 +130,7 @@ pub struct DocumentAnswer {
     /// Set when the rate limiter makes the fetch wait this many
     /// milliseconds for a token (the shim waits, then asks again).
     pub retry_after: Option<f64>,
+    pub event: Option<FetchEvent>,
 }
 
 impl From<Result<Arc<str>, Error>> for DocumentAnswer {
@@ -81,16 +140,19 @@ impl From<Result<Arc<str>, Error>> for DocumentAnswer {
                 body: Some(body.to_string()),
                 error: None,
                 retry_after: None,
+                event: None,
             },
             Err(Error::RateLimitWait(ms)) => DocumentAnswer {
                 body: None,
                 error: None,
                 retry_after: Some(ms as f64),
+                event: None,
             },
             Err(err) => DocumentAnswer {
                 body: None,
                 error: Some(ErrorInfo::from(&err)),
                 retry_after: None,
+                event: None,
             },
         }
     }
@@ -109,7 +171,6 @@ pub struct NativeStats {
     pub cooldown_refusals: f64,
     pub keys: u32,
     pub skipped: u32,
-    pub rate_limit_remaining: Option<f64>,
 }
 
 /// A key of the last set that is not a signing key, and why.
@@ -221,6 +282,8 @@ impl KeyAnswer {
             stale: None,
             fetched: false,
             retry_after,
+            refresh_from: None,
+            event: None,
         }
     }
 
@@ -234,6 +297,8 @@ impl KeyAnswer {
             stale: None,
             fetched: false,
             retry_after: None,
+            refresh_from: None,
+            event: None,
         }
     }
 
@@ -247,6 +312,8 @@ impl KeyAnswer {
             stale: resolved.stale_because.as_ref().map(ErrorInfo::from),
             fetched: resolved.from_endpoint,
             retry_after: None,
+            refresh_from: None,
+            event: None,
         }
     }
 }
@@ -264,7 +331,6 @@ impl From<Stats> for NativeStats {
             cooldown_refusals: s.cooldown_refusals as f64,
             keys: u32::try_from(s.keys).unwrap_or(u32::MAX),
             skipped: u32::try_from(s.skipped).unwrap_or(u32::MAX),
-            rate_limit_remaining: s.rate_limit_remaining,
         }
     }
 }

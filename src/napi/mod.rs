@@ -21,11 +21,15 @@ mod convert;
 mod env_leases;
 #[cfg(not(test))]
 mod hooks;
-#[cfg(not(test))]
-mod lifecycle;
 mod node_error;
 #[cfg(not(test))]
+mod refresh;
+#[cfg(not(test))]
 mod reply;
+#[cfg(not(test))]
+mod report;
+#[cfg(not(test))]
+mod requests;
 #[cfg(not(test))]
 mod source;
 #[cfg(not(test))]

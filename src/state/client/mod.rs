@@ -49,6 +49,8 @@ pub struct ClientConfig {
     pub freshness: Freshness,
     /// Key types served beyond jwks-rsa 4.1.0's (`x5cOnlyKeys`, `secp256k1`).
     pub key_types: KeyTypes,
+    /// `refreshAhead` and `backgroundRefresh`.
+    pub refresh: RefreshPlan,
 }
 
 /// One `getSigningKey` lookup past the memo, as the shim saw it.
@@ -107,6 +109,8 @@ struct State {
     stats: Stats,
     /// What a fetched body is read with; fixed for the client's life.
     key_types: KeyTypes,
+    /// A failed refresh-ahead leaves its set's life to lookups until then.
+    ahead_spent_until: Millis,
 }
 
 /// What bounds a client's requests: the rate limiter, and when a set was
@@ -144,6 +148,7 @@ impl Client {
             last_error: None,
             stats: Stats::default(),
             key_types: config.key_types,
+            ahead_spent_until: 0,
         };
         Client {
             config,
@@ -395,7 +400,7 @@ mod single_flight;
 pub(crate) mod tests;
 
 use refresh::FailedFetch;
-pub use refresh::{Failure, Health};
+pub use refresh::{Failure, Health, RefreshPlan, Refreshed, Trigger};
 pub use revalidate::Freshness;
 pub use single_flight::Fetched;
 use single_flight::{Pending, SharedFetch};

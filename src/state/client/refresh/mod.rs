@@ -3,7 +3,9 @@
 //!
 //! A refresh joins the fetch in flight or starts one, charged to the rate
 //! limiter like a lookup; it never answers a lookup, so whatever it ends
-//! with, the cached set keeps answering until its own expiry.
+//! with, the cached set keeps answering until its own expiry. The shim
+//! only keeps the timer and says what triggered each refresh; whether it
+//! fetches, and from when a hit asks for the next, is decided here.
 
 use std::sync::Arc;
 
@@ -11,7 +13,10 @@ use super::{Client, Lookup};
 use crate::Millis;
 use crate::error::Error;
 use crate::keys::keyset::{KeySet, KidQuery};
-use crate::state::cache::Hit;
+use crate::state::cache::{Hit, KeyCache};
+
+mod plan;
+pub use plan::{RefreshPlan, Trigger};
 
 /// The last failed fetch, kept until a fetch succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,25 +59,92 @@ impl Health {
     }
 }
 
+/// What a refresh ends with: the set in use, and whether it was fetched
+/// for this refresh (or joined) rather than found new enough.
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    /// The set in use after the refresh.
+    pub set: Arc<KeySet>,
+    /// Whether the endpoint was asked.
+    pub fetched: bool,
+}
+
 impl Client {
-    /// Fetches now, joining a fetch under way, and resolves with the set.
-    /// The rate limiter is charged as for a lookup at `lookup`.
+    /// A refresh for `trigger`: answered from the set in use when it is
+    /// already as new as the trigger asks (see [`RefreshPlan`]), else a
+    /// fetch now, joining a fetch under way, charged to the rate limiter as
+    /// a lookup at `lookup`. A failed refresh-ahead leaves the rest of its
+    /// set's life to lookups.
     ///
     /// # Errors
     /// [`Error::JwksRateLimitError`] when the limiter refuses,
     /// [`Error::RateLimitWait`] when it makes the refresh wait, or the
     /// failure of the fetch or of its content.
-    pub async fn refresh(&self, lookup: Lookup) -> Result<Arc<KeySet>, Error> {
-        let fetched = self.shared_fetch(lookup.now, Some(&lookup))?.await?;
-        fetched.set.clone()
+    pub async fn refresh(&self, trigger: Trigger, lookup: Lookup) -> Result<Refreshed, Error> {
+        if let Some(set) = self.new_enough(trigger, lookup.now) {
+            return Ok(Refreshed {
+                set,
+                fetched: false,
+            });
+        }
+        let fetched = async {
+            self.shared_fetch(lookup.now, Some(&lookup))?
+                .await?
+                .set
+                .clone()
+        };
+        match fetched.await {
+            Ok(set) => Ok(Refreshed { set, fetched: true }),
+            Err(err) => {
+                if trigger == Trigger::RefreshAhead {
+                    self.spend_window();
+                }
+                Err(err)
+            }
+        }
     }
 
-    /// The answer the cache now has for a kid the memo holds, after a
-    /// refresh: as a load answered from the fresh set, but not counted as
-    /// a lookup.
-    pub fn renewed(&self, query: &KidQuery, now: Millis) -> Option<Hit> {
+    /// The set in use, when it already satisfies `trigger` at `now`.
+    fn new_enough(&self, trigger: Trigger, now: Millis) -> Option<Arc<KeySet>> {
+        let state = self.state.lock();
+        let cache = state.cache.as_ref()?;
+        let (at, until) = cache.current_set()?;
+        if !self.config.refresh.already_fresh(trigger, at, until, now) {
+            return None;
+        }
+        state.last.as_ref()?.set.clone().ok()
+    }
+
+    fn spend_window(&self) {
         let mut state = self.state.lock();
-        state.cache.as_mut()?.lookup(query, now, true)?.ok()
+        let until = state.cache.as_ref().and_then(KeyCache::current_set);
+        if let Some((_, Some(until))) = until {
+            state.ahead_spent_until = state.ahead_spent_until.max(until.saturating_add(1));
+        }
+    }
+
+    /// The cache's answers for the kids the memo holds, after a refresh: as
+    /// loads answered from the fresh set, but not counted as lookups;
+    /// `None` for a kid the set does not list.
+    pub fn renewed(&self, queries: &[KidQuery], now: Millis) -> Vec<Option<Hit>> {
+        let mut state = self.state.lock();
+        let Some(cache) = state.cache.as_mut() else {
+            return vec![None; queries.len()];
+        };
+        queries
+            .iter()
+            .map(|query| cache.lookup(query, now, true)?.ok())
+            .collect()
+    }
+
+    /// From when a memo hit on the set in use starts a refresh (see
+    /// [`RefreshPlan::refresh_from`]); `None`: never.
+    pub fn refresh_from(&self) -> Option<Millis> {
+        let state = self.state.lock();
+        let (at, until) = state.cache.as_ref()?.current_set()?;
+        self.config
+            .refresh
+            .refresh_from(at, until, state.ahead_spent_until)
     }
 
     /// The kids of the last set fetched, in order.
