@@ -2,17 +2,15 @@
 
 const util = require('util');
 
-// `DEBUG=jwks` logging in the format of the `debug` package (which jwks-rsa
-// uses), without depending on it: an ISO timestamp and the namespace when
-// stderr is not a terminal, colours and a +ms delta when it is. When the
-// namespace is not enabled the logger is a no-op and callers skip building
-// their arguments (`logger.enabled`).
+// `DEBUG=jwks` logging in the format of the `debug` package, which jwks-rsa
+// uses, without depending on it. A namespace not enabled gets a no-op logger:
+// callers check `logger.enabled` before building costly arguments.
 
 const BASIC_COLORS = [6, 2, 3, 4, 5, 1];
 
-function enabledFor(namespace, spec = process.env.DEBUG || '') {
+function enabledFor(namespace) {
   let enabled = false;
-  for (const raw of spec.split(/[\s,]+/)) {
+  for (const raw of (process.env.DEBUG || '').split(/[\s,]+/)) {
     if (!raw) continue;
     const skip = raw.startsWith('-');
     const pattern = new RegExp(`^${(skip ? raw.slice(1) : raw).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*?')}$`);
@@ -21,29 +19,18 @@ function enabledFor(namespace, spec = process.env.DEBUG || '') {
   return enabled;
 }
 
+// The `debug` package's hash of the namespace into its six basic colours.
 function colorFor(namespace) {
   let hash = 0;
-  for (let i = 0; i < namespace.length; i++) {
-    hash = (hash << 5) - hash + namespace.charCodeAt(i);
-    hash |= 0;
-  }
+  for (let i = 0; i < namespace.length; i++) hash = ((hash << 5) - hash + namespace.charCodeAt(i)) | 0;
   return BASIC_COLORS[Math.abs(hash) % BASIC_COLORS.length];
 }
 
-function useColors() {
-  const setting = process.env.DEBUG_COLORS;
-  if (setting !== undefined) return /^(yes|on|true|enabled|1)$/i.test(setting);
-  return Boolean(process.stderr.isTTY);
-}
-
 function createLogger(namespace) {
-  if (!enabledFor(namespace)) {
-    const noop = () => {};
-    noop.enabled = false;
-    return noop;
-  }
-  const colors = useColors();
-  const color = colorFor(namespace);
+  if (!enabledFor(namespace)) return Object.assign(() => {}, { enabled: false });
+  const setting = process.env.DEBUG_COLORS;
+  const colors = setting !== undefined ? /^(yes|on|true|enabled|1)$/i.test(setting) : Boolean(process.stderr.isTTY);
+  const code = `\u001b[3${colorFor(namespace)}`;
   let previous;
   const log = (...args) => {
     const now = Date.now();
@@ -51,20 +38,16 @@ function createLogger(namespace) {
     previous = now;
     if (typeof args[0] !== 'string') args.unshift('%O');
     const text = util.formatWithOptions({ colors }, ...args);
-    process.stderr.write(`${decorate(text, namespace, colors, color, delta)}\n`);
+    let line;
+    if (colors) {
+      const prefix = `  ${code};1m${namespace} \u001b[0m`;
+      line = `${prefix}${text.split('\n').join(`\n${prefix}`)} ${code}m+${delta}ms\u001b[0m`;
+    } else {
+      line = `${process.env.DEBUG_HIDE_DATE ? '' : `${new Date().toISOString()} `}${namespace} ${text}`;
+    }
+    process.stderr.write(`${line}\n`);
   };
-  log.enabled = true;
-  return log;
+  return Object.assign(log, { enabled: true });
 }
 
-function decorate(text, namespace, colors, color, delta) {
-  if (!colors) {
-    const date = process.env.DEBUG_HIDE_DATE ? '' : `${new Date().toISOString()} `;
-    return `${date}${namespace} ${text}`;
-  }
-  const code = `\u001b[3${color};1m`;
-  const prefix = `  ${code}${namespace} \u001b[0m`;
-  return `${prefix}${text.split('\n').join(`\n${prefix}`)} \u001b[3${color}m+${delta}ms\u001b[0m`;
-}
-
-module.exports = { createLogger, enabledFor };
+module.exports = { createLogger };

@@ -1,8 +1,7 @@
-// The four error classes of jwks-rsa. They are built the way jwks-rsa builds
-// them (a constructor function over Error.prototype, `name` and `message` as
-// own enumerable properties) so that `Object.keys(err)`, `util.inspect(err)`
-// and deep-equality checks see exactly what they saw before. Sloppy mode (no
-// 'use strict'), as jwks-rsa's, gives them the same own properties.
+// The four error classes of jwks-rsa, built as it builds them (a constructor
+// function over Error.prototype; `name` and `message` own enumerable
+// properties, in sloppy mode as there) so that `Object.keys(err)`,
+// `util.inspect(err)` and deep-equality checks see what they saw before.
 
 function defineErrorClass(name) {
   const ErrorClass = {
@@ -23,9 +22,4 @@ const JwksError = defineErrorClass('JwksError');
 const JwksRateLimitError = defineErrorClass('JwksRateLimitError');
 const SigningKeyNotFoundError = defineErrorClass('SigningKeyNotFoundError');
 
-module.exports = {
-  ArgumentError,
-  JwksError,
-  JwksRateLimitError,
-  SigningKeyNotFoundError,
-};
+module.exports = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError };

@@ -1,18 +1,15 @@
 'use strict';
 
 const { numericOption } = require('./options');
-const { DEFAULT_MIN_CACHE_AGE_MS } = require('./constants');
 
 // The freshness options (`conditionalRequests`, `respectCacheControl`,
-// `minCacheAge`): off unless asked for, so a client configured as for
-// jwks-rsa sends jwks-rsa's requests and keeps keys for `cacheMaxAge`.
-// The native side decides (src/client/revalidate.rs, src/cache_control.rs);
-// this file reads the options and, for fetches through Node's http, puts
-// the validators on the request and reads the caching headers back.
+// `minCacheAge`), off unless asked for, so a client configured as for
+// jwks-rsa sends jwks-rsa's requests and keeps keys for `cacheMaxAge`. The
+// native side decides; for fetches through Node's http this file puts its
+// validators on the request and reads the caching headers back.
 
-// The native configuration for the options that are on; nothing for those
-// off. `minCacheAge` is checked whether or not it is used: a value out of
-// its range is an ArgumentError either way.
+// The native configuration of the options that are on. `minCacheAge` is
+// checked either way: out of its range it is an ArgumentError.
 function freshnessConfig(options) {
   const config = {};
   const minCacheAge = numericOption('minCacheAge', options.minCacheAge);
@@ -27,9 +24,8 @@ function freshnessConfig(options) {
 }
 
 // `arg` is what native passes a Node http fetch: '' with the options off,
-// else JSON naming the validators to send. Returns the request headers and
-// whether a validator was added (only then is a 304 an answer); a header
-// the user set in `requestHeaders` is left as the user set it.
+// else JSON naming the validators to send, which never replace a header
+// of `requestHeaders`. `sent`: whether one was added (only then is a 304 an answer).
 function conditionalRequest(arg, headers) {
   if (!arg) return { headers, conditional: undefined };
   const { ifNoneMatch, ifModifiedSince } = JSON.parse(arg);
@@ -41,32 +37,21 @@ function conditionalRequest(arg, headers) {
   return { headers: sent ? { ...headers, ...added } : headers, conditional: { sent } };
 }
 
-// The caching headers as native reads them from its own transport: the
-// first value of each, Cache-Control lines joined.
-function cacheHeaders(res) {
+// What a conditional fetch resolves with: the body, or `notModified`; with
+// the caching headers as native reads them from its own transport (the
+// first value of each, Cache-Control lines joined).
+function reply(res, body) {
   const distinct = res.headersDistinct || {};
-  const first = (name) => {
-    const values = distinct[name];
-    if (values !== undefined) return values[0];
-    const value = res.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const cacheControl = distinct['cache-control'];
-  return {
+  const first = (name) => (distinct[name] ? distinct[name][0] : [res.headers[name]].flat()[0]);
+  const headers = {
     etag: first('etag'),
     lastModified: first('last-modified'),
-    cacheControl: cacheControl === undefined ? first('cache-control') : cacheControl.join(', '),
+    cacheControl: distinct['cache-control'] ? distinct['cache-control'].join(', ') : first('cache-control'),
     expires: first('expires'),
     date: first('date'),
     age: first('age'),
   };
+  return body === undefined ? { notModified: true, headers } : { body, headers };
 }
 
-// What a conditional fetch resolves with: the body, or "not modified" for
-// a 304 to a request that carried a validator; with the caching headers.
-function reply(res, body) {
-  if (body === undefined) return { notModified: true, headers: cacheHeaders(res) };
-  return { body, headers: cacheHeaders(res) };
-}
-
-module.exports = { DEFAULT_MIN_CACHE_AGE_MS, freshnessConfig, conditionalRequest, reply };
+module.exports = { freshnessConfig, conditionalRequest, reply };

@@ -2,11 +2,9 @@
 
 const { keepHookError } = require('./native-errors');
 
-// Wraps a JavaScript source so that it never throws into native code: it
-// resolves with `{ body }` (JSON text) or with `{ handle }`, the handle of
-// the value it threw, which the lookup then rethrows (native-errors.js reads
-// it as jwks-rsa reads a failed request). A fetch through Node's http with
-// the freshness options resolves with a reply object (lib/freshness.js).
+// A JavaScript source that never throws into native code: it resolves with
+// `{ body }` (JSON text), a reply object (freshness.js), or the `{ handle }`
+// of the value it threw, which the lookup rethrows (native-errors.js).
 function wrapHook(produceBody) {
   return async (arg) => {
     try {

@@ -1,66 +1,47 @@
 'use strict';
 
-const { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError } = require('./errors');
+const classes = { ...require('./errors'), TypeError };
 
-const classes = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError, TypeError };
-
-// Values thrown by JavaScript hooks, held until the lookups that failed
-// because of them take them back. Handles only grow, so a stale handle can
-// never return another hook's error.
+// Values thrown by JavaScript hooks, kept for the lookups that failed on
+// them. Handles only grow: a stale one never returns another hook's error.
 const hookErrors = new Map();
 let nextHandle = 1;
-const HOOK_ERRORS_KEPT = 256;
 
 function keepHookError(value) {
-  const handle = nextHandle++;
-  hookErrors.set(handle, value);
-  if (hookErrors.size > HOOK_ERRORS_KEPT) hookErrors.delete(hookErrors.keys().next().value);
-  return handle;
+  keep(hookErrors, nextHandle, value, 256);
+  return nextHandle++;
+}
+
+// Sets `key` in a map that keeps its latest `size` entries.
+function keep(map, key, value, size) {
+  map.set(key, value);
+  if (map.size > size) map.delete(map.keys().next().value);
 }
 
 // The value a hook threw. A source standing in for the endpoint is read as
-// jwks-rsa's getKeys() reads a failed request: `errorMsg` makes a JwksError
-// and the error is flagged; flagging a primitive or a frozen object throws a
-// TypeError (strict mode), exactly as it does there.
+// jwks-rsa's getKeys() reads a failed request: `errorMsg` makes a JwksError,
+// and flagging the error throws a TypeError (strict mode) for a primitive or
+// a frozen object, as there.
 function hookError(info) {
-  if (!hookErrors.has(info.handle)) {
-    return new Error('A JavaScript hook failed and its error is no longer available');
-  }
+  if (!hookErrors.has(info.handle)) return new Error('A JavaScript hook failed and its error is no longer available');
   const value = hookErrors.get(info.handle);
   if (!info.endpointUnavailable) return value;
-  if (value === null || value === undefined) {
-    return new TypeError(`Cannot destructure property 'errorMsg' of 'err' as it is ${value}.`);
-  }
-  const err = value.errorMsg ? new JwksError(value.errorMsg) : value;
+  if (value === null || value === undefined) return new TypeError(`Cannot destructure property 'errorMsg' of 'err' as it is ${value}.`);
+  const err = value.errorMsg ? new classes.JwksError(value.errorMsg) : value;
   err.isEndpointUnavailable = true;
   return err;
 }
 
 // Node 24 and later end these certificate errors with a hint about
-// `--use-system-ca` (even when it is on); jwks-rsa, going through Node's
-// https, reports them that way, so the native client's errors read the same.
-const SYSTEM_CA_HINT = '; if the root CA is installed locally, try running Node.js with --use-system-ca';
+// `--use-system-ca` (even when it is on), and so does jwks-rsa through it.
 const HINTED_CODES = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
-
-function nodeHintsSystemCa() {
-  if (process.versions.bun || process.versions.deno) return false;
-  return Number(process.versions.node.split('.')[0]) >= 24;
-}
-
-function transportMessage(info) {
-  return HINTED_CODES.has(info.code) && nodeHintsSystemCa() ? info.message + SYSTEM_CA_HINT : info.message;
-}
+const HINTS = !process.versions.bun && !process.versions.deno && Number(process.versions.node.split('.')[0]) >= 24;
+const SYSTEM_CA_HINT = HINTS ? '; if the root CA is installed locally, try running Node.js with --use-system-ca' : '';
 
 // A transport failure, with Node's own property order.
 function systemError(info) {
-  /** @type {NodeJS.ErrnoException & { hostname?: string, address?: string, port?: number }} */
-  const err = new Error(transportMessage(info));
-  if (info.errno !== undefined) err.errno = info.errno;
-  err.code = info.code;
-  if (info.syscall !== undefined) err.syscall = info.syscall;
-  if (info.hostname !== undefined) err.hostname = info.hostname;
-  if (info.address !== undefined) err.address = info.address;
-  if (info.port !== undefined) err.port = info.port;
+  const err = new Error(HINTED_CODES.has(info.code) ? info.message + SYSTEM_CA_HINT : info.message);
+  for (const name of ['errno', 'code', 'syscall', 'hostname', 'address', 'port']) if (info[name] !== undefined) err[name] = info[name];
   return err;
 }
 
@@ -68,34 +49,25 @@ function systemError(info) {
 // Every lookup that waited on one fetch receives the same syntaxId: the
 // body crosses over and is parsed once per fetch, not once per lookup.
 const syntaxMessages = new Map();
-const SYNTAX_MESSAGES_KEPT = 16;
 
 function syntaxMessage(info) {
-  const known = syntaxMessages.get(info.syntaxId);
-  if (known !== undefined) return known;
+  if (syntaxMessages.has(info.syntaxId)) return syntaxMessages.get(info.syntaxId);
   const body = require('./native').binding.syntaxErrorBody(info.syntaxId);
   let message = info.message;
-  if (typeof body === 'string') {
-    try {
-      JSON.parse(body);
-    } catch (/** @type {any} */ err) {
-      message = err.message;
-    }
+  try {
+    if (typeof body === 'string') JSON.parse(body);
+  } catch (/** @type {any} */ err) {
+    message = err.message;
   }
-  syntaxMessages.set(info.syntaxId, message);
-  if (syntaxMessages.size > SYNTAX_MESSAGES_KEPT) syntaxMessages.delete(syntaxMessages.keys().next().value);
+  keep(syntaxMessages, info.syntaxId, message, 16);
   return message;
-}
-
-function syntaxError(info) {
-  return new SyntaxError(syntaxMessage(info));
 }
 
 function toError(info) {
   if (info.kind === 'HookError') return hookError(info);
   let err;
   if (info.kind === 'Error') err = systemError(info);
-  else if (info.kind === 'SyntaxError') err = syntaxError(info);
+  else if (info.kind === 'SyntaxError') err = new SyntaxError(syntaxMessage(info));
   else err = new (classes[info.kind] || Error)(info.message);
   if (info.endpointUnavailable) err.isEndpointUnavailable = true;
   return err;

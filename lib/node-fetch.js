@@ -1,32 +1,18 @@
 'use strict';
 
-const timers = require('timers');
 const { JwksError } = require('./errors');
-const { authority, openTunnel } = require('./node-tunnel');
+const { openTunnel } = require('./node-tunnel');
 const freshness = require('./freshness');
 
-// A JWKS fetch through Node's own http/https: used with a `requestAgent`
-// (an agent is a JavaScript object), while a library such as nock
-// intercepts Node's http, so test suites that mock the endpoint keep
-// working, and for every fetch of the WebAssembly build, which has no
-// sockets (then with the `proxy` and the `ca`/`cert`/`key` TLS options).
-// Same answers as the native client: status text or `Http Error <n>` as a
-// JwksError, a deadline for the whole request, a cap on the body, and a
-// settled promise whatever the connection does.
+// A JWKS fetch through Node's http/https that answers as the native client
+// does: for a `requestAgent`, while something (nock) intercepts Node's http,
+// and for every fetch of the WebAssembly build, which has no sockets (then
+// with the `proxy` and `ca`/`cert`/`key` options).
 
-// Fake timers must not freeze the deadline.
-const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = timers;
-
+// Taken at load: fake timers must not freeze the deadline.
+const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = require('timers');
 // Node's timers fire at once for delays past 2^31-1 ms: such a deadline never comes.
 const LONGEST_TIMER = 2 ** 31 - 1;
-
-function startTimer(ms, onExpiry) {
-  return ms <= LONGEST_TIMER ? realSetTimeout(onExpiry, ms) : undefined;
-}
-
-function hasHeader(headers, name) {
-  return Object.keys(headers || {}).some((h) => h.toLowerCase() === name);
-}
 
 // Request options for the endpoint: straight to it, through a proxy in
 // absolute form (plain HTTP), or over an open tunnel (HTTPS).
@@ -37,24 +23,16 @@ function requestOptions(url, { headers, agent, proxy, tls }, tunnel) {
   if (agent) return { ...options, agent };
   if (tls) Object.assign(options, tls);
   if (tunnel) {
-    const net = require('net');
-    const secure = { ...tls, socket: tunnel, host, ...(net.isIP(host) === 0 && { servername: host }) };
+    const secure = { ...tls, socket: tunnel, host, ...(require('net').isIP(host) === 0 && { servername: host }) };
     options.createConnection = () => require('tls').connect(secure);
   } else if (proxy && url.protocol === 'http:') {
-    const port = Number(url.port) || 80;
     options.hostname = proxy.host;
     options.port = proxy.port;
-    options.path = `http://${authority(host, port)}${options.path}`;
+    options.path = `http://${url.hostname}:${Number(url.port) || 80}${options.path}`;
     options.headers = { ...(proxy.authorization && { 'Proxy-Authorization': proxy.authorization }), ...headers };
-    if (!hasHeader(headers, 'host')) options.headers.Host = url.host;
+    if (!Object.keys(headers || {}).some((h) => h.toLowerCase() === 'host')) options.headers.Host = url.host;
   }
   return options;
-}
-
-// What Node raises for a request destroyed before its response ended, and
-// what the native client reports when `timeout` expires.
-function hangUp() {
-  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 }
 
 function nodeFetch(request) {
@@ -70,53 +48,53 @@ function nodeFetch(request) {
       realClearTimeout(timer);
       fn(value);
     };
-    // The deadline covers the whole request, tunnel included, whatever
-    // the connection is doing (even trickling a body).
-    const timer = startTimer(timeout, () => {
-      settle(reject, hangUp());
+    // Whatever the connection is doing (even trickling a body), the deadline fails
+    // as Node fails a request destroyed early, as the native client reports `timeout`.
+    const expire = () => {
+      settle(reject, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       if (current) current.destroy();
-    });
+    };
+    const timer = timeout <= LONGEST_TIMER ? realSetTimeout(expire, timeout) : undefined;
     const send = (tunnel) => {
       const lib = https ? require('https') : require('http');
       const req = lib.request(requestOptions(url, request, tunnel), (res) => {
-        if (conditional && conditional.sent && res.statusCode === 304) {
-          res.resume();
-          settle(resolve, freshness.reply(res));
-          return;
-        }
         const status = /** @type {number} */ (res.statusCode);
-        if (status < 200 || status >= 300) {
+        const notModified = status === 304 && conditional && conditional.sent;
+        if (notModified || status < 200 || status >= 300) {
           res.resume();
-          settle(reject, new JwksError(res.statusMessage || `Http Error ${res.statusCode}`));
+          if (notModified) settle(resolve, freshness.reply(res));
+          else settle(reject, new JwksError(res.statusMessage || `Http Error ${status}`));
           return;
         }
-        readBody(res, maxResponseBytes).then(
-          (body) => settle(resolve, conditional ? freshness.reply(res, body) : body),
-          (err) => {
-            settle(reject, err);
-            req.destroy();
-          },
-        );
+        const chunks = [];
+        let size = 0;
+        const fail = (err) => {
+          settle(reject, err);
+          req.destroy();
+        };
+        res.on('data', (chunk) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size > maxResponseBytes) {
+            // Failed first: destroying the response emits 'aborted' at once.
+            fail(new JwksError(`The JWKS response exceeded the limit of ${maxResponseBytes} bytes`));
+            res.destroy();
+          }
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          settle(resolve, conditional ? freshness.reply(res, body) : body);
+        });
+        res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+        res.on('error', fail);
       });
       current = req;
       req.on('error', (err) => settle(reject, err));
       req.end();
     };
-    if (proxy && https && !agent) {
-      const target = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) || 443 };
-      current = openTunnel(
-        proxy,
-        target,
-        () => settled,
-        (err, socket) => {
-          if (err) settle(reject, err);
-          else if (settled) socket.destroy();
-          else send(socket);
-        },
-      );
-    } else {
-      send();
-    }
+    if (!proxy || !https || agent) return send();
+    const opened = (err, socket) => (err ? settle(reject, err) : send(socket));
+    current = openTunnel(proxy, `${url.hostname}:${Number(url.port) || 443}`, () => settled, opened);
   });
 }
 
@@ -132,31 +110,13 @@ function withDeadline(promise, timeout) {
   return Promise.race([promise, expiry]).finally(() => realClearTimeout(timer));
 }
 
-function readBody(res, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    res.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        // Rejected first: destroying the response emits 'aborted' at once.
-        reject(new JwksError(`The JWKS response exceeded the limit of ${limit} bytes`));
-        res.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-    res.on('error', reject);
-  });
-}
-
-// `http`, `https` (and with it `tls`) load on the first miss, not at
-// require(): they were two thirds of this package's require() time.
-// Interceptors replace `http.ClientRequest`; `_http_client` keeps Node's own.
+// Whether a fetch must go through Node's http to be seen by whatever
+// intercepts or stubs it. `http` and `https` load here, at the first miss,
+// not at require(), of whose time they were two thirds. Interceptors replace
+// `http.ClientRequest`; `_http_client` keeps Node's own.
 let pristineClientRequest;
-function clientRequestReplaced(http) {
+function httpIntercepted(https) {
+  const http = require('http');
   if (pristineClientRequest === undefined) {
     try {
       // @ts-expect-error: Node's internal module has no type declarations.
@@ -165,39 +125,24 @@ function clientRequestReplaced(http) {
       pristineClientRequest = http.ClientRequest;
     }
   }
-  return http.ClientRequest !== pristineClientRequest;
+  if (http.ClientRequest !== pristineClientRequest) return true;
+  if (!https) return requestReplaced(http.request);
+  // Until something loads `https`, nothing can have replaced it (loading it costs ~8 ms).
+  const list = /** @type {any} */ (process).moduleLoadList;
+  return (!Array.isArray(list) || list.includes('NativeModule https')) && requestReplaced(require('https').request);
 }
 
-// A stub (sinon, jest.spyOn, a hand-made patch) replaces `request`, which is
-// what jwks-rsa calls. Node's own `http.request` and `https.request` are
-// named `request` and construct a ClientRequest; a replacement does not.
-// The answer is kept per function, so a miss pays for one comparison.
+// A stub (sinon, jest.spyOn) replaces `request`, which jwks-rsa calls. Node's
+// own is named `request` and constructs a ClientRequest; a replacement does
+// not. The answer is kept per function: a miss pays for one comparison.
 const requestChecked = new WeakMap();
 function requestReplaced(request) {
   if (typeof request !== 'function') return true;
-  let replaced = requestChecked.get(request);
-  if (replaced === undefined) {
+  if (!requestChecked.has(request)) {
     const source = Function.prototype.toString.call(request);
-    replaced = request.name !== 'request' || !/\bClientRequest\b/.test(source);
-    requestChecked.set(request, replaced);
+    requestChecked.set(request, request.name !== 'request' || !/\bClientRequest\b/.test(source));
   }
-  return replaced;
-}
-
-// `https` is only looked at once something has loaded it: until then
-// nothing can have replaced it, and loading it would cost ~8 ms.
-function httpsLoaded() {
-  const list = /** @type {any} */ (process).moduleLoadList;
-  return !Array.isArray(list) || list.includes('NativeModule https');
-}
-
-// Whether a fetch must go through Node's http to be seen by whatever
-// intercepts or stubs it.
-function httpIntercepted(https) {
-  const http = require('http');
-  if (clientRequestReplaced(http)) return true;
-  if (https) return httpsLoaded() && requestReplaced(require('https').request);
-  return requestReplaced(http.request);
+  return requestChecked.get(request);
 }
 
 module.exports = { nodeFetch, withDeadline, httpIntercepted };

@@ -4,18 +4,7 @@
 // same order: `publicKey` and `rsaPublicKey` getters, `getPublicKey()`, then
 // `kid` and `alg` only when the JWK has them. `getPublicKeyObject()` is
 // extra and non-enumerable, so code comparing keys sees no difference.
-
-function publicKeyObjectOf(pem) {
-  let keyObject;
-  return function getPublicKeyObject() {
-    // `crypto` is loaded on first use, to keep require() cheap.
-    if (keyObject === undefined) keyObject = require('crypto').createPublicKey(pem);
-    return keyObject;
-  };
-}
-
-function makeSigningKey(data) {
-  const pem = data.pem;
+function makeSigningKey({ pem, kid, alg }) {
   const key = {
     get publicKey() {
       return pem;
@@ -27,14 +16,15 @@ function makeSigningKey(data) {
       return pem;
     },
   };
-  if (data.kid !== undefined && data.kid !== null) key.kid = data.kid;
-  if (data.alg !== undefined && data.alg !== null) key.alg = data.alg;
-  Object.defineProperty(key, 'getPublicKeyObject', {
-    value: publicKeyObjectOf(pem),
-    enumerable: false,
-    writable: true,
-    configurable: true,
-  });
+  if (kid !== undefined && kid !== null) key.kid = kid;
+  if (alg !== undefined && alg !== null) key.alg = alg;
+  let keyObject;
+  const value = function getPublicKeyObject() {
+    // `crypto` loads on first use, to keep require() cheap.
+    keyObject = keyObject || require('crypto').createPublicKey(pem);
+    return keyObject;
+  };
+  Object.defineProperty(key, 'getPublicKeyObject', { value, writable: true, configurable: true });
   return key;
 }
 

@@ -4,29 +4,22 @@ const { wrapHook } = require('./hooks');
 const { nodeFetch, withDeadline, httpIntercepted } = require('./node-fetch');
 const { conditionalRequest } = require('./freshness');
 
+// The JavaScript-backed sources of a client, wrapped for the native side.
 // `own`: the WebAssembly build, where Node's http is the only transport, so
 // it enforces every deadline and applies the proxy and TLS options itself.
-
-// The JavaScript-backed sources of a client, wrapped for the native side.
 
 // `fetcher(jwksUri)` replaces HTTP and resolves with `{ keys }`. As in
 // jwks-rsa it is called with the request options as `this`, and `getKeys()`
 // returns the very `keys` it resolved with.
-function fetcherSource(options, memory, { own, timeout }) {
-  const context = {
-    uri: options.jwksUri,
-    headers: options.requestHeaders,
-    agent: options.requestAgent,
-    timeout: options.timeout,
-    fetcher: options.fetcher,
-  };
+function fetcherSource(options, memory, transport) {
+  const { jwksUri: uri, requestHeaders: headers, requestAgent: agent, timeout, fetcher } = options;
+  const context = { uri, headers, agent, timeout, fetcher };
   const fetch = async () => options.fetcher.call(context, options.jwksUri);
   return wrapHook(async () => {
-    const res = await (own ? withDeadline(fetch(), timeout) : fetch());
-    const body = res === undefined ? '' : JSON.stringify(res);
-    memory.body = body;
+    const res = await (transport.own ? withDeadline(fetch(), transport.timeout) : fetch());
+    memory.body = res === undefined ? '' : JSON.stringify(res);
     memory.res = res;
-    return body;
+    return memory.body;
   });
 }
 
@@ -38,18 +31,12 @@ function interceptorSource(interceptor) {
   });
 }
 
-// `ca`, `cert` and `key` as Node's tls takes them, the ones that are set.
-function tlsOptions(options) {
-  const tls = {};
-  for (const name of ['ca', 'cert', 'key']) if (options[name] !== undefined && options[name] !== null) tls[name] = options[name];
-  return Object.keys(tls).length > 0 ? tls : undefined;
-}
-
-// Node's http/https, for a `requestAgent` or while http is intercepted; for
-// every fetch with `own`. An interceptor (nock) sees the endpoint itself, as
-// with the native client, not the proxy.
+// Node's http/https, for a `requestAgent` or while http is intercepted, and
+// for every fetch with `own`. An interceptor (nock) sees the endpoint
+// itself, as with the native client, not the proxy.
 function nodeHttpSource(options, config, { own }) {
-  const tls = own ? tlsOptions(options) : undefined;
+  const set = ['ca', 'cert', 'key'].filter((name) => options[name] !== undefined && options[name] !== null);
+  const tls = own && set.length > 0 ? Object.fromEntries(set.map((name) => [name, options[name]])) : undefined;
   return wrapHook((arg) =>
     nodeFetch({
       uri: options.jwksUri,
