@@ -2,7 +2,7 @@
 // sloppy-mode functions, and only sloppy-mode code makes functions with the
 // same own properties (`arguments`, `caller`) that shape checks compare.
 
-const { JwksClient } = require('./lib/client');
+const { JwksClient } = require('./lib/client/jwks-client');
 const errors = require('./lib/errors');
 const { backend } = require('./lib/native');
 

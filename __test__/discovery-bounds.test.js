@@ -7,7 +7,7 @@ const jwksClient = require('..');
 const { generate } = require('./helpers/keys');
 const { startProvider } = require('./helpers/oidc-provider');
 const { withClock } = require('./helpers/clock');
-const { FAILED_DISCOVERY_MEMORY_MS } = require('../lib/discovery');
+const { FAILED_DISCOVERY_MEMORY_MS } = require('../lib/client/issuer-client');
 
 // What an issuer's traffic is bounded by: its one rate limiter and one
 // unknown-kid cooldown, whatever `jwks_uri` its document names, and the

@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const pkg = require('../package.json');
 const { elfShortfall } = require('./elf');
-const { createLogger } = require('./debug');
+const { createLogger } = require('./observe/debug');
 const { loadWatchingWorkers, guardWasmBinding } = require('./wasm-threads');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;

@@ -10,8 +10,8 @@ const {
   MIN_BACKGROUND_MS,
 } = require('./constants');
 const { ArgumentError } = require('./errors');
-const { proxyFor } = require('./proxy-env');
-const { limiterClock } = require('./limiter-clock');
+const { proxyFor } = require('./transport/proxy-env');
+const { limiterClock } = require('./client/limiter-clock');
 
 // Options are read as jwks-rsa reads them: the same defaults, and the same
 // TypeErrors (from lru-cache) for cache settings it cannot honour.
@@ -175,7 +175,7 @@ function nativeConfig(options) {
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
   // Required here: freshness.js reads this module's `numericOption`.
-  Object.assign(config, require('./freshness').freshnessConfig(options));
+  Object.assign(config, require('./transport/freshness').freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
     // jwks-rsa's limiter starts its first minute when the client is created.

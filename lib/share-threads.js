@@ -1,7 +1,7 @@
 'use strict';
 
 const { backend } = require('./native');
-const { logger } = require('./client-log');
+const { logger } = require('./observe/client-log');
 const { fetchIdentity, settingsBeside } = require('./fetch-identity');
 
 // `shareAcrossThreads`: whether a client joins the process-wide core of its

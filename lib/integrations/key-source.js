@@ -1,8 +1,8 @@
 'use strict';
 
-const { JwksClient } = require('../client');
+const { JwksClient } = require('../client/jwks-client');
 const { ArgumentError, SigningKeyNotFoundError } = require('../errors');
-const { discoveryUrl, truncated } = require('../discovery');
+const { discoveryUrl, truncated } = require('../client/issuer-client');
 
 // Where a helper looks a token's key up: its one client, or with `issuers`
 // the client of the token's `iss` claim. The claim is read from the

@@ -1,6 +1,6 @@
 'use strict';
 
-const { createLogger } = require('./debug');
+const { createLogger } = require('../observe/debug');
 
 // The forward proxy for a JWKS endpoint: the `proxy` option, else (unless
 // `useEnvProxy: false`) http(s)_proxy / all_proxy and no_proxy as curl reads

@@ -1,6 +1,6 @@
 'use strict';
 
-const { keepHookError } = require('./native-errors');
+const { keepHookError } = require('../native-errors');
 
 // A JavaScript source that never throws into native code: it resolves with
 // `{ body }` (JSON text), a reply object (freshness.js), or the `{ handle }`

@@ -1,23 +1,23 @@
 'use strict';
 
-const { binding, backend } = require('./native');
+const { binding, backend } = require('../native');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
 const { admitted } = require('./limiter-clock');
-const { toError } = require('./native-errors');
-const { nativeConfig } = require('./options');
-const { ensureDefaultRoots } = require('./roots');
-const { ArgumentError } = require('./errors');
-const { httpIntercepted } = require('./node-fetch');
-const sources = require('./sources');
-const { shareKey } = require('./share-threads');
-const { sharedCacheConfig } = require('./shared-cache');
-const log = require('./client-log');
+const { toError } = require('../native-errors');
+const { nativeConfig } = require('../options');
+const { ensureDefaultRoots } = require('../transport/roots');
+const { ArgumentError } = require('../errors');
+const { httpIntercepted } = require('../transport/node-fetch');
+const sources = require('../transport/sources');
+const { shareKey } = require('../share-threads');
+const { sharedCacheConfig } = require('../shared-cache');
+const log = require('../observe/client-log');
 const { Refresher } = require('./refresher');
-const { refreshSettings } = require('./refresh-options');
-const { FetchWatch, publish, watched } = require('./diagnostics');
+const { refreshSettings } = require('../refresh-options');
+const { FetchWatch, publish, watched } = require('../observe/diagnostics');
 
-// The client of one key set: the memo in front (lib/key-memo.js) and the
+// The client of one key set: the memo in front (key-memo.js) and the
 // native core behind it, which owns the set's state. A lookup the memo
 // cannot answer is one call to the core, which answers at once from its
 // cache or with a promise of the answer after a fetch; the answer carries

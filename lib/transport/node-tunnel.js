@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksError } = require('./errors');
+const { JwksError } = require('../errors');
 
 // An HTTP CONNECT tunnel through `proxy` to `connectTo` (host:port), with
 // the native client's failures (src/http/proxy.rs). Calls `callback(err,

@@ -1,7 +1,7 @@
 'use strict';
 
 const { createLogger } = require('./debug');
-const { makeSigningKey } = require('./signing-key');
+const { makeSigningKey } = require('../client/signing-key');
 
 // The DEBUG=jwks lines jwks-rsa prints, written from what the native side
 // reports. Every function is a no-op unless the namespace is enabled.

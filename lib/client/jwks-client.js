@@ -1,13 +1,13 @@
 'use strict';
 
 const { KeySetClient } = require('./key-set-client');
-const { IssuerClient } = require('./discovery');
-const log = require('./client-log');
+const { IssuerClient } = require('./issuer-client');
+const log = require('../observe/client-log');
 
 // jwks-rsa's JwksClient, with its shape: the options it keeps, its methods
 // on the prototype and `getSigningKey` as an own property too. Keys come
-// from one key set (`jwksUri` or a `fetcher`: lib/key-set-client.js) or
-// from the set an `issuer` names (lib/discovery.js); both answer the same
+// from one key set (`jwksUri` or a `fetcher`: key-set-client.js) or
+// from the set an `issuer` names (issuer-client.js); both answer the same
 // interface, so every method here only forwards.
 class JwksClient {
   #source;

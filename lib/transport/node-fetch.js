@@ -1,6 +1,6 @@
 'use strict';
 
-const { JwksError } = require('./errors');
+const { JwksError } = require('../errors');
 const { openTunnel } = require('./node-tunnel');
 const freshness = require('./freshness');
 

@@ -1,9 +1,9 @@
 'use strict';
 
-const { ArgumentError, JwksError } = require('./errors');
-const { logger } = require('./client-log');
-const { nativeConfig } = require('./options');
-const { sharedCacheConfig } = require('./shared-cache');
+const { ArgumentError, JwksError } = require('../errors');
+const { logger } = require('../observe/client-log');
+const { nativeConfig } = require('../options');
+const { sharedCacheConfig } = require('../shared-cache');
 const { deliver } = require('./key-set-client');
 
 // OpenID Connect Discovery 1.0 for `issuer` (without `jwksUri`).

@@ -1,7 +1,7 @@
 'use strict';
 
 const diagnostics = require('diagnostics_channel');
-const { toError } = require('./native-errors');
+const { toError } = require('../native-errors');
 
 // Events on node:diagnostics_channel, for APM tools and apps that watch a
 // client without wrapping it. Nothing is asked of the native side and no
