@@ -63,3 +63,44 @@ fn charged_at(now: f64, limiter: Option<&LimiterReading>) -> Lookup {
         ..Lookup::at(clock_ms(now))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lookup_carries_the_shims_clocks_and_its_load_flags() {
+        let request = LookupRequest {
+            kid: Some("a".into()),
+            matchable: true,
+            now: 1_000.7,
+            load: false,
+            seen_at: Some(900.0),
+            limiter: Some(LimiterReading {
+                monotonic: 5.0,
+                wall: 1_000.0,
+                waited: Some(true),
+            }),
+            watch: None,
+        };
+        let lookup = request.lookup();
+        assert_eq!(
+            (lookup.now, lookup.load, lookup.seen_at),
+            (1_000, false, Some(900))
+        );
+        assert_eq!((lookup.limiter.monotonic, lookup.limiter.wall), (5, 1_000));
+        assert!(lookup.waited);
+    }
+
+    #[test]
+    fn a_fetch_without_limiter_readings_is_a_load_that_never_waited() {
+        let request = FetchRequest {
+            now: f64::NAN,
+            limiter: None,
+            watch: Some(true),
+        };
+        let lookup = request.lookup();
+        assert_eq!(lookup.now, 0, "nonsense reads as 0");
+        assert!(lookup.load && !lookup.waited);
+    }
+}
