@@ -66,6 +66,20 @@ export interface DebugReport {
   lastFetch?: LastFetch
 }
 
+export declare const DEFAULT_CACHE_MAX_AGE_MS: number
+
+export declare const DEFAULT_CACHE_MAX_ENTRIES: number
+
+export declare const DEFAULT_COMMAND_TIMEOUT_MS: number
+
+export declare const DEFAULT_JWKS_REQUESTS_PER_MINUTE: number
+
+export declare const DEFAULT_MAX_RESPONSE_BYTES: number
+
+export declare const DEFAULT_MIN_CACHE_AGE_MS: number
+
+export declare const DEFAULT_TIMEOUT_MS: number
+
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
 export interface DocumentAnswer {
   body?: string
@@ -233,6 +247,10 @@ export interface LookupRequest {
   watch?: boolean
 }
 
+export declare const MAX_TIMER_MS: number
+
+export declare const MIN_BACKGROUND_MS: number
+
 /** The options of a client, normalized by the shim. */
 export interface NativeConfig {
   /** Absent when `jwksUri` is not an http(s) URL (or a fetcher replaces it). */
@@ -396,8 +414,6 @@ export interface SharedCacheParts {
   key: string
   /** Key of the refresh lock. */
   lockKey: string
-  /** How long a stored set stays usable after its fetch, in milliseconds. */
-  maxAge: number
   /** Bound of each store operation, in milliseconds. */
   commandTimeout: number
   /** Key of the HMAC over each record. */

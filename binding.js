@@ -836,8 +836,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.DEFAULT_CACHE_MAX_AGE_MS = nativeBinding.DEFAULT_CACHE_MAX_AGE_MS
+module.exports.DEFAULT_CACHE_MAX_ENTRIES = nativeBinding.DEFAULT_CACHE_MAX_ENTRIES
+module.exports.DEFAULT_COMMAND_TIMEOUT_MS = nativeBinding.DEFAULT_COMMAND_TIMEOUT_MS
+module.exports.DEFAULT_JWKS_REQUESTS_PER_MINUTE = nativeBinding.DEFAULT_JWKS_REQUESTS_PER_MINUTE
+module.exports.DEFAULT_MAX_RESPONSE_BYTES = nativeBinding.DEFAULT_MAX_RESPONSE_BYTES
+module.exports.DEFAULT_MIN_CACHE_AGE_MS = nativeBinding.DEFAULT_MIN_CACHE_AGE_MS
+module.exports.DEFAULT_TIMEOUT_MS = nativeBinding.DEFAULT_TIMEOUT_MS
 module.exports.hasDefaultRoots = nativeBinding.hasDefaultRoots
 module.exports.leasesReleasedAtTeardown = nativeBinding.leasesReleasedAtTeardown
+module.exports.MAX_TIMER_MS = nativeBinding.MAX_TIMER_MS
+module.exports.MIN_BACKGROUND_MS = nativeBinding.MIN_BACKGROUND_MS
 module.exports.setDefaultRoots = nativeBinding.setDefaultRoots
 module.exports.sharedClients = nativeBinding.sharedClients
 module.exports.sharedSetsKept = nativeBinding.sharedSetsKept

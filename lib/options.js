@@ -1,11 +1,20 @@
 'use strict';
 
+// A client's options, normalized once, here: the core takes the numbers it
+// is handed as they are (src/napi/config.rs). The rule lives on this side
+// because what it answers is JavaScript's: jwks-rsa's TypeErrors (its
+// lru-cache's), ArgumentErrors that show the value as given, WHATWG URLs
+// and Node's header checks; and this side uses the normalized values too
+// (the Node transport's timeout, the key memo's cache settings). The
+// defaults and bounds it applies are the core's (lib/constants.js).
+
 const {
-  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CACHE_MAX_AGE_MS,
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_JWKS_REQUESTS_PER_MINUTE,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MIN_CACHE_AGE_MS,
   DEFAULT_TIMEOUT_MS,
-  MAX_TIMEOUT_MS,
   MAX_TIMER_MS,
   MIN_BACKGROUND_MS,
 } = require('./constants');
@@ -13,59 +22,96 @@ const { ArgumentError } = require('./errors');
 const { proxyFor } = require('./transport/proxy-env');
 const { limiterClock } = require('./client/limiter-clock');
 
-// Options are read as jwks-rsa reads them: the same defaults, and the same
-// TypeErrors (from lru-cache) for cache settings it cannot honour.
-
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const isPosInt = (n) => typeof n === 'number' && n > 0 && Number.isInteger(n);
 
-function checkMax(max) {
-  if (max !== 0 && !isPosInt(max)) {
-    throw new TypeError('max option must be a nonnegative integer');
-  }
-}
-
+// jwks-rsa's cache options, with its defaults and the TypeErrors its
+// lru-cache throws for settings it cannot honour.
 function cacheSettings(options) {
-  const { cacheMaxEntries = 5, cacheMaxAge = 600000, cacheMaxAgeFallback } = options;
-  if (cacheMaxAgeFallback) {
-    checkMax(cacheMaxEntries);
-    if (cacheMaxEntries === 0) throw new TypeError('At least one of max, maxSize, or ttl is required');
-  }
-  checkMax(cacheMaxEntries);
-  if (cacheMaxAge && !isPosInt(cacheMaxAge)) {
-    throw new TypeError('ttl must be a positive integer if specified');
-  }
-  if (cacheMaxEntries === 0 && !cacheMaxAge) {
-    throw new TypeError('At least one of max, maxSize, or ttl is required');
-  }
-  const fallback = Number(cacheMaxAgeFallback) || 0;
+  const { cacheMaxEntries: max = DEFAULT_CACHE_MAX_ENTRIES, cacheMaxAge = DEFAULT_CACHE_MAX_AGE_MS, cacheMaxAgeFallback } = options;
+  const unbounded = () => new TypeError('At least one of max, maxSize, or ttl is required');
+  if (max !== 0 && !isPosInt(max)) throw new TypeError('max option must be a nonnegative integer');
+  // With a fallback, jwks-rsa first makes its stale store: `max` alone.
+  if (max === 0 && cacheMaxAgeFallback) throw unbounded();
+  if (cacheMaxAge && !isPosInt(cacheMaxAge)) throw new TypeError('ttl must be a positive integer if specified');
+  if (max === 0 && !cacheMaxAge) throw unbounded();
   return {
-    cacheMaxEntries,
-    // 0 means no expiry, as a zero ttl does in lru-cache.
-    cacheMaxAge: cacheMaxAge || 0,
-    cacheMaxAgeFallback: fallback,
+    cacheMaxEntries: max,
+    // 0 is no expiry, as a zero ttl in lru-cache; past 2^53 - 1 ms (285,000
+    // years) it is that.
+    cacheMaxAge: Math.min(cacheMaxAge || 0, MAX_SAFE),
+    cacheMaxAgeFallback: Number(cacheMaxAgeFallback) || 0,
   };
 }
 
 function requestsPerMinute(value) {
-  const n = Number(value === undefined ? 10 : value);
+  const n = Number(value === undefined ? DEFAULT_JWKS_REQUESTS_PER_MINUTE : value);
   if (Number.isNaN(n)) return undefined;
   return Math.min(Math.max(Math.floor(n), 0), 0xffffffff);
 }
 
+// `timeout` is jwks-rsa's and keeps the handling it has always had here,
+// never an error: a whole number of ms, truncated; below 1 ms (0.5, 0, negative, NaN, not a
+// number) is the default, so a fetch always has a deadline; above what one
+// Node timer waits (Infinity too) is that, as Node's timers clamp.
+function timeoutMs(value) {
+  const n = Math.floor(Number(value));
+  return n >= 1 ? Math.min(n, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
+}
+
+// The numeric options this package adds, and their one rule: a whole
+// number of `unit` from `min` to `max`. Absent (undefined or null) is
+// `fallback`; `also` lists the other values accepted as they are, named
+// in the message by `alsoText`. Anything else is an ArgumentError at
+// construction naming the option and its range: no value is replaced by
+// another (0.5 is not rounded, 1e9 is not clamped, 0 is not the default).
+// 0 is in a range only where it means something: no floor (`minCacheAge`),
+// off (`unknownKidCooldown`, `refreshAhead`, `backgroundRefresh`).
+const NUMERIC_OPTIONS = {
+  maxResponseBytes: { unit: 'bytes', min: 1, fallback: DEFAULT_MAX_RESPONSE_BYTES },
+  unknownKidCooldown: { min: 0, fallback: 0 },
+  minCacheAge: { min: 0, fallback: DEFAULT_MIN_CACHE_AGE_MS },
+  // `true`: 10% of cacheMaxAge.
+  refreshAhead: { min: 0, fallback: 0, also: [true, false], alsoText: 'true or ' },
+  backgroundRefresh: { min: MIN_BACKGROUND_MS, max: MAX_TIMER_MS, fallback: 0, also: [0, false], alsoText: '0 or ' },
+  // `max` and `fallback` come from the fetch `timeout` (lib/shared-cache.js).
+  commandTimeout: { label: 'Invalid sharedCache option: `commandTimeout`', min: 1 },
+};
+
+/** `value` as an error message shows it: `"text"`, `0.5`, `NaN`, `10n`, `{}`. */
+function described(value) {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) text = typeof value === 'symbol' ? value.toString() : Object.prototype.toString.call(value);
+  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
+}
+
+// The numeric option `name` set to `value`, or its fallback when absent;
+// `bounds` overrides `max` and `fallback` where other options set them.
+function numericOption(name, value, bounds) {
+  const rule = { label: name, unit: 'milliseconds', max: MAX_SAFE, alsoText: '', ...NUMERIC_OPTIONS[name], ...bounds };
+  if (value === undefined || value === null) return rule.fallback;
+  if (rule.also?.includes(value) || (Number.isInteger(value) && value >= rule.min && value <= rule.max)) return value;
+  throw new ArgumentError(
+    `${rule.label} must be ${rule.alsoText}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${described(value)}`,
+  );
+}
+
 // Parses jwksUri as jwks-rsa does (WHATWG URL), for Rust to connect to.
 function parseJwksUri(uri) {
-  let url;
-  try {
-    url = new URL(uri);
-  } catch {
-    return undefined;
-  }
+  const url = URL.canParse(uri) ? new URL(uri) : undefined;
+  if (url === undefined) return undefined;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   const https = url.protocol === 'https:';
-  const bracketed = url.hostname.startsWith('[');
   return {
     https,
-    host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
+    host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port ? Number(url.port) : https ? 443 : 80,
     path: url.pathname + url.search,
     hostHeader: url.port ? `${url.hostname}:${url.port}` : url.hostname,
@@ -94,77 +140,12 @@ function pem(value) {
   return parts.map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : String(part))).join('\n');
 }
 
-// The numeric options this package adds, and their one rule: a whole
-// number of `unit` from `min` to `max`. Absent (undefined or null) is
-// `fallback`; `also` lists the other values accepted as they are, named
-// in the message by `alsoText`. Anything else is an ArgumentError at
-// construction naming the option and its range: no value is replaced by
-// another (0.5 is not rounded, 1e9 is not clamped, 0 is not the default).
-// 0 is in a range only where it means something: no floor (`minCacheAge`),
-// off (`unknownKidCooldown`, `refreshAhead`, `backgroundRefresh`).
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const NUMERIC_OPTIONS = {
-  maxResponseBytes: { unit: 'bytes', min: 1, max: MAX_SAFE, fallback: DEFAULT_MAX_RESPONSE_BYTES },
-  unknownKidCooldown: { min: 0, max: MAX_SAFE, fallback: 0 },
-  minCacheAge: { min: 0, max: MAX_SAFE, fallback: DEFAULT_MIN_CACHE_AGE_MS },
-  // `true`: 10% of cacheMaxAge; `false`, 0: off.
-  refreshAhead: { min: 0, max: MAX_SAFE, fallback: 0, also: [true, false], alsoText: 'true or ' },
-  // 0, `false`: off. At most what one Node timer waits.
-  backgroundRefresh: { min: MIN_BACKGROUND_MS, max: MAX_TIMER_MS, fallback: 0, also: [0, false], alsoText: '0 or ' },
-  // At most the client's fetch `timeout` (given as `max`): a store that never
-  // answers delays a fetch by no more than the timeout. Default 500 ms, or
-  // the timeout if shorter.
-  commandTimeout: { label: 'Invalid sharedCache option: `commandTimeout`', min: 1, fallback: DEFAULT_COMMAND_TIMEOUT_MS },
-};
-
-/** `value` as an error message shows it: `"text"`, `0.5`, `NaN`, `10n`, `{}`. */
-function described(value) {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  let text;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) text = typeof value === 'symbol' ? value.toString() : Object.prototype.toString.call(value);
-  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
-}
-
-/**
- * The numeric option `name` of NUMERIC_OPTIONS set to `value`: the value
- * itself when in range (or one of its `also` values), its `fallback` when
- * absent; otherwise throws ArgumentError. `bounds` overrides the table's
- * `max` and `fallback` where they depend on other options.
- */
-function numericOption(name, value, bounds) {
-  const rule = { unit: 'milliseconds', ...NUMERIC_OPTIONS[name], ...bounds };
-  if (value === undefined || value === null) return rule.fallback;
-  if (rule.also !== undefined && rule.also.includes(value)) return value;
-  if (Number.isInteger(value) && value >= rule.min && value <= rule.max) return value;
-  throw new ArgumentError(
-    `${rule.label || name} must be ${rule.alsoText || ''}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${described(value)}`,
-  );
-}
-
-// `timeout` is jwks-rsa's option and keeps the handling it has always had
-// here, never an error: a whole number of ms, truncated; below 1 ms (0.5,
-// 0, negative, NaN, not a number) is 30 s, so a fetch always has a
-// deadline; above 2^31 - 1 ms (Infinity too) is 2^31 - 1 ms, as Node's
-// timers clamp.
-function timeoutMs(value) {
-  const n = Math.floor(Number(value));
-  if (!(n >= 1)) return DEFAULT_TIMEOUT_MS;
-  return Math.min(n, MAX_TIMEOUT_MS);
-}
-
 // The configuration handed to the native client, and any error that must
 // surface on the first fetch rather than in the constructor.
 function nativeConfig(options) {
   const config = {
     cache: Boolean(options.cache),
     rateLimit: Boolean(options.rateLimit),
-    // Falsy or invalid: still bounded, as Node's agent bounds jwks-rsa's fetch.
     timeout: timeoutMs(options.timeout),
     maxResponseBytes: numericOption('maxResponseBytes', options.maxResponseBytes),
     unknownKidCooldown: numericOption('unknownKidCooldown', options.unknownKidCooldown),
@@ -201,4 +182,21 @@ function nativeConfig(options) {
   return { config, deferredError };
 }
 
-module.exports = { nativeConfig, numericOption, parseJwksUri };
+/** The fields of the configuration that shape a fetch or what its body yields. */
+const FETCH_FIELDS = ['uri', 'headers', 'ca', 'cert', 'key', 'proxy', 'maxResponseBytes', 'x5cOnlyKeys', 'secp256k1'];
+
+/**
+ * What a client fetches, as a string: clients equal in it receive the same
+ * set, so they may share it, across threads (lib/share-threads.js) and
+ * processes (lib/shared-cache.js). Undefined without `jwksUri`: nothing
+ * says which set a `fetcher` returns.
+ */
+function fetchIdentity(options, config) {
+  const { jwksUri } = options;
+  if (jwksUri === undefined || jwksUri === null || jwksUri === '') return undefined;
+  const identity = { jwksUri: String(jwksUri), fetcher: typeof options.fetcher === 'function' };
+  for (const field of FETCH_FIELDS) if (config[field] !== undefined) identity[field] = config[field];
+  return JSON.stringify(identity);
+}
+
+module.exports = { nativeConfig, numericOption, fetchIdentity };

@@ -2,19 +2,15 @@
 
 const { backend } = require('./native');
 const { logger } = require('./observe/client-log');
-const { fetchIdentity, settingsBeside } = require('./fetch-identity');
+const { fetchIdentity } = require('./options');
 
 // `shareAcrossThreads`: whether a client joins the process-wide core of its
-// endpoint, and under which key.
-//
-// The key is the fetch identity (lib/fetch-identity.js) and every other
-// setting the native side receives except the moment the client was made,
-// so two clients share only when they would fetch, cache and rate-limit
-// the same way. Sources written in JavaScript (`fetcher`,
-// `requestAgent`, `getKeysInterceptor`, a `sharedCache.store`) run in the
-// thread that made them and die with it, and the WebAssembly backend is a
-// separate instance in each worker: those clients keep to themselves, as
-// with jwks-rsa.
+// endpoint, and under which key: its fetch identity and every other setting
+// the native side receives but the moment the client was made, so clients
+// share only when they would fetch, cache and rate-limit the same way.
+// Sources written in JavaScript run in the thread that made them and die
+// with it, and the WebAssembly backend is a separate instance in each
+// worker: those clients keep to themselves, as with jwks-rsa.
 
 function notShared(options, config, hooks) {
   if (backend !== 'native') return 'the WebAssembly backend has one instance per thread';
@@ -32,13 +28,12 @@ function notShared(options, config, hooks) {
 function shareKey(options, config, hooks) {
   if (!options.shareAcrossThreads) return undefined;
   const why = notShared(options, config, hooks);
-  if (why !== undefined) {
-    if (logger.enabled) logger(`Not sharing keys across threads: ${why}`);
-    return undefined;
+  if (logger.enabled) {
+    logger(why === undefined ? `Sharing keys across threads for '${options.jwksUri}'` : `Not sharing keys across threads: ${why}`);
   }
-  const { limiterClock, ...rest } = config;
-  if (logger.enabled) logger(`Sharing keys across threads for '${options.jwksUri}'`);
-  return JSON.stringify({ fetch: fetchIdentity(options, config), settings: settingsBeside(rest) });
+  if (why !== undefined) return undefined;
+  const { limiterClock, ...settings } = config;
+  return JSON.stringify({ fetch: fetchIdentity(options, config), settings });
 }
 
 module.exports = { shareKey };

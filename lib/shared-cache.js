@@ -1,8 +1,7 @@
 'use strict';
 
 const { ArgumentError } = require('./errors');
-const { fetchIdentity } = require('./fetch-identity');
-const { numericOption } = require('./options');
+const { fetchIdentity, numericOption } = require('./options');
 const { DEFAULT_COMMAND_TIMEOUT_MS } = require('./constants');
 
 // `sharedCache`: a key-set store shared by the processes of a fleet, on
@@ -12,8 +11,6 @@ const { DEFAULT_COMMAND_TIMEOUT_MS } = require('./constants');
 // a client's requests, their timing and their headers are jwks-rsa's.
 
 const DEFAULT_PREFIX = 'jwks-rsa-native:';
-// The age a stored set may reach when the client itself keeps no expiry.
-const DEFAULT_MAX_AGE_MS = 600000;
 
 function invalid(message) {
   return new ArgumentError(`Invalid sharedCache option: ${message}`);
@@ -31,6 +28,9 @@ function checkStore(store) {
       throw invalid(`\`store.${method}\` must be a function when given`);
     }
   }
+  if ((typeof store.subscribe === 'function') !== (typeof store.publish === 'function')) {
+    throw invalid('`store.subscribe` and `store.publish` go together');
+  }
 }
 
 // The Redis URL read with WHATWG URL rules, as jwksUri is: Rust gets its
@@ -38,12 +38,7 @@ function checkStore(store) {
 // Nothing in it is ignored: a query or fragment (even an empty one, which
 // URL does not report) and port 0 are refused.
 function redisParts(redis) {
-  let url;
-  try {
-    url = new URL(redis);
-  } catch {
-    url = undefined;
-  }
+  const url = URL.canParse(redis) ? new URL(redis) : undefined;
   const tls = url !== undefined && url.protocol === 'rediss:';
   if (url === undefined || !(tls || url.protocol === 'redis:') || !url.hostname) {
     throw invalid('`redis` must be a redis:// or rediss:// URL');
@@ -52,10 +47,9 @@ function redisParts(redis) {
   if (url.port !== '' && Number(url.port) === 0) throw invalid('the port of `redis` must be from 1 to 65535');
   const db = url.pathname.replace(/^\/|\/$/g, '');
   if (!/^\d{0,9}$/.test(db)) throw invalid('the database of `redis` must be a number');
-  const bracketed = url.hostname.startsWith('[');
   return {
     tls,
-    host: bracketed ? url.hostname.slice(1, -1) : url.hostname,
+    host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port ? Number(url.port) : 6379,
     db: Number(db),
     username: credential(url.username),
@@ -89,9 +83,6 @@ function sharedCacheConfig(options, config) {
   if ((redis === undefined) === (store === undefined)) throw invalid('give exactly one of `redis` and `store`');
   if (redis !== undefined && typeof redis !== 'string') throw invalid('`redis` must be a redis:// or rediss:// URL');
   if (store !== undefined) checkStore(store);
-  if (store !== undefined && (typeof store.subscribe === 'function') !== (typeof store.publish === 'function')) {
-    throw invalid('`store.subscribe` and `store.publish` go together');
-  }
   if (typeof keyPrefix !== 'string') throw invalid('`keyPrefix` must be a string');
   // Each store command waits at most the fetch timeout: a store that never
   // answers costs a lookup at most that before it fetches directly.
@@ -105,7 +96,6 @@ function sharedCacheConfig(options, config) {
       redis: redis === undefined ? undefined : redisParts(redis),
       key: `${keyPrefix}set:${record}`,
       lockKey: `${keyPrefix}lock:${record}`,
-      maxAge: (config.cache && config.cacheMaxAge) || DEFAULT_MAX_AGE_MS,
       commandTimeout,
       secret: secretBytes(secret),
     },

@@ -4,6 +4,7 @@ const { ArgumentError, JwksError } = require('../errors');
 const { logger } = require('../observe/client-log');
 const { nativeConfig } = require('../options');
 const { sharedCacheConfig } = require('../shared-cache');
+const { DEFAULT_CACHE_MAX_AGE_MS } = require('../constants');
 const { deliver } = require('./key-set-client');
 
 // OpenID Connect Discovery 1.0 for `issuer` (without `jwksUri`).
@@ -139,7 +140,7 @@ class IssuerClient {
   constructor(options, newSetClient) {
     this.#issuer = options.issuer;
     this.#url = discoveryUrl(options.issuer);
-    const { cacheMaxAge = 600000 } = options;
+    const { cacheMaxAge = DEFAULT_CACHE_MAX_AGE_MS } = options;
     this.#maxAge = cacheMaxAge || 0;
     this.#rateLimit = Boolean(options.rateLimit);
     const plain = { ...options, issuer: undefined };

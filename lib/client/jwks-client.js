@@ -3,6 +3,7 @@
 const { KeySetClient } = require('./key-set-client');
 const { IssuerClient } = require('./issuer-client');
 const log = require('../observe/client-log');
+const { DEFAULT_TIMEOUT_MS } = require('../constants');
 
 // jwks-rsa's JwksClient, with its shape: the options it keeps, its methods
 // on the prototype and `getSigningKey` as an own property too. Keys come
@@ -17,7 +18,7 @@ class JwksClient {
       // jwks-rsa reads its cache options straight off the argument.
       throw new TypeError(`Cannot read properties of ${options} (reading 'cacheMaxEntries')`);
     }
-    this.options = { rateLimit: false, cache: true, timeout: 30000, ...options };
+    this.options = { rateLimit: false, cache: true, timeout: DEFAULT_TIMEOUT_MS, ...options };
     // `jwksUri` or a `fetcher` decide where keys come from, as in jwks-rsa.
     const { issuer, jwksUri, fetcher } = this.options;
     const discovered = issuer != null && !jwksUri && typeof fetcher !== 'function';

@@ -2,6 +2,7 @@
 
 const { createLogger } = require('./debug');
 const { makeSigningKey } = require('../client/signing-key');
+const { DEFAULT_CACHE_MAX_AGE_MS, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_JWKS_REQUESTS_PER_MINUTE } = require('../constants');
 
 // The DEBUG=jwks lines jwks-rsa prints, written from what the native side
 // reports. Every function is a no-op unless the namespace is enabled.
@@ -10,11 +11,11 @@ const logger = createLogger('jwks');
 function logConfiguration(options) {
   if (!logger.enabled) return;
   if (options.rateLimit) {
-    const rpm = options.jwksRequestsPerMinute === undefined ? 10 : options.jwksRequestsPerMinute;
+    const rpm = options.jwksRequestsPerMinute === undefined ? DEFAULT_JWKS_REQUESTS_PER_MINUTE : options.jwksRequestsPerMinute;
     logger(`Configured rate limiting to JWKS endpoint at ${rpm}/minute`);
   }
   if (options.cache) {
-    const { cacheMaxEntries = 5, cacheMaxAge = 600000, cacheMaxAgeFallback } = options;
+    const { cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES, cacheMaxAge = DEFAULT_CACHE_MAX_AGE_MS, cacheMaxAgeFallback } = options;
     const fallback = cacheMaxAgeFallback ? ` / Fallback: ${cacheMaxAgeFallback}` : '';
     logger(`Configured caching of signing keys. Max: ${cacheMaxEntries} / Age: ${cacheMaxAge}${fallback}`);
   }

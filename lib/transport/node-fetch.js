@@ -11,8 +11,8 @@ const freshness = require('./freshness');
 
 // Taken at load: fake timers must not freeze the deadline.
 const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = require('timers');
-// Node's timers fire at once for delays past 2^31-1 ms: such a deadline never comes.
-const LONGEST_TIMER = 2 ** 31 - 1;
+// Node's timers fire at once for longer delays: such a deadline never comes.
+const { MAX_TIMER_MS } = require('../constants');
 
 // Request options for the endpoint: straight to it, through a proxy in
 // absolute form (plain HTTP), or over an open tunnel (HTTPS).
@@ -54,7 +54,7 @@ function nodeFetch(request) {
       settle(reject, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       if (current) current.destroy();
     };
-    const timer = timeout <= LONGEST_TIMER ? realSetTimeout(expire, timeout) : undefined;
+    const timer = timeout <= MAX_TIMER_MS ? realSetTimeout(expire, timeout) : undefined;
     const send = (tunnel) => {
       const lib = https ? require('https') : require('http');
       const req = lib.request(requestOptions(url, request, tunnel), (res) => {
@@ -102,7 +102,7 @@ function nodeFetch(request) {
 // `timeout` ms (a `fetcher` in the WebAssembly build).
 function withDeadline(promise, timeout) {
   const ms = Math.floor(timeout);
-  if (!(ms >= 1) || ms > LONGEST_TIMER) return promise;
+  if (!(ms >= 1) || ms > MAX_TIMER_MS) return promise;
   let timer;
   const expiry = new Promise((_, reject) => {
     timer = realSetTimeout(() => reject(new JwksError(`The JWKS fetch did not complete within the timeout of ${ms} ms`)), ms);

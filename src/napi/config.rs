@@ -1,4 +1,8 @@
-//! Client options, as normalized by the shim, to the core's configuration.
+//! Client options, as the shim's rule normalized them (`lib/options.js`),
+//! to the core's configuration: every number comes whole and within its
+//! bounds and is taken as it is. Also the defaults and bounds that rule
+//! applies, exported from [`crate::state::option_rule`] so that each is
+//! written once.
 
 use std::time::Duration;
 
@@ -10,7 +14,6 @@ use napi_derive::napi;
 use super::tls_roots;
 use crate::Millis;
 use crate::error::Error;
-use crate::http::cache_control::DEFAULT_MIN_CACHE_AGE_MS;
 #[cfg(feature = "native-http")]
 use crate::http::proxy::Proxy;
 #[cfg(feature = "native-http")]
@@ -18,8 +21,29 @@ use crate::http::{HttpSettings, Target};
 use crate::keys::key_types::KeyTypes;
 use crate::state::cache::CacheConfig;
 use crate::state::client::{ClientConfig, Freshness, RefreshPlan};
-use crate::state::option_rule;
+use crate::state::option_rule as rule;
 use crate::state::rate_limit::LimiterClock;
+
+/// Exports each constant of `option_rule` named, as a number of the same
+/// name, for `lib/constants.js`.
+macro_rules! export {
+    ($($name:ident),*) => {
+        $(#[napi]
+        pub const $name: f64 = rule::$name as f64;)*
+    };
+}
+
+export!(
+    DEFAULT_CACHE_MAX_AGE_MS,
+    DEFAULT_CACHE_MAX_ENTRIES,
+    DEFAULT_JWKS_REQUESTS_PER_MINUTE,
+    DEFAULT_TIMEOUT_MS,
+    MAX_TIMER_MS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MIN_CACHE_AGE_MS,
+    MIN_BACKGROUND_MS,
+    DEFAULT_COMMAND_TIMEOUT_MS
+);
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
 #[napi(object)]
@@ -127,18 +151,24 @@ fn invalid(message: &str) -> Error {
     }
 }
 
+/// A duration the shim's rule made whole and in range, where 0 is off.
+fn duration(ms: f64) -> Option<Millis> {
+    Some(ms as Millis).filter(|ms| *ms > 0)
+}
+
 impl NativeConfig {
     /// The core's view of these options.
     pub fn client_config(&self) -> ClientConfig {
         let cache = self.cache.then(|| CacheConfig {
-            max_age: self.cache_max_age.and_then(option_rule::millis),
+            max_age: self.cache_max_age.and_then(duration),
             max_entries: self
                 .cache_max_entries
-                .map_or(5, |n| n.clamp(0.0, usize::MAX as f64) as usize),
+                .map_or(rule::DEFAULT_CACHE_MAX_ENTRIES, |n| n as usize),
+            // jwks-rsa's test: any number but 0 turns the fallback on.
             fallback: self
                 .cache_max_age_fallback
-                .filter(|f| *f != 0.0)
-                .map(|f| f.max(0.0) as u64),
+                .filter(|ms| *ms != 0.0)
+                .map(|ms| ms as Millis),
         });
         ClientConfig {
             cache,
@@ -147,7 +177,7 @@ impl NativeConfig {
             } else {
                 None
             },
-            unknown_kid_cooldown: option_rule::millis(self.unknown_kid_cooldown),
+            unknown_kid_cooldown: duration(self.unknown_kid_cooldown),
             created_at: self
                 .limiter_clock
                 .as_ref()
@@ -171,8 +201,8 @@ impl NativeConfig {
             respect_cache_control: self.respect_cache_control.unwrap_or(false),
             min_cache_age: self
                 .min_cache_age
-                .and_then(option_rule::millis)
-                .unwrap_or(DEFAULT_MIN_CACHE_AGE_MS),
+                .and_then(duration)
+                .unwrap_or(rule::DEFAULT_MIN_CACHE_AGE_MS),
         }
     }
 
@@ -190,12 +220,12 @@ impl NativeConfig {
 
     /// The deadline of one fetch: there is always one.
     pub fn deadline(&self) -> Duration {
-        Duration::from_millis(option_rule::timeout_ms(self.timeout))
+        Duration::from_millis(self.timeout as Millis)
     }
 
-    /// The largest body accepted, in bytes: never below one byte by rounding.
+    /// The largest body accepted, in bytes.
     pub fn max_response_bytes(&self) -> usize {
-        option_rule::max_response_bytes(self.max_response_bytes)
+        self.max_response_bytes as usize
     }
 
     #[cfg(feature = "native-http")]

@@ -33,8 +33,6 @@ pub struct SharedCacheParts {
     pub key: String,
     /// Key of the refresh lock.
     pub lock_key: String,
-    /// How long a stored set stays usable after its fetch, in milliseconds.
-    pub max_age: f64,
     /// Bound of each store operation, in milliseconds.
     pub command_timeout: f64,
     /// Key of the HMAC over each record.
@@ -130,13 +128,14 @@ mod native {
     use super::{RedisParts, SharedStats, StoreFn, StoreReply, StoreRequest};
     use crate::Millis;
     use crate::error::Error;
-    use crate::napi::config::{NativeConfig, clock_ms};
+    use crate::napi::config::NativeConfig;
     use crate::napi::tls_roots::client_tls;
     use crate::share::redis::{RedisAddress, RedisStore};
     use crate::share::store::{
         Clock, SharedConfig, SharedCounters, SharedSource, SharedStore, StoreError, Wakeup,
     };
     use crate::source::KeySource;
+    use crate::state::option_rule::DEFAULT_CACHE_MAX_AGE_MS;
 
     /// The system clock and tokio's timer.
     struct SystemClock;
@@ -295,7 +294,7 @@ mod native {
         let Some(parts) = &config.shared_cache else {
             return Ok((source, None));
         };
-        let command_timeout = clock_ms(parts.command_timeout).max(1);
+        let command_timeout = parts.command_timeout as Millis;
         let store: Arc<dyn SharedStore> = match (&parts.redis, store) {
             (Some(redis), _) => {
                 // `rediss://` trusts what the client's own fetches trust by default.
@@ -313,6 +312,7 @@ mod native {
             (None, Some(hook)) => Arc::new(JsStore(Arc::new(hook))),
             (None, None) => return Err(invalid("sharedCache needs `redis` or `store`".to_owned())),
         };
+        let client = config.client_config();
         let shared = SharedSource::new(
             source,
             store,
@@ -320,12 +320,17 @@ mod native {
             SharedConfig {
                 key: parts.key.clone(),
                 lock_key: parts.lock_key.clone(),
-                max_age: clock_ms(parts.max_age).max(1),
+                // A stored set is usable as long as the client's own: the
+                // default cacheMaxAge when those never expire.
+                max_age: client
+                    .cache
+                    .and_then(|cache| cache.max_age)
+                    .unwrap_or(DEFAULT_CACHE_MAX_AGE_MS),
                 wait: config.deadline().as_millis().try_into().unwrap_or(u64::MAX),
                 command_timeout,
                 max_bytes: config.max_response_bytes(),
                 secret: parts.secret.as_ref().map(|s| s.to_vec()),
-                key_types: config.client_config().key_types,
+                key_types: client.key_types,
             },
         );
         let handle = SharedHandle(shared.counters());

@@ -1,6 +1,6 @@
 use super::*;
 
-const MIN: Millis = 30_000;
+const MIN: Millis = DEFAULT_MIN_CACHE_AGE_MS;
 const MAX: Millis = 600_000;
 const BOUNDS: Bounds = Bounds {
     min: MIN,

@@ -3,10 +3,7 @@
 
 use crate::Millis;
 use crate::state::client::Client;
-
-/// How long a client whose set never expires (`cacheMaxAge: 0`) is kept
-/// after its last lease: the default `cacheMaxAge`, 10 minutes.
-pub const KEEP_WITHOUT_EXPIRY_MS: Millis = 600_000;
+use crate::state::option_rule::DEFAULT_CACHE_MAX_AGE_MS;
 
 /// How long `client` is worth keeping after its last lease, at `now` on
 /// the clock of its set's expiry (`Date.now()`): `None` without a fresh set.
@@ -16,10 +13,10 @@ pub fn keep_for(client: &Client, now: Millis) -> Option<Millis> {
 }
 
 /// How long a set fresh until `fresh_until` (`None`: for ever) stays fresh
-/// after `now`, at most `max_age` (`None`: [`KEEP_WITHOUT_EXPIRY_MS`]);
-/// `None` once it is not fresh.
+/// after `now`, at most `max_age` (`None`, a set that never expires: the
+/// default `cacheMaxAge`); `None` once it is not fresh.
 fn keep_time(fresh_until: Option<Millis>, max_age: Option<Millis>, now: Millis) -> Option<Millis> {
-    let bound = max_age.unwrap_or(KEEP_WITHOUT_EXPIRY_MS);
+    let bound = max_age.unwrap_or(DEFAULT_CACHE_MAX_AGE_MS);
     let left = match fresh_until {
         Some(until) => until.saturating_sub(now).min(bound),
         None => bound,
@@ -29,7 +26,7 @@ fn keep_time(fresh_until: Option<Millis>, max_age: Option<Millis>, now: Millis) 
 
 #[cfg(test)]
 mod tests {
-    use super::{KEEP_WITHOUT_EXPIRY_MS, keep_for, keep_time};
+    use super::{DEFAULT_CACHE_MAX_AGE_MS, keep_for, keep_time};
     use crate::keys::keyset::KidQuery;
     use crate::state::cache::CacheConfig;
     use crate::state::client::tests::Endpoint;
@@ -76,7 +73,7 @@ mod tests {
         };
         let client = client(Some(forever));
         fetched(&client, 1_000).await;
-        assert_eq!(keep_for(&client, 1_000_000), Some(KEEP_WITHOUT_EXPIRY_MS));
+        assert_eq!(keep_for(&client, 1_000_000), Some(DEFAULT_CACHE_MAX_AGE_MS));
     }
 
     #[test]
@@ -92,7 +89,7 @@ mod tests {
 
     #[test]
     fn a_set_that_never_expires_is_kept_for_the_default_max_age() {
-        assert_eq!(keep_time(None, None, 1_000), Some(KEEP_WITHOUT_EXPIRY_MS));
+        assert_eq!(keep_time(None, None, 1_000), Some(DEFAULT_CACHE_MAX_AGE_MS));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::state::mutex::Mutex;
 
 mod keep;
 mod roster;
-pub use keep::{KEEP_WITHOUT_EXPIRY_MS, keep_for};
+pub use keep::keep_for;
 pub use roster::{Roster, Slot};
 
 /// The clock a keep policy runs on, in milliseconds (any origin, never going back).

@@ -44,6 +44,7 @@ use lru::LruCache;
 use crate::Millis;
 use crate::error::Error;
 use crate::keys::keyset::{KeySet, KidQuery, SigningKey};
+use crate::state::option_rule;
 
 /// The fewest kids retained for the stale fallback, whatever
 /// `cacheMaxEntries` says (see the module documentation).
@@ -64,8 +65,8 @@ pub struct CacheConfig {
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
-            max_age: Some(600_000),
-            max_entries: 5,
+            max_age: Some(option_rule::DEFAULT_CACHE_MAX_AGE_MS),
+            max_entries: option_rule::DEFAULT_CACHE_MAX_ENTRIES,
             fallback: None,
         }
     }
