@@ -14,6 +14,7 @@ PLATFORMS=(
   "linux-arm64-gnu aarch64-unknown-linux-gnu.2.17"
   "linux-x64-musl x86_64-unknown-linux-musl"
   "linux-arm64-musl aarch64-unknown-linux-musl"
+  "linux-arm-gnueabihf armv7-unknown-linux-gnueabihf.2.17"
   "freebsd-x64 x86_64-unknown-freebsd"
 )
 

@@ -7,7 +7,7 @@
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 
-const MACHINES = { 'Advanced Micro Devices X86-64': 'x64', AArch64: 'arm64' };
+const MACHINES = { 'Advanced Micro Devices X86-64': 'x64', AArch64: 'arm64', ARM: 'arm' };
 
 function readelf(flag, file) {
   return execFileSync('readelf', ['--wide', flag, file], { encoding: 'utf8' });

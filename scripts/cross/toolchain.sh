@@ -2,12 +2,14 @@
 # Sourced by build-all.sh. Installs, once, what zig cross builds need:
 # the rustup targets, zig (from the `ziglang` PyPI package) and
 # cargo-zigbuild, then puts a `zig` launcher on PATH. Versions are pinned so
-# every machine links the same way.
+# every machine links the same way. CROSS_RUST_TARGETS may name fewer targets
+# (a CI job that builds one).
 
 ZIGLANG_VERSION=0.15.2
 CARGO_ZIGBUILD_VERSION=0.24.1
-CROSS_RUST_TARGETS="x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl
-  x86_64-unknown-freebsd aarch64-apple-darwin x86_64-apple-darwin x86_64-pc-windows-gnu"
+CROSS_RUST_TARGETS=${CROSS_RUST_TARGETS:-"x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl
+  aarch64-unknown-linux-musl armv7-unknown-linux-gnueabihf x86_64-unknown-freebsd aarch64-apple-darwin x86_64-apple-darwin
+  x86_64-pc-windows-gnu"}
 
 ensure_rust_targets() {
   local installed missing=()

@@ -24,7 +24,14 @@ function unpack(runtime) {
   const partial = `${dirOf(runtime)}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   fs.mkdirSync(partial);
-  execFileSync('tar', ['-xzf', tarball, '-C', partial, '--strip-components=1', `package/${runtime.bin}`]);
+  // Paths relative to the downloads folder: GNU tar on Windows reads `C:` as a remote host.
+  execFileSync(
+    'tar',
+    ['-xzf', path.basename(tarball), '-C', path.relative(downloads, partial), '--strip-components=1', `package/${runtime.bin}`],
+    {
+      cwd: downloads,
+    },
+  );
   fs.rmSync(tarball);
   fs.renameSync(partial, dirOf(runtime));
 }
@@ -38,12 +45,14 @@ function removeOtherVersions(runtime) {
 }
 
 function fetchRuntimes(names) {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the runtime matrix uses linux-x64 builds; this is ${process.platform}-${process.arch}`);
-  }
   const unknown = names.filter((name) => !RUNTIMES.some((r) => r.name === name));
   if (unknown.length) throw new Error(`unknown runtime ${unknown.join(', ')}; known: ${RUNTIMES.map((r) => r.name).join(', ')}`);
   const wanted = names.length ? RUNTIMES.filter((r) => names.includes(r.name)) : RUNTIMES;
+  const unavailable = wanted.filter((r) => !r.package);
+  if (unavailable.length) {
+    const host = `${process.platform}-${process.arch}`;
+    throw new Error(unavailable.map((r) => `${r.label} is pinned for ${r.hosts.join(', ')}, not ${host}`).join('; '));
+  }
   for (const runtime of wanted) {
     removeOtherVersions(runtime);
     if (fs.existsSync(binaryOf(runtime))) continue;
