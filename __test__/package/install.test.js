@@ -97,6 +97,8 @@ test('without a platform package, require names the platform and how to build fr
   assert.notEqual(failed.status, 0);
   assert.match(failed.stderr, new RegExp(`no native binary could be loaded for ${support.HOST_PLATFORM} \\(Node\\.js v`));
   assert.match(failed.stderr, /reinstall on this machine without --omit=optional/);
+  assert.match(failed.stderr, /install there with `npm install --os=linux --cpu=x64 --libc=(glibc|musl)`/);
+  assert.match(failed.stderr, /`npm install --cpu=wasm32` adds the WebAssembly build, which npm installs only when asked/);
   assert.match(failed.stderr, /Building from source/);
   assert.match(failed.stderr, new RegExp(`Cannot find module 'jwks-rsa-native-${support.HOST_PLATFORM}'`));
 
@@ -129,7 +131,7 @@ test('on a platform without a prebuilt package, require lists the ones that exis
   assert.notEqual(failed.status, 0);
   assert.match(
     failed.stderr,
-    /no native binary could be loaded for linux-riscv64-(gnu|musl) \(Node\.js v[^)]+\)\. Prebuilt binaries exist for linux-x64-gnu, linux-arm64-gnu, linux-x64-musl, linux-arm64-musl, darwin-arm64, darwin-x64, \S+, freebsd-x64\. To build one from source/,
+    /no native binary could be loaded for linux-riscv64-(gnu|musl) \(Node\.js v[^)]+\)\. Where no binary fits, `npm install --cpu=wasm32` adds the WebAssembly build, [^.]+\. Prebuilt binaries exist for linux-x64-gnu, linux-arm64-gnu, linux-x64-musl, linux-arm64-musl, darwin-arm64, darwin-x64, \S+, freebsd-x64\. To build one from source/,
   );
 });
 
