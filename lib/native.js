@@ -39,7 +39,7 @@ function platformKey() {
 // `aarch64-unknown-linux-musl` is published as `<name>-linux-arm64-musl`,
 // `x86_64-pc-windows-msvc` as `<name>-win32-x64-msvc`. The WebAssembly build
 // is the fallback of every platform, not one of them.
-const ARCHES = { x86_64: 'x64', aarch64: 'arm64' };
+const ARCHES = { x86_64: 'x64', aarch64: 'arm64', armv7: 'arm' };
 const OSES = { windows: 'win32' };
 function prebuiltPlatforms() {
   return pkg.napi.targets
@@ -58,13 +58,41 @@ function attempts(err) {
   return [...new Set(lines)].join('; ');
 }
 
+const WASM_PACKAGE = `${PLATFORM_PREFIX}wasm32-wasi`;
+
+// The WebAssembly package declares `cpu: ["wasm32"]`, so npm installs it only
+// when asked: whether it is here tells a failed fallback from a missing one.
+function wasmInstalled() {
+  try {
+    require.resolve(WASM_PACKAGE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// npm's flags naming this machine, for a node_modules installed on another
+// (a host's, shared with a container): npm installs the binary they name.
+function npmPlatformFlags() {
+  const flags = [`--os=${process.platform}`, `--cpu=${process.arch}`];
+  const c = libc();
+  if (c) flags.push(`--libc=${c === 'gnu' ? 'glibc' : 'musl'}`);
+  return flags.join(' ');
+}
+
+// The first sentence says what to run and why; the rest, what was tried.
 function loadError(cause) {
   const platform = platformKey();
   const prebuilt = prebuiltPlatforms();
+  const wasm = wasmInstalled()
+    ? `The WebAssembly build (${WASM_PACKAGE}) did not load either.`
+    : 'Where no binary fits, `npm install --cpu=wasm32` adds the WebAssembly build, which npm installs only ' +
+      'when asked (its package is for the wasm32 CPU).';
   const advice = prebuilt.includes(platform)
-    ? `Its package ${PLATFORM_PREFIX}${platform} is an optional dependency: reinstall on this machine ` +
-      'without --omit=optional (node_modules copied from another OS, CPU or libc does not match).'
-    : `Prebuilt binaries exist for ${prebuilt.join(', ')}.`;
+    ? `Its package ${PLATFORM_PREFIX}${platform} is an optional dependency, installed only on the machine npm runs on: ` +
+      'reinstall on this machine without --omit=optional, or, for a node_modules installed on another machine ' +
+      `(a host sharing it with a container), install there with \`npm install ${npmPlatformFlags()}\`. ${wasm}`
+    : `${wasm} Prebuilt binaries exist for ${prebuilt.join(', ')}.`;
   /** @type {NodeJS.ErrnoException} */
   const error = new Error(
     `${pkg.name}: no native binary could be loaded for ${platform} (Node.js ${process.version}). ${advice} ` +

@@ -100,6 +100,8 @@ test('without a platform package, require names the platform and how to build fr
   assert.notEqual(failed.status, 0);
   assert.match(failed.stderr, new RegExp(`no native binary could be loaded for ${support.HOST_PLATFORM} \\(Node\\.js v`));
   assert.match(failed.stderr, /reinstall on this machine without --omit=optional/);
+  assert.match(failed.stderr, /install there with `npm install --os=linux --cpu=x64 --libc=(glibc|musl)`/);
+  assert.match(failed.stderr, /`npm install --cpu=wasm32` adds the WebAssembly build, which npm installs only when asked/);
   assert.match(failed.stderr, /Building from source/);
   assert.match(failed.stderr, new RegExp(`Cannot find module 'jwks-rsa-native-${support.HOST_PLATFORM}'`));
 
@@ -131,22 +133,18 @@ function requireOnRiscv() {
 // is the fallback of every platform, not one of them).
 const PREBUILT = pkg.napi.targets.map((target) => parseTriple(target).platformArchABI).filter((p) => p !== WASM_PLATFORM);
 
-// lib/native.js names the armv7 target linux-armv7-gnueabihf instead of
-// napi's linux-arm-gnueabihf until its ARCHES maps armv7 to arm.
-const ARMV7_NAME = { todo: 'lib/native.js: ARCHES needs armv7 -> arm' };
-
-test('on a platform without a prebuilt package, require lists the ones that exist', ARMV7_NAME, () => {
+test('on a platform without a prebuilt package, require lists the ones that exist', () => {
   const failed = requireOnRiscv();
   assert.notEqual(failed.status, 0);
   assert.match(
     failed.stderr,
     new RegExp(
-      `no native binary could be loaded for linux-riscv64-(gnu|musl) \\(Node\\.js v[^)]+\\)\\. Prebuilt binaries exist for ${PREBUILT.join(', ')}\\. To build one from source`,
+      `no native binary could be loaded for linux-riscv64-(gnu|musl) \\(Node\\.js v[^)]+\\)\\. Where no binary fits, \`npm install --cpu=wasm32\` adds the WebAssembly build, [^.]+\\. Prebuilt binaries exist for ${PREBUILT.join(', ')}\\. To build one from source`,
     ),
   );
 });
 
-test('the list of prebuilt platforms names the Windows and 32-bit ARM packages as npm knows them', ARMV7_NAME, () => {
+test('the list of prebuilt platforms names the Windows and 32-bit ARM packages as npm knows them', () => {
   assert.match(requireOnRiscv().stderr, /darwin-x64, win32-x64-msvc, win32-arm64-msvc, /);
   assert.match(requireOnRiscv().stderr, /, linux-arm-gnueabihf, /);
 });

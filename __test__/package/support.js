@@ -65,9 +65,14 @@ function hostBinary() {
 // A new app that installs the tarballs in one `npm install`, offline and with
 // its own empty cache, so nothing comes from the registry or an earlier run.
 // `flags` can name another platform (--cpu, --libc) for emulated runs.
-function installApp(appDir, tarballs, flags = []) {
+// `overrides` maps a package name to a tarball: a dependency resolves to it as
+// to the registry, so npm applies its os and cpu fields (a package named on
+// the command line is refused on another CPU, even with --cpu).
+function installApp(appDir, tarballs, flags = [], overrides = {}) {
   fs.mkdirSync(appDir, { recursive: true });
-  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  const resolved = Object.fromEntries(Object.entries(overrides).map(([name, tarball]) => [name, `file:${tarball}`]));
+  const manifest = { name: 'app', version: '1.0.0', private: true, overrides: resolved };
+  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify(manifest));
   const cache = tempDir('npm-cache');
   return runOk('npm', ['install', '--offline', '--no-audit', '--no-fund', '--cache', cache, ...flags, ...tarballs], {
     cwd: appDir,

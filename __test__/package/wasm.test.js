@@ -21,10 +21,6 @@ const NODES = [
   ['Node 22', NODE22],
 ];
 const skipNode = (node) => skipWasm || (!fs.existsSync(node) && !support.REQUIRE_ALL && 'no Node 22 runtime (scripts/cross/runtimes.sh)');
-// What the wasm package needs from the registry, packed from this checkout's
-// node_modules so that the app installs offline.
-const RUNTIME_DEPS = ['@napi-rs/wasm-runtime', '@emnapi/core', '@emnapi/runtime', '@emnapi/wasi-threads', '@tybys/wasm-util', 'tslib'];
-
 // NODE_PATH makes the checkout's loader find the wasm package by name, as an
 // installed app finds it in node_modules.
 function checkoutResolvingWasm() {
@@ -73,11 +69,6 @@ let tarballs;
 function packAll() {
   if (tarballs) return tarballs;
   const out = support.tempDir('wasm-tarballs');
-  const deps = RUNTIME_DEPS.map((dep) => {
-    const args = ['pack', '--ignore-scripts', '--json', '--pack-destination', out, path.join(support.ROOT, 'node_modules', dep)];
-    const info = JSON.parse(support.runOk('npm', args).stdout);
-    return path.join(out, info[0].filename);
-  });
   const wasm = support.packPlatform(WASM_PLATFORM, WASM, out);
   console.log(
     `wasm tarball: ${wasm.entryCount} files, ${wasm.size} B packed, ${wasm.unpackedSize} B unpacked; .wasm ${fs.statSync(WASM).size} B`,
@@ -85,7 +76,6 @@ function packAll() {
   tarballs = {
     main: support.packMain(out).tarball,
     wasm: wasm.tarball,
-    deps,
     host: support.packPlatform(support.HOST_PLATFORM, support.hostBinary(), out).tarball,
   };
   return tarballs;
@@ -102,7 +92,8 @@ for (const [label, node] of NODES) {
     if (!bareApp) {
       const t = packAll();
       bareApp = path.join(support.tempDir('wasm-app'), 'app');
-      support.installApp(bareApp, [t.main, t.wasm, ...t.deps]);
+      // The package is for the wasm32 CPU: npm installs it only when asked.
+      support.installApp(bareApp, [t.main], ['--cpu=wasm32'], { [`jwks-rsa-native-${WASM_PLATFORM}`]: t.wasm });
       bareExpected = support.writeJwks(bareApp);
       const installed = fs.readdirSync(path.join(bareApp, 'node_modules')).filter((d) => d.startsWith('jwks-rsa-native'));
       assert.deepEqual(installed.sort(), ['jwks-rsa-native', `jwks-rsa-native-${WASM_PLATFORM}`]);
@@ -138,7 +129,9 @@ for (const [label, damage] of [
   test(`${label} native binary falls back to WebAssembly, with the reason in DEBUG=jwks`, { skip: skipWasm }, () => {
     const t = packAll();
     const appDir = path.join(support.tempDir('wasm-damaged'), 'app');
-    support.installApp(appDir, [t.main, t.host, t.wasm, ...t.deps]);
+    // Both a native and the WebAssembly package: npm installs one CPU's
+    // packages at a time, unless --force.
+    support.installApp(appDir, [t.main, t.host, t.wasm], ['--force']);
     const expected = support.writeJwks(appDir);
     const binary = path.join(appDir, `node_modules/jwks-rsa-native-${support.HOST_PLATFORM}/jwks-rsa-native.${support.HOST_PLATFORM}.node`);
     fs.writeFileSync(binary, damage(binary));

@@ -25,7 +25,11 @@ async function requireMs(impl) {
   return Number(stdout);
 }
 
-async function run({ quick }) {
+// With `--backend wasm` the bar is jwks-rsa's own time: the fallback loads a
+// WebAssembly module and starts a WASI thread, which no native binary does.
+const WASM_MAX = 1;
+
+async function run({ quick, backend }) {
   const rounds = quick ? 5 : 15;
   const s = Object.fromEntries(NAMES.map((impl) => [impl, []]));
   // One unrecorded round, so both start from a warm file cache.
@@ -38,7 +42,7 @@ async function run({ quick }) {
       figure: '`require()` time',
       base: median(s['jwks-rsa']),
       ours: median(s['jwks-rsa-native']),
-      max: 0.3,
+      max: backend === 'wasm' ? WASM_MAX : 0.3,
       fmt: format.ms,
       note: `fresh process per sample, ${rounds} each`,
     }),

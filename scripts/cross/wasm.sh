@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly fallback, wasm32-wasip1-threads, into the platform
 # package npm/wasm32-wasi/: the .wasm and napi's generated loader
-# (jwks-rsa-native.wasi.cjs, wasi-worker.mjs). The build leaves out the
+# (jwks-rsa-native.wasi.cjs, wasi-worker.mjs), with the JavaScript runtime they
+# load bundled beside them (runtime.cjs, scripts/cross/wasm-runtime.js), so the
+# package has no dependencies. The build leaves out the
 # native transport (`--no-default-features`): WASI has no sockets, so every
 # fetch goes through Node's http. tokio_unstable lets napi run its tokio
 # runtime on WASI threads.
@@ -22,4 +24,5 @@ RUSTFLAGS="${RUSTFLAGS:-} --cfg tokio_unstable" npx napi build --platform --rele
 for file in jwks-rsa-native.wasm32-wasi.wasm jwks-rsa-native.wasi.cjs wasi-worker.mjs; do
   cp "target/wasm32-wasi/$file" npm/wasm32-wasi/
 done
+node scripts/cross/wasm-runtime.js
 echo "built wasm32-wasi ($TARGET) in $((SECONDS - start)) s: $(stat -c %s npm/wasm32-wasi/jwks-rsa-native.wasm32-wasi.wasm) B"
