@@ -4,7 +4,7 @@
 
 const { JwksClient } = require('./lib/client/jwks-client');
 const errors = require('./lib/errors');
-const { backend } = require('./lib/native');
+const { backend } = require('./lib/loader/native');
 
 // A framework helper's module loads on first use: an app uses one framework
 // at most, and `require()` of this package stays cheap.

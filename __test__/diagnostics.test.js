@@ -82,7 +82,7 @@ test('stale: a stale key served while the endpoint is down', async () => {
 });
 
 test('nothing is asked of the native side nor built when nobody subscribes', async () => {
-  const { binding } = require('../lib/native');
+  const { binding } = require('../lib/loader/native');
   const proto = binding.NativeClient.prototype;
   const lookup = proto.lookup;
   const watches = [];

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('child_process');
 const path = require('path');
 const jwksClient = require('..');
-const { backend } = require('../lib/native');
+const { backend } = require('../lib/loader/native');
 const { generate } = require('./helpers/keys');
 const { signToken } = require('./helpers/tokens');
 const { startJwksServer, until } = require('./helpers/server');
@@ -251,7 +251,7 @@ test('8 sharing workers with backgroundRefresh make 1 request per period', { ski
 test('the shared set is dropped when the last thread holding it exits', { skip }, async () => {
   const script = `
     const { startWorkers } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     (async () => {
       const workers = await startWorkers(3, { jwksUri: ${JSON.stringify(server.url)} + '?exits', shareAcrossThreads: true });
       await Promise.all(workers.map((w) => w.call('key', { kid: 'k1' })));
@@ -272,7 +272,7 @@ test('the shared set is dropped when the last thread holding it exits', { skip }
 test('a worker ending itself with process.exit() gives its shared sets back', { skip }, async () => {
   const script = `
     const { startWorkers } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     (async () => {
       const workers = await startWorkers(2, { jwksUri: ${JSON.stringify(server.url)} + '?self-exit', shareAcrossThreads: true });
       await workers[0].call('hold', { uris: [${JSON.stringify(server.url)} + '?self-exit-own'] });
@@ -290,7 +290,7 @@ test('a worker ending itself with process.exit() gives its shared sets back', { 
 test('a worker terminated while holding many shared clients gives them all back', { skip }, async () => {
   const script = `
     const { startWorker } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     (async () => {
       const worker = await startWorker({ jwksUri: ${JSON.stringify(server.url)} + '?many', shareAcrossThreads: true });
       const uris = Array.from({ length: 200 }, (_, i) => ${JSON.stringify(server.url)} + '?many=' + i);
@@ -308,7 +308,7 @@ test('a worker terminated while holding many shared clients gives them all back'
 test('a shared set no client holds any more is dropped on collection', { skip }, async () => {
   const script = `
     const jwksClient = require(${JSON.stringify(path.join(__dirname, '..'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     (async () => {
       let client = jwksClient({ jwksUri: ${JSON.stringify(server.url)} + '?gc', shareAcrossThreads: true });
       await client.getSigningKey('k1');

@@ -8,14 +8,14 @@ const { startJwksServer, until } = require('./helpers/server');
 const { startRedis, redisSkipReason, send, bulk } = require('./helpers/redis');
 const { startFleet } = require('./helpers/fleet');
 const { pki } = require('./helpers/pki');
-const { sharedCacheConfig } = require('../lib/shared-cache');
-const { nativeConfig } = require('../lib/options');
+const { sharedCacheConfig } = require('../lib/share/shared-cache');
+const { nativeConfig } = require('../lib/config/options');
 
 // sharedCache on a real redis-server, with real child processes that each
 // hold a client: the fleet makes one request per refresh, and Redis failing
 // in any way never fails a lookup.
 
-const { backend } = require('../lib/native');
+const { backend } = require('../lib/loader/native');
 
 const skip = (backend === 'wasm' && 'the WebAssembly build has no sharedCache') || redisSkipReason();
 const PREFIX = 'test:';

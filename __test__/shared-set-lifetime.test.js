@@ -9,7 +9,7 @@ const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('child_process');
 const path = require('path');
-const { backend } = require('../lib/native');
+const { backend } = require('../lib/loader/native');
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { startWorker } = require('./helpers/threads');
@@ -80,7 +80,7 @@ test('a worker after the set expired fetches it again', { skip }, async () => {
 test('a set never fetched, or without a cache, is not kept', { skip }, async () => {
   const script = `
     const { startWorker } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     (async () => {
       const idle = await startWorker({ jwksUri: ${JSON.stringify(server.url)} + '?idle', shareAcrossThreads: true });
       await idle.terminate();
@@ -97,7 +97,7 @@ test('a set never fetched, or without a cache, is not kept', { skip }, async () 
 test('a kept set is dropped once expired: no entry outlives its set', { skip }, async () => {
   const script = `
     const { startWorker } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'threads'))});
-    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'native'))});
+    const { binding } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'loader', 'native'))});
     const uri = ${JSON.stringify(server.url)};
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     (async () => {

@@ -9,7 +9,7 @@ const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { startProvider } = require('./helpers/oidc-provider');
 const { startRevalidatingServer } = require('./helpers/revalidating');
-const { backend } = require('../lib/native');
+const { backend } = require('../lib/loader/native');
 
 const wasm = backend === 'wasm';
 const nativeOnly = wasm && 'the WebAssembly build has no sharedCache';

@@ -17,7 +17,7 @@ const native = require('..');
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 const { withFakeTimers, seeded } = require('./helpers/fake-timers');
-const { binding } = require('../lib/native');
+const { binding } = require('../lib/loader/native');
 
 // More with JWKS_TEST_SEEDS=n.
 const SEEDS = Number(process.env.JWKS_TEST_SEEDS) || 60;

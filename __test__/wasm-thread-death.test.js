@@ -26,8 +26,8 @@ workerThreads.Worker = Recording;
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const native = require('..');
-const { backend } = require('../lib/native');
-const { CODE } = require('../lib/wasm-threads');
+const { backend } = require('../lib/loader/native');
+const { CODE } = require('../lib/loader/wasm-threads');
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
 

@@ -52,7 +52,7 @@ const syntaxMessages = new Map();
 
 function syntaxMessage(info) {
   if (syntaxMessages.has(info.syntaxId)) return syntaxMessages.get(info.syntaxId);
-  const body = require('./native').binding.syntaxErrorBody(info.syntaxId);
+  const body = require('./loader/native').binding.syntaxErrorBody(info.syntaxId);
   let message = info.message;
   try {
     if (typeof body === 'string') JSON.parse(body);

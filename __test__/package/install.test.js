@@ -36,7 +36,7 @@ test('the main tarball holds the JavaScript, types, README and LICENSE only', ()
   const files = packed.files.map((f) => f.path);
   const outsideLib = files.filter((f) => !f.startsWith('lib/')).sort();
   assert.deepEqual(outsideLib, PUBLISHED);
-  assert.ok(files.includes('lib/client/jwks-client.js') && files.includes('lib/native.js'));
+  assert.ok(files.includes('lib/client/jwks-client.js') && files.includes('lib/loader/native.js'));
   assert.deepEqual(
     files.filter((f) => !f.endsWith('.js') && !f.endsWith('.ts') && !PUBLISHED.includes(f)),
     [],

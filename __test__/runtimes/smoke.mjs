@@ -158,7 +158,7 @@ check(
     const loaded = Object.keys(require.cache).filter((f) => /(lib\/native|binding)\.js$|\.node$/.test(f));
     for (const file of loaded) delete require.cache[file];
     assert.throws(
-      () => require('../../lib/native.js'),
+      () => require('../../lib/loader/native.js'),
       (err) => {
         assert.equal(err.code, 'ERR_JWKS_RSA_NATIVE_BINDING');
         assert.match(err.message, /Requires ffi access to "[^"]+\.node", run again with the --allow-ffi flag/);

@@ -2,9 +2,9 @@
 
 const { ArgumentError, JwksError } = require('../errors');
 const { logger } = require('../observe/client-log');
-const { nativeConfig } = require('../options');
-const { sharedCacheConfig } = require('../shared-cache');
-const { DEFAULT_CACHE_MAX_AGE_MS } = require('../constants');
+const { nativeConfig } = require('../config/options');
+const { sharedCacheConfig } = require('../share/shared-cache');
+const { DEFAULT_CACHE_MAX_AGE_MS } = require('../config/constants');
 const { deliver } = require('./key-set-client');
 
 // OpenID Connect Discovery 1.0 for `issuer` (without `jwksUri`).

@@ -3,7 +3,7 @@
 const { KeySetClient } = require('./key-set-client');
 const { IssuerClient } = require('./issuer-client');
 const log = require('../observe/client-log');
-const { DEFAULT_TIMEOUT_MS } = require('../constants');
+const { DEFAULT_TIMEOUT_MS } = require('../config/constants');
 
 // jwks-rsa's JwksClient, with its shape: the options it keeps, its methods
 // on the prototype and `getSigningKey` as an own property too. Keys come

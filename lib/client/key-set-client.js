@@ -1,20 +1,20 @@
 'use strict';
 
-const { binding, backend } = require('../native');
+const { binding, backend } = require('../loader/native');
 const { makeSigningKey } = require('./signing-key');
 const { KeyMemo } = require('./key-memo');
 const { admitted } = require('./limiter-clock');
 const { toError } = require('../native-errors');
-const { nativeConfig } = require('../options');
+const { nativeConfig } = require('../config/options');
 const { ensureDefaultRoots } = require('../transport/roots');
 const { ArgumentError } = require('../errors');
 const { httpIntercepted } = require('../transport/node-fetch');
 const sources = require('../transport/sources');
-const { shareKey } = require('../share-threads');
-const { sharedCacheConfig } = require('../shared-cache');
+const { shareKey } = require('../share/threads');
+const { sharedCacheConfig } = require('../share/shared-cache');
 const log = require('../observe/client-log');
 const { Refresher } = require('./refresher');
-const { refreshSettings } = require('../refresh-options');
+const { refreshSettings } = require('../config/refresh-options');
 const { FetchWatch, publish, watched } = require('../observe/diagnostics');
 
 // The client of one key set: the memo in front (key-memo.js) and the

@@ -1,6 +1,6 @@
 'use strict';
 
-const { MAX_TIMER_MS } = require('../constants');
+const { MAX_TIMER_MS } = require('../config/constants');
 
 // The timers and the one-at-a-time rule of the refreshes no lookup waits
 // for: refresh-ahead, the background refresh, reload() and warm(). Whether

@@ -1,7 +1,7 @@
 'use strict';
 
 const { ArgumentError } = require('../errors');
-const { SUPPORTED_ALGORITHMS } = require('../constants');
+const { SUPPORTED_ALGORITHMS } = require('../config/constants');
 
 // What every framework helper's key provider shares: the algorithm gate,
 // the options checks, the default error policy, the choice of what a

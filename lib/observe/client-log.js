@@ -2,7 +2,7 @@
 
 const { createLogger } = require('./debug');
 const { makeSigningKey } = require('../client/signing-key');
-const { DEFAULT_CACHE_MAX_AGE_MS, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_JWKS_REQUESTS_PER_MINUTE } = require('../constants');
+const { DEFAULT_CACHE_MAX_AGE_MS, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_JWKS_REQUESTS_PER_MINUTE } = require('../config/constants');
 
 // The DEBUG=jwks lines jwks-rsa prints, written from what the native side
 // reports. Every function is a no-op unless the namespace is enabled.

@@ -1,6 +1,6 @@
 'use strict';
 
-const { numericOption } = require('../options');
+const { numericOption } = require('../config/options');
 
 // The freshness options (`conditionalRequests`, `respectCacheControl`,
 // `minCacheAge`), off unless asked for, so a client configured as for

@@ -12,7 +12,7 @@ const freshness = require('./freshness');
 // Taken at load: fake timers must not freeze the deadline.
 const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = require('timers');
 // Node's timers fire at once for longer delays: such a deadline never comes.
-const { MAX_TIMER_MS } = require('../constants');
+const { MAX_TIMER_MS } = require('../config/constants');
 
 // Request options for the endpoint: straight to it, through a proxy in
 // absolute form (plain HTTP), or over an open tunnel (HTTPS).

@@ -1,4 +1,4 @@
-//! Client options, as the shim's rule normalized them (`lib/options.js`),
+//! Client options, as the shim's rule normalized them (`lib/config/options.js`),
 //! to the core's configuration: every number comes whole and within its
 //! bounds and is taken as it is. Also the defaults and bounds that rule
 //! applies, exported from [`crate::state::option_rule`] so that each is
@@ -25,7 +25,7 @@ use crate::state::option_rule as rule;
 use crate::state::rate_limit::LimiterClock;
 
 /// Exports each constant of `option_rule` named, as a number of the same
-/// name, for `lib/constants.js`.
+/// name, for `lib/config/constants.js`.
 macro_rules! export {
     ($($name:ident),*) => {
         $(#[napi]

@@ -1,6 +1,6 @@
 //! Every default and bound of a client option, written once.
 //!
-//! The rule that applies them is the shim's (`lib/options.js`, which says
+//! The rule that applies them is the shim's (`lib/config/options.js`, which says
 //! why it is there); the napi layer exports these constants to it
 //! (`src/napi/config.rs`), and the core takes the numbers the rule hands it
 //! as they are: whole, and within these bounds.

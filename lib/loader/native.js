@@ -7,9 +7,9 @@
 
 const fs = require('fs');
 const path = require('path');
-const pkg = require('../package.json');
+const pkg = require('../../package.json');
 const { elfShortfall } = require('./elf');
-const { createLogger } = require('./observe/debug');
+const { createLogger } = require('../observe/debug');
 const { loadWatchingWorkers, guardWasmBinding } = require('./wasm-threads');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;
@@ -130,7 +130,7 @@ function nativeCandidates() {
   const base = `${process.platform}-${process.arch}`;
   const files = [];
   if (process.env.NAPI_RS_NATIVE_LIBRARY_PATH) files.push(process.env.NAPI_RS_NATIVE_LIBRARY_PATH);
-  const root = path.join(__dirname, '..');
+  const root = path.join(__dirname, '..', '..');
   for (const file of fs.readdirSync(root)) {
     if (file.startsWith(`${pkg.napi.binaryName}.${base}`) && file.endsWith('.node')) files.push(path.join(root, file));
   }
@@ -157,7 +157,7 @@ function truncatedNative() {
 
 // The WebAssembly loader starts Workers for its threads: see wasm-threads.js.
 function requireBinding(truncated) {
-  const load = () => require('../binding.js');
+  const load = () => require('../../binding.js');
   if (!truncated) return loadWatchingWorkers(load);
   process.env.NAPI_RS_FORCE_WASI = 'error';
   try {

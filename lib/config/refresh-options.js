@@ -4,7 +4,7 @@ const { numericOption } = require('./options');
 
 // `refreshAhead` and `backgroundRefresh`, read once when a client is built.
 // Both are off unless set, and need the cache, which they keep fresh. A
-// value out of range is an ArgumentError (lib/options.js) even where the
+// value out of range is an ArgumentError (lib/config/options.js) even where the
 // option is then ignored (no cache).
 
 /** `refreshAhead: true`: this share of cacheMaxAge before expiry. */

@@ -1,10 +1,10 @@
 'use strict';
 
-const { binding } = require('./native');
+const { binding } = require('../loader/native');
 
 module.exports = {
   // The options' defaults and bounds are the core's, written once in
-  // src/state/option_rule.rs; lib/options.js applies them.
+  // src/state/option_rule.rs; lib/config/options.js applies them.
   DEFAULT_CACHE_MAX_AGE_MS: binding.DEFAULT_CACHE_MAX_AGE_MS,
   DEFAULT_CACHE_MAX_ENTRIES: binding.DEFAULT_CACHE_MAX_ENTRIES,
   DEFAULT_COMMAND_TIMEOUT_MS: binding.DEFAULT_COMMAND_TIMEOUT_MS,

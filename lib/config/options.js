@@ -6,7 +6,7 @@
 // lru-cache's), ArgumentErrors that show the value as given, WHATWG URLs
 // and Node's header checks; and this side uses the normalized values too
 // (the Node transport's timeout, the key memo's cache settings). The
-// defaults and bounds it applies are the core's (lib/constants.js).
+// defaults and bounds it applies are the core's (lib/config/constants.js).
 
 const {
   DEFAULT_CACHE_MAX_AGE_MS,
@@ -18,9 +18,9 @@ const {
   MAX_TIMER_MS,
   MIN_BACKGROUND_MS,
 } = require('./constants');
-const { ArgumentError } = require('./errors');
-const { proxyFor } = require('./transport/proxy-env');
-const { limiterClock } = require('./client/limiter-clock');
+const { ArgumentError } = require('../errors');
+const { proxyFor } = require('../transport/proxy-env');
+const { limiterClock } = require('../client/limiter-clock');
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const isPosInt = (n) => typeof n === 'number' && n > 0 && Number.isInteger(n);
@@ -74,7 +74,7 @@ const NUMERIC_OPTIONS = {
   // `true`: 10% of cacheMaxAge.
   refreshAhead: { min: 0, fallback: 0, also: [true, false], alsoText: 'true or ' },
   backgroundRefresh: { min: MIN_BACKGROUND_MS, max: MAX_TIMER_MS, fallback: 0, also: [0, false], alsoText: '0 or ' },
-  // `max` and `fallback` come from the fetch `timeout` (lib/shared-cache.js).
+  // `max` and `fallback` come from the fetch `timeout` (lib/share/shared-cache.js).
   commandTimeout: { label: 'Invalid sharedCache option: `commandTimeout`', min: 1 },
 };
 
@@ -156,7 +156,7 @@ function nativeConfig(options) {
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
   // Required here: freshness.js reads this module's `numericOption`.
-  Object.assign(config, require('./transport/freshness').freshnessConfig(options));
+  Object.assign(config, require('../transport/freshness').freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
     // jwks-rsa's limiter starts its first minute when the client is created.
@@ -187,8 +187,8 @@ const FETCH_FIELDS = ['uri', 'headers', 'ca', 'cert', 'key', 'proxy', 'maxRespon
 
 /**
  * What a client fetches, as a string: clients equal in it receive the same
- * set, so they may share it, across threads (lib/share-threads.js) and
- * processes (lib/shared-cache.js). Undefined without `jwksUri`: nothing
+ * set, so they may share it, across threads (lib/share/threads.js) and
+ * processes (lib/share/shared-cache.js). Undefined without `jwksUri`: nothing
  * says which set a `fetcher` returns.
  */
 function fetchIdentity(options, config) {

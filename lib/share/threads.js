@@ -1,8 +1,8 @@
 'use strict';
 
-const { backend } = require('./native');
-const { logger } = require('./observe/client-log');
-const { fetchIdentity } = require('./options');
+const { backend } = require('../loader/native');
+const { logger } = require('../observe/client-log');
+const { fetchIdentity } = require('../config/options');
 
 // `shareAcrossThreads`: whether a client joins the process-wide core of its
 // endpoint, and under which key: its fetch identity and every other setting

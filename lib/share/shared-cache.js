@@ -1,8 +1,8 @@
 'use strict';
 
-const { ArgumentError } = require('./errors');
-const { fetchIdentity, numericOption } = require('./options');
-const { DEFAULT_COMMAND_TIMEOUT_MS } = require('./constants');
+const { ArgumentError } = require('../errors');
+const { fetchIdentity, numericOption } = require('../config/options');
+const { DEFAULT_COMMAND_TIMEOUT_MS } = require('../config/constants');
 
 // `sharedCache`: a key-set store shared by the processes of a fleet, on
 // Redis (spoken natively) or on any object with async get/set (and,
