@@ -245,6 +245,12 @@ export interface LookupRequest {
   limiter?: LimiterReading
   /** Someone subscribes to a diagnostics channel: say what fetch ended. */
   watch?: boolean
+  /**
+   * A token's `alg`, from a framework helper with `selectByAlg` whose
+   * key for the kid did not fit it: the answer is then the key of the kid
+   * that fits (see [`crate::keys::alg_fit`]), never memoized by the shim.
+   */
+  alg?: string
 }
 
 export declare const MAX_TIMER_MS: number

@@ -292,11 +292,24 @@ declare namespace JwksRsa {
   }
 
   /**
+   * Decides at run time whether a token's `iss` is an issuer to look keys up
+   * for (discovered from the issuer URL); only `true` accepts. Called for
+   * every token with that issuer, so it must accept only trusted issuers.
+   */
+  type IssuerPredicate = (iss: string) => boolean | Promise<boolean>;
+
+  /**
    * Helper options with `issuers` instead of `jwksUri`/`issuer`: each token's
-   * key comes from the client of its `iss` claim; an unlisted `iss` gets no key.
+   * key comes from the client of its `iss` claim; an `iss` not accepted gets
+   * no key. A RegExp must match the whole `iss`.
    */
   type WithIssuers<O> = Omit<O, 'jwksUri' | 'issuer' | 'fetcher'> & {
-    issuers: ReadonlyArray<string | IssuerEntry>;
+    issuers: ReadonlyArray<string | IssuerEntry> | IssuerPredicate | RegExp;
+    /**
+     * Issuer clients kept at most (the least recently used one is dropped and
+     * closed). Default 100 with a function or RegExp, no bound with a list.
+     */
+    maxIssuers?: number;
     fetcher?(jwksUri: string): Promise<{ keys: any }>;
   };
 
@@ -367,9 +380,19 @@ declare namespace JwksRsa {
   function passportJwtSecret(options: ExpressJwtOptions): SecretCallback & WithClient;
 
   /** Options of the helpers that may hand out a `KeyObject` instead of a PEM. */
-  interface KeyObjectOption {
+  interface KeyObjectOption extends SelectByAlgOption {
     /** Pass the cached `crypto.KeyObject` to the verifier instead of the PEM string. Default `false`. */
     keyObject?: boolean;
+  }
+
+  /** Options of every framework helper. */
+  interface SelectByAlgOption {
+    /**
+     * Hand over the key of the token's kid whose type, curve and declared
+     * `alg` fit the token's `alg`, and no key when none does (jwks-rsa picks
+     * by kid alone). Default `false`, but `true` in `fastifyJwtSecret`.
+     */
+    selectByAlg?: boolean;
   }
 
   type ExpressJwtOptions = Options &
@@ -427,6 +450,17 @@ declare namespace JwksRsa {
     KeyObjectOption & {
       handleSigningKeyError?(err: Error | null): Promise<void>;
     };
+
+  type FastifyJwtOptions = Options & SelectByAlgOption;
+
+  /**
+   * A `secret` for @fastify/jwt registered with `decode: { complete: true }`:
+   * called with the request and the decoded token, resolves the key's PEM.
+   * A token that gets no key is refused with an error whose `statusCode` is 401.
+   * Not in jwks-rsa (and not enumerable on the module).
+   */
+  function fastifyJwtSecret(options: WithIssuers<FastifyJwtOptions>): ((request: unknown, token: unknown) => Promise<string>) & WithClients;
+  function fastifyJwtSecret(options: FastifyJwtOptions): ((request: unknown, token: unknown) => Promise<string>) & WithClient;
 
   class ArgumentError extends Error {
     name: 'ArgumentError';

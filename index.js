@@ -33,6 +33,13 @@ module.exports.koaJwtSecret = function (options = {}) {
 module.exports.passportJwtSecret = function (options) {
   return helper('passport', 'passportJwtSecret')(options);
 };
-// 'native' or 'wasm': which build serves this process. Not enumerable, so the
-// module keeps the exact shape of jwks-rsa's.
+// 'native' or 'wasm': which build serves this process, and the helper for
+// @fastify/jwt, which jwks-rsa lacks. Not enumerable, so the module keeps
+// the exact shape of jwks-rsa's.
 Object.defineProperty(module.exports, 'backend', { value: backend, enumerable: false });
+Object.defineProperty(module.exports, 'fastifyJwtSecret', {
+  value: function fastifyJwtSecret(options) {
+    return helper('fastify', 'fastifyJwtSecret')(options);
+  },
+  enumerable: false,
+});

@@ -14,4 +14,5 @@ export const {
   hapiJwt2KeyAsync,
   koaJwtSecret,
   passportJwtSecret,
+  fastifyJwtSecret,
 } = jwksClient;

@@ -13,7 +13,7 @@ const { startJwksServer } = require('./helpers/server');
 const { callApi } = require('./helpers/http-client');
 const { signToken } = require('./helpers/tokens');
 
-const EXAMPLES = ['express', 'koa', 'passport', 'hapi'];
+const EXAMPLES = ['express', 'koa', 'passport', 'hapi', 'fastify'];
 const rsa = generate('RS256', 'rsa');
 const ec = generate('ES256', 'ec');
 const stranger = generate('RS256', 'stranger');

@@ -31,9 +31,9 @@ function shape(value, depth = 0) {
 
 // Additions of this package, documented in the README.
 const ADDITIONS = { JwksClient: ['prototype.stats', 'prototype.reload', 'prototype.warm', 'prototype.close', 'prototype.health'] };
-// `backend` ('native' or 'wasm') is the module's one addition: not enumerable,
+// `backend` ('native' or 'wasm') and `fastifyJwtSecret` are the module's additions: not enumerable,
 // so `Object.keys` and spreading the module see exactly jwks-rsa's exports.
-const MODULE_ADDITIONS = ['backend'];
+const MODULE_ADDITIONS = ['backend', 'fastifyJwtSecret'];
 
 function moduleShape(module) {
   const described = shape(module, 2);

@@ -133,7 +133,7 @@ test('koa and passport accept issuer or issuers in place of jwksUri, and keep th
 });
 
 test('issuers must be a non-empty list of issuer URLs or { issuer, jwksUri }, and replaces jwksUri and issuer', () => {
-  const listMessage = 'issuers must be a non-empty array of issuer URLs or { issuer, jwksUri } objects';
+  const listMessage = 'issuers must be a non-empty array of issuer URLs or { issuer, jwksUri } objects, a function or a RegExp';
   for (const issuers of [
     [],
     'https://a.example/',

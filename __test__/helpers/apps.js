@@ -9,6 +9,8 @@ const Hapi = require('@hapi/hapi');
 const hapiAuthJwt2 = require('hapi-auth-jwt2');
 const Hapi16 = require('hapi-v16');
 const hapiAuthJwt2v7 = require('hapi-auth-jwt2-v7');
+const Fastify = require('fastify');
+const fastifyJwt = require('@fastify/jwt');
 const { promisify } = require('util');
 const { listen } = require('./http-client');
 
@@ -114,4 +116,17 @@ async function startHapi16App(key) {
   return { url: `${server.info.uri}/api`, close: () => promisify(server.stop.bind(server))() };
 }
 
-module.exports = { startExpressApp, startKoaApp, startPassportApp, startHapiApp, startHapi16App };
+/**
+ * fastify with @fastify/jwt and `secret`; `complete: false` decodes the
+ * payload alone. Errors are answered with their `statusCode` (else 500).
+ */
+async function startFastifyApp(secret, { complete = true } = {}) {
+  const app = Fastify();
+  await app.register(fastifyJwt, { secret, decode: { complete }, verify: { algorithms: ALGORITHMS, allowedAud: AUDIENCE } });
+  app.get('/api', { onRequest: (request) => request.jwtVerify() }, async (request) => ({ sub: request.user.sub }));
+  app.setErrorHandler((err, request, reply) => reply.status(err.statusCode || 500).send(errorBody(err)));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url: `http://127.0.0.1:${app.server.address().port}/api`, close: () => app.close() };
+}
+
+module.exports = { startExpressApp, startKoaApp, startPassportApp, startHapiApp, startHapi16App, startFastifyApp };

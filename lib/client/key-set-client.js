@@ -48,6 +48,10 @@ function deliver(promise, cb) {
   );
 }
 
+// `selectByAlg` (lib/integrations/alg-fit.js): the set client each key came
+// from, asked past the memo (jwks-rsa's, by kid) for the kid's key of an alg.
+const madeBy = new WeakMap();
+
 class KeySetClient {
   #native;
   #options;
@@ -195,7 +199,18 @@ class KeySetClient {
     }
     const key = memo === undefined || !answer.cacheable ? makeSigningKey(answer.key) : memo.answered(kid, answer, load, Date.now());
     if (answer.stale) this.#staleServed(toError(answer.stale), kid, key);
+    madeBy.set(key, this);
     return key;
+  }
+
+  /** `{ key, expires }`: the key of `kid` that fits a token's `alg`, chosen by the core, and until when it may be reused. */
+  async keyForAlg(kid, alg) {
+    const [text, matchable] = kidArgs(kid);
+    this.#chooseTransport();
+    const ask = (now, limiter) => this.#native.lookup({ kid: text, matchable, now, load: false, limiter, alg });
+    const answer = await admitted(ask, Date.now(), this.#limited);
+    if (answer.error) throw toError(answer.error);
+    return { key: makeSigningKey(answer.key), expires: answer.cacheable ? answer.expires : 0 };
   }
 
   #staleServed(err, kid, key) {
@@ -332,4 +347,4 @@ function checkTls(options, config) {
   if (config.cert !== undefined) require('tls').createSecureContext({ cert: options.cert, key: options.key });
 }
 
-module.exports = { KeySetClient, deliver, rejectCallback };
+module.exports = { KeySetClient, deliver, rejectCallback, madeBy };

@@ -27,7 +27,7 @@ function expressJwtSecret(options) {
     const header = token.header;
     if (!header || !isSupportedAlgorithm(header.alg)) return undefined;
     try {
-      return toSecret(await source.signingKey(header.kid, token.payload));
+      return toSecret(await source.signingKey(header.kid, token.payload, header.alg));
     } catch (err) {
       return new Promise((resolve, reject) => {
         onError(err, (newError) => (newError ? reject(newError) : resolve(undefined)));

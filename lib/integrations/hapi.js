@@ -29,7 +29,7 @@ function hapiJwt2Key(options) {
     }
     // A callback that throws lands in the error handler, as with jwks-rsa.
     source
-      .signingKey(decoded.header.kid, decoded.payload)
+      .signingKey(decoded.header.kid, decoded.payload, alg)
       .then((key) => cb(null, toSecret(key), key))
       .catch((err) => onError(err, (newError) => cb(newError, null, null)));
     return undefined;

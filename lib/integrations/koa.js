@@ -19,7 +19,7 @@ function koaJwtSecret(options = {}) {
         return reject(new Error('Missing / invalid token algorithm'));
       }
       source
-        .signingKey(kid, payload)
+        .signingKey(kid, payload, alg)
         .then((key) => {
           resolve(toSecret(key));
         })

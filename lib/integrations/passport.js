@@ -24,7 +24,7 @@ function passportJwtSecret(options) {
     }
     // A callback that throws lands in the error handler, as with jwks-rsa.
     source
-      .signingKey(decoded.header.kid, decoded.payload)
+      .signingKey(decoded.header.kid, decoded.payload, decoded.header.alg)
       .then((key) => {
         cb(null, toSecret(key));
       })

@@ -2,11 +2,13 @@
 //! `jwks-rsa` uses to pick one of them.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
+use crate::keys::alg_fit::{KeyFamily, fits};
 use crate::keys::jwk::parse_key_with;
 use crate::keys::key_types::KeyTypes;
 use crate::keys::skip_reason::{MAX_KEYS_PER_SET, SkipReason};
@@ -41,6 +43,22 @@ pub struct SigningKey {
     pub alg: Option<String>,
     /// SPKI PEM, identical to what Node's `KeyObject.export` produces.
     pub pem: String,
+    /// The key's type and curve, which decide the algorithms it verifies.
+    pub family: KeyFamily,
+    /// The set's later keys with the same kid, which a lookup by kid alone
+    /// never answers (the first wins); [`SigningKey::for_alg`] picks among them.
+    pub same_kid: Vec<Arc<SigningKey>>,
+}
+
+impl SigningKey {
+    /// The first of this key and its [`SigningKey::same_kid`] that fits a
+    /// token signed with `alg` (see [`crate::keys::alg_fit`]).
+    pub fn for_alg(self: &Arc<Self>, alg: &str) -> Option<Arc<SigningKey>> {
+        std::iter::once(self)
+            .chain(&self.same_kid)
+            .find(|key| fits(key.family, key.alg.as_deref(), alg))
+            .cloned()
+    }
 }
 
 /// A key of the set that was not made a signing key, and why.
@@ -148,6 +166,8 @@ impl KeySet {
                     kid: k.kid,
                     alg: k.alg,
                     pem,
+                    family: KeyFamily::of(&k.material),
+                    same_kid: Vec::new(),
                 })
             }) {
                 Ok(key) => set.push(key),
@@ -174,11 +194,23 @@ impl KeySet {
     }
 
     fn push(&mut self, key: SigningKey) {
+        let key = Arc::new(key);
         if let Some(kid) = &key.kid {
-            // The first key with a kid wins, as `Array.prototype.find` does.
-            self.by_kid.entry(kid.clone()).or_insert(self.keys.len());
+            match self.by_kid.entry(kid.clone()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(self.keys.len());
+                }
+                // The first key with a kid wins, as `Array.prototype.find`
+                // does; the later ones stay reachable from it by alg. While
+                // the set is built, its keys have no other owner.
+                Entry::Occupied(first) => {
+                    if let Some(first) = self.keys.get_mut(*first.get()).and_then(Arc::get_mut) {
+                        first.same_kid.push(Arc::clone(&key));
+                    }
+                }
+            }
         }
-        self.keys.push(Arc::new(key));
+        self.keys.push(key);
     }
 
     /// The signing keys, in endpoint order.
@@ -327,6 +359,35 @@ mod tests {
             number.err().as_deref(),
             Some("Unable to find a signing key that matches '123'")
         );
+    }
+
+    #[test]
+    fn keys_sharing_a_kid_are_picked_by_alg() {
+        let ec = json!({
+            "kty": "EC", "crv": "P-256", "kid": "a",
+            "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+            "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+        });
+        let mut rs256 = rsa(Some("a"));
+        rs256["alg"] = json!("RS256");
+        let set =
+            KeySet::from_json(&json!({ "keys": [rs256, ec, rsa(Some("b"))] })).expect("three keys");
+        let first = set.select(&KidQuery::Kid("a".into())).expect("a");
+        assert_eq!(
+            first.family,
+            KeyFamily::Rsa,
+            "by kid alone, the first key, as in jwks-rsa"
+        );
+        let es = first.for_alg("ES256").expect("the EC key of kid a");
+        assert!(matches!(es.family, KeyFamily::Ec(_)));
+        assert!(Arc::ptr_eq(&first.for_alg("RS256").expect("itself"), first));
+        assert!(
+            first.for_alg("PS256").is_none(),
+            "the RSA key declares RS256"
+        );
+        assert!(first.for_alg("ES384").is_none());
+        let b = set.select(&KidQuery::Kid("b".into())).expect("b");
+        assert!(b.same_kid.is_empty() && b.for_alg("PS256").is_some());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! rules: pure functions, with no I/O and no clock. It uses no other layer,
 //! only the crate's `error`; every layer above may use it.
 
+pub mod alg_fit;
 mod der;
 pub mod ed448;
 pub mod json;

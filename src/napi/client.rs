@@ -11,13 +11,13 @@ use super::config::{NativeConfig, clock_ms};
 use super::convert::{DocumentAnswer, FetchEvent, KeyAnswer, KeysAnswer};
 use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
-use super::requests::{FetchRequest, LookupRequest};
+use super::requests::{AlgFit, FetchRequest, LookupRequest};
 use super::source::key_source;
 use super::store::{SharedHandle, shared_source};
 use super::threads::{self, Core, Threaded};
 use crate::keys::keyset::KidQuery;
 use crate::share::threads::Lease;
-use crate::state::client::Client;
+use crate::state::client::{Client, Resolved};
 
 /// A JWKS client. Methods take the JavaScript clock (`Date.now()`) so that
 /// faked timers drive expiry and rate limiting as they do with jwks-rsa.
@@ -143,9 +143,10 @@ impl NativeClient {
         let lookup = request.lookup();
         let watch = request.watch.unwrap_or(false);
         let query = query(request.kid, request.matchable);
+        let fit = AlgFit::of(request.alg, &query);
         let core = self.core();
         if let Some(answer) = core.cached(&query, lookup.now, lookup.load) {
-            let mut answer = match answer {
+            let mut answer = match answer.and_then(|hit| AlgFit::apply(fit.as_ref(), hit)) {
                 Ok(hit) => KeyAnswer::hit(&hit),
                 Err(err) => KeyAnswer::failed(&err),
             };
@@ -153,7 +154,11 @@ impl NativeClient {
             return Ok(Either::A(answer));
         }
         let block = AsyncBlockBuilder::new(async move {
-            let mut answer = match core.signing_key(query, lookup).await {
+            let fitted = core.signing_key(query, lookup).await.and_then(|resolved| {
+                let hit = AlgFit::apply(fit.as_ref(), resolved.hit)?;
+                Ok(Resolved { hit, ..resolved })
+            });
+            let mut answer = match fitted {
                 Ok(resolved) => KeyAnswer::resolved(&resolved),
                 Err(err) => KeyAnswer::failed(&err),
             };

@@ -6,6 +6,9 @@
 use napi_derive::napi;
 
 use super::config::{LimiterReading, clock_ms};
+use crate::error::Error;
+use crate::keys::keyset::KidQuery;
+use crate::state::cache::Hit;
 use crate::state::client::Lookup;
 
 /// `getSigningKey(kid)` past the memo.
@@ -25,6 +28,10 @@ pub struct LookupRequest {
     pub limiter: Option<LimiterReading>,
     /// Someone subscribes to a diagnostics channel: say what fetch ended.
     pub watch: Option<bool>,
+    /// A token's `alg`, from a framework helper with `selectByAlg` whose
+    /// key for the kid did not fit it: the answer is then the key of the kid
+    /// that fits (see [`crate::keys::alg_fit`]), never memoized by the shim.
+    pub alg: Option<String>,
 }
 
 /// `getSigningKeys()`, `getKeys()` and a refresh.
@@ -45,6 +52,36 @@ impl LookupRequest {
             load: self.load,
             seen_at: self.seen_at.map(clock_ms),
             ..charged_at(self.now, self.limiter.as_ref())
+        }
+    }
+}
+
+/// A lookup's `alg`, and the not-found message of its kid.
+pub struct AlgFit {
+    alg: String,
+    missing: String,
+}
+
+impl AlgFit {
+    /// What a lookup of `query` with `alg` asks of the key, if it gives one.
+    pub fn of(alg: Option<String>, query: &KidQuery) -> Option<Self> {
+        let alg = alg?;
+        Some(AlgFit {
+            alg,
+            missing: query.not_found_message(),
+        })
+    }
+
+    /// The key of `hit`'s kid that fits the `alg`, or the kid's not-found
+    /// error when none does. Without `fit`, `hit` itself.
+    ///
+    /// # Errors
+    /// `SigningKeyNotFoundError` when no key of the kid fits.
+    pub fn apply(fit: Option<&AlgFit>, hit: Hit) -> Result<Hit, Error> {
+        let Some(fit) = fit else { return Ok(hit) };
+        match hit.key.for_alg(&fit.alg) {
+            Some(key) => Ok(Hit { key, ..hit }),
+            None => Err(Error::SigningKeyNotFoundError(fit.missing.clone())),
         }
     }
 }
