@@ -119,6 +119,7 @@ mod tests {
                 waited: Some(true),
             }),
             watch: None,
+            alg: None,
         };
         let lookup = request.lookup();
         assert_eq!(
