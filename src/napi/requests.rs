@@ -36,6 +36,10 @@ pub struct FetchRequest {
     pub limiter: Option<LimiterReading>,
     /// Someone subscribes to a diagnostics channel: say what fetch ended.
     pub watch: Option<bool>,
+    /// For `signingKeys`: answer from the set in use, without a fetch; the
+    /// revision of the keys the shim holds (-1: none), which are then not
+    /// sent again.
+    pub cached: Option<f64>,
 }
 
 impl LookupRequest {
