@@ -36,8 +36,17 @@ export declare class NativeClient {
    * than borrowing this object, which a worker's exit frees mid-fetch.
    */
   lookup(request: LookupRequest): KeyAnswer | Promise<KeyAnswer>
-  /** `getSigningKeys()`. */
-  signingKeys(request: FetchRequest): Promise<KeysAnswer>
+  /**
+   * `getSigningKeys()`; with `cached`, `cachedSigningKeys()`: the set
+   * in use at once, without a fetch.
+   */
+  signingKeys(request: FetchRequest): KeysAnswer | Promise<KeysAnswer>
+  /**
+   * `client.forget(kid)`: `all` forgets every kid (`kid` is then
+   * ignored); `null` is the kid of a lookup without one. Both this
+   * thread's core and the shared one (`shareAcrossThreads`) forget.
+   */
+  forget(all: boolean, kid?: string | undefined | null): void
   /**
    * `getKeys()`: the body of a fetch, for the shim to parse. With
    * `limiter` (an issuer's discovery document asked for by an unknown
@@ -136,6 +145,12 @@ export interface FetchRequest {
   limiter?: LimiterReading
   /** Someone subscribes to a diagnostics channel: say what fetch ended. */
   watch?: boolean
+  /**
+   * For `signingKeys`: answer from the set in use, without a fetch; the
+   * revision of the keys the shim holds (-1: none), which are then not
+   * sent again.
+   */
+  cached?: number
 }
 
 /** Whether default roots were handed over already. */
@@ -204,6 +219,11 @@ export interface KeysAnswer {
   keys?: Array<KeyData>
   error?: ErrorInfo
   event?: FetchEvent
+  /**
+   * For `cachedSigningKeys()`: the revision of the set in use; none
+   * when there is none (`keys` is then absent too).
+   */
+  revision?: number
 }
 
 /** The last fetch with a body: for `DEBUG=jwks` lines. */

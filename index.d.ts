@@ -35,6 +35,16 @@ declare namespace JwksRsa {
     warm(): Promise<SigningKey[]>;
     /** Stops the `backgroundRefresh` timer; lookups keep working. */
     close(): void;
+    /**
+     * Drops `kid` from the cache and the stale fallback: its next lookup asks the endpoint.
+     * Without a kid, drops every key and the cached set: the next lookup fetches.
+     */
+    forget(kid?: string | null): void;
+    /**
+     * The signing keys of the cached set, without a fetch (the same objects lookups give);
+     * `undefined` before the first fetch, after `forget()`, and with `cache: false`.
+     */
+    cachedSigningKeys(): SigningKey[] | undefined;
     /** The state of the cache and of the last fetch. */
     health(): ClientHealth;
   }

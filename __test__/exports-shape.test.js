@@ -30,7 +30,17 @@ function shape(value, depth = 0) {
 }
 
 // Additions of this package, documented in the README.
-const ADDITIONS = { JwksClient: ['prototype.stats', 'prototype.reload', 'prototype.warm', 'prototype.close', 'prototype.health'] };
+const ADDITIONS = {
+  JwksClient: [
+    'prototype.stats',
+    'prototype.reload',
+    'prototype.warm',
+    'prototype.close',
+    'prototype.health',
+    'prototype.forget',
+    'prototype.cachedSigningKeys',
+  ],
+};
 // `backend` ('native' or 'wasm') and `fastifyJwtSecret` are the module's additions: not enumerable,
 // so `Object.keys` and spreading the module see exactly jwks-rsa's exports.
 const MODULE_ADDITIONS = ['backend', 'fastifyJwtSecret'];

@@ -175,6 +175,16 @@ class IssuerClient {
     return (await this.#client()).reload(trigger);
   }
 
+  /** forget() of the current set; forgetting everything also makes the next lookup discover again. */
+  forget(kid) {
+    if (kid === undefined) this.#expires = 0;
+    this.#set?.forget(kid);
+  }
+
+  cachedSigningKeys() {
+    return this.#set?.cachedSigningKeys();
+  }
+
   close() {
     this.#set?.close();
   }

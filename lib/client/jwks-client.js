@@ -54,6 +54,16 @@ class JwksClient {
     return this.#source.reload('warm');
   }
 
+  /** Drops `kid` from the cache, or every key without one: the next lookup asks the endpoint. */
+  forget(kid) {
+    this.#source.forget(kid);
+  }
+
+  /** The signing keys of the cached set, without a fetch; undefined before the first fetch. */
+  cachedSigningKeys() {
+    return this.#source.cachedSigningKeys();
+  }
+
   /** Stops the background refresh; lookups keep working. */
   close() {
     this.#source.close();

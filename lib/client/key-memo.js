@@ -25,6 +25,10 @@ class KeyMemo {
     this.seq = 0;
     /** Lookups answered by the memo alone. */
     this.hits = 0;
+    /** Bumped by each forget: an answer asked for before one is not memoized. */
+    this.forgets = 0;
+    /** The keys cachedSigningKeys() last handed out, by kid: lookups reuse them. */
+    this.listed = new Map();
     this.max = maxEntries > 0 ? maxEntries : UNBOUNDED_LIMIT;
     // 0: no expiry, as a zero ttl in lru-cache.
     this.maxAge = maxAge;
@@ -53,12 +57,12 @@ class KeyMemo {
     if (entry === undefined) {
       const old = this.retired.get(kid);
       this.retired.delete(kid);
-      const key = old !== undefined && old.pem === answer.key.pem ? old.key : makeSigningKey(answer.key);
+      const key = old !== undefined && old.pem === answer.key.pem ? old.key : this.keyFor(answer.key);
       entry = { key, pem: answer.key.pem, expires: 0, loadedAt: now, used: 0, seenAt: now };
       this.entries.set(kid, entry);
       load = true;
     } else if (entry.pem !== answer.key.pem) {
-      entry.key = makeSigningKey(answer.key);
+      entry.key = this.keyFor(answer.key);
       entry.pem = answer.key.pem;
     }
     if (load) {
@@ -83,6 +87,37 @@ class KeyMemo {
     entry.seenAt = now;
     entry.expires = this.#loadExpiry(entry);
     return entry.key;
+  }
+
+  /** The key object for `data`: the one already handed out for its kid and PEM, if any. */
+  keyFor(data) {
+    const kid = data.kid ?? undefined;
+    for (const map of [this.entries, this.retired, this.listed]) {
+      const known = map.get(kid);
+      if (known !== undefined && known.pem === data.pem) return known.key;
+    }
+    return makeSigningKey(data);
+  }
+
+  /** The key objects of the cached set's `data`, reused by later lookups. */
+  list(data) {
+    const keys = data.map((key) => this.keyFor(key));
+    this.listed = new Map(data.map((key, i) => [key.kid ?? undefined, { key: keys[i], pem: key.pem }]));
+    return keys;
+  }
+
+  /** Drops `kid` (every kid when `all`): its next lookup is a load. */
+  drop(kid, all = false) {
+    for (const map of [this.entries, this.retired, this.listed]) {
+      if (all) map.clear();
+      else map.delete(kid);
+    }
+  }
+
+  /** client.forget(): drop() and, since it may be the forgotten key, memoize no answer asked for before. */
+  forget(kid, all) {
+    this.forgets++;
+    this.drop(kid, all);
   }
 
   #loadExpiry(entry) {

@@ -67,6 +67,8 @@ class KeySetClient {
   #https = false;
   #refresher;
   #watch;
+  /** @type {{ revision: number, keys: any[] } | undefined} What cachedSigningKeys() last built. */
+  #listed;
 
   /** `owner` is the JwksClient events name; `gate` the client whose rate limit this one draws on. */
   constructor(options, owner, gate) {
@@ -155,7 +157,10 @@ class KeySetClient {
     const inflight = this.#inflight;
     let pending = inflight.get(kid);
     if (pending === undefined) {
-      pending = this.#load(kid).finally(() => inflight.delete(kid));
+      // A forget() may have replaced it meanwhile.
+      pending = this.#load(kid).finally(() => {
+        if (inflight.get(kid) === pending) inflight.delete(kid);
+      });
       inflight.set(kid, pending);
     }
     return pending;
@@ -165,6 +170,7 @@ class KeySetClient {
     const [text, matchable] = kidArgs(kid);
     const now = Date.now();
     const memo = this.#memo;
+    const forgets = memo?.forgets;
     const load = memo === undefined || memo.isLoad(kid, now);
     const seenAt = memo === undefined ? undefined : memo.seenAt(kid);
     const native = this.#native;
@@ -197,7 +203,9 @@ class KeySetClient {
       log.logFailure(err, kid, this.#options);
       throw err;
     }
-    const key = memo === undefined || !answer.cacheable ? makeSigningKey(answer.key) : memo.answered(kid, answer, load, Date.now());
+    // An answer asked for before a forget() may be the forgotten key: not memoized.
+    const memoized = memo !== undefined && answer.cacheable && memo.forgets === forgets;
+    const key = memoized ? memo.answered(kid, answer, load, Date.now()) : makeSigningKey(answer.key);
     if (answer.stale) this.#staleServed(toError(answer.stale), kid, key);
     madeBy.set(key, this);
     return key;
@@ -267,6 +275,7 @@ class KeySetClient {
     const memo = this.#memo;
     const kids = memo === undefined ? [] : [...memo.entries.keys()].filter((kid) => kid == null || typeof kid === 'string');
     const native = this.#native;
+    const forgets = memo?.forgets;
     const fetch = { watch: watched() };
     const ask = (now, limiter) => native.refresh({ trigger, fetch: { ...fetch, now, limiter }, kids: kids.map((kid) => kid ?? null) });
     const answer = await admitted(ask, Date.now(), this.#limited);
@@ -275,8 +284,10 @@ class KeySetClient {
     this.#refresher.moveTo(answer.refreshFrom);
     const error = answer.error ? toError(answer.error) : null;
     const now = Date.now();
+    // Kids the set in use no longer lists go (the core dropped their stale keys too).
     answer.renewed.forEach((renewed, i) => {
-      if (renewed) memo.answered(kids[i], renewed, true, now);
+      if (!renewed) memo.drop(kids[i]);
+      else if (memo.forgets === forgets) memo.answered(kids[i], renewed, true, now);
     });
     const owner = this.#owner;
     publish('refresh', () => ({
@@ -289,6 +300,28 @@ class KeySetClient {
     }));
     if (error !== null) throw error;
     return answer;
+  }
+
+  /** Forgets `kid`, or everything when undefined: see docs/cache-rules.md#forgetting-keys. */
+  forget(kid) {
+    const all = kid === undefined;
+    if (all) this.#inflight.clear();
+    else this.#inflight.delete(kid);
+    this.#memo?.forget(kid, all);
+    const [text, matchable] = kidArgs(kid);
+    if (matchable) this.#native.forget(all, text);
+  }
+
+  /** The signing keys of the set in use, without a fetch; undefined when there is none. */
+  cachedSigningKeys() {
+    const memo = this.#memo;
+    if (memo === undefined) return undefined;
+    const held = this.#listed;
+    const answer = this.#native.signingKeys({ now: Date.now(), cached: held ? held.revision : -1 });
+    // Keys come only when the set changed since `held` was built.
+    const listed = answer.keys ? { revision: answer.revision, keys: memo.list(answer.keys) } : held;
+    this.#listed = answer.revision == null ? undefined : listed;
+    return this.#listed?.keys.slice();
   }
 
   close() {

@@ -170,15 +170,21 @@ impl NativeClient {
         Ok(Either::B(block))
     }
 
-    /// `getSigningKeys()`.
-    #[napi]
+    /// `getSigningKeys()`; with `cached`, `cachedSigningKeys()`: the set
+    /// in use at once, without a fetch.
+    #[napi(ts_return_type = "KeysAnswer | Promise<KeysAnswer>")]
     pub fn signing_keys(
         &self,
         env: Env,
         request: FetchRequest,
-    ) -> napi::Result<AsyncBlock<KeysAnswer>> {
+    ) -> napi::Result<Either<KeysAnswer, AsyncBlock<KeysAnswer>>> {
         let core = self.core();
-        AsyncBlockBuilder::new(async move {
+        if let Some(known) = request.cached {
+            // A revision is a count: exact in a double far beyond any client's life.
+            let known = (known >= 0.0).then_some(known as u64);
+            return Ok(Either::A(KeysAnswer::cached(&core.cached_keys(known))));
+        }
+        let block = AsyncBlockBuilder::new(async move {
             let mut answer = match core.signing_keys(clock_ms(request.now)).await {
                 Ok(set) => KeysAnswer::of(&set),
                 Err(err) => KeysAnswer::failed(&err),
@@ -189,7 +195,21 @@ impl NativeClient {
                 .then(|| FetchEvent::of(&core));
             Ok(answer)
         })
-        .build(&env)
+        .build(&env)?;
+        Ok(Either::B(block))
+    }
+
+    /// `client.forget(kid)`: `all` forgets every kid (`kid` is then
+    /// ignored); `null` is the kid of a lookup without one. Both this
+    /// thread's core and the shared one (`shareAcrossThreads`) forget.
+    #[napi(catch_unwind)]
+    pub fn forget(&self, all: bool, kid: Option<String>) {
+        let query = (!all).then(|| query(kid, true));
+        self.client.forget(query.as_ref());
+        let shared = self.threads.as_ref().and_then(|slot| slot.lock().clone());
+        if let Some(lease) = shared {
+            lease.client.forget(query.as_ref());
+        }
     }
 
     /// `getKeys()`: the body of a fetch, for the shim to parse. With

@@ -10,7 +10,7 @@ use super::node_error;
 use crate::Error;
 use crate::keys::keyset::{KeySet, SigningKey};
 use crate::state::cache::Hit;
-use crate::state::client::{Client, Fetched, Resolved};
+use crate::state::client::{CachedKeys, Client, Fetched, Resolved};
 use crate::state::stats::Stats;
 
 /// A signing key as data; the shim builds the jwks-rsa object from it.
@@ -67,6 +67,9 @@ pub struct KeysAnswer {
     pub keys: Option<Vec<KeyData>>,
     pub error: Option<ErrorInfo>,
     pub event: Option<FetchEvent>,
+    /// For `cachedSigningKeys()`: the revision of the set in use; none
+    /// when there is none (`keys` is then absent too).
+    pub revision: Option<f64>,
 }
 
 /// The client's fetches so far, for the `fetch`, `error` and `rotate`
@@ -109,6 +112,7 @@ impl KeysAnswer {
             keys: Some(set.keys().iter().map(|k| k.as_ref().into()).collect()),
             error: None,
             event: None,
+            revision: None,
         }
     }
 
@@ -118,6 +122,20 @@ impl KeysAnswer {
             keys: None,
             error: Some(err.into()),
             event: None,
+            revision: None,
+        }
+    }
+
+    /// The set in use, for `cachedSigningKeys()`.
+    pub fn cached(cached: &CachedKeys) -> Self {
+        KeysAnswer {
+            keys: cached
+                .keys
+                .as_ref()
+                .map(|keys| keys.iter().map(|k| k.as_ref().into()).collect()),
+            error: None,
+            event: None,
+            revision: cached.revision.map(|r| r as f64),
         }
     }
 }

@@ -43,6 +43,10 @@ pub struct FetchRequest {
     pub limiter: Option<LimiterReading>,
     /// Someone subscribes to a diagnostics channel: say what fetch ended.
     pub watch: Option<bool>,
+    /// For `signingKeys`: answer from the set in use, without a fetch; the
+    /// revision of the keys the shim holds (-1: none), which are then not
+    /// sent again.
+    pub cached: Option<f64>,
 }
 
 impl LookupRequest {
@@ -136,6 +140,7 @@ mod tests {
             now: f64::NAN,
             limiter: None,
             watch: Some(true),
+            cached: None,
         };
         let lookup = request.lookup();
         assert_eq!(lookup.now, 0, "nonsense reads as 0");

@@ -35,7 +35,10 @@
 //!   were once more keys were served here, so a kid that was served within
 //!   the last `cacheMaxAge` (the shim says when) is held up to `cacheMaxAge`
 //!   past its window.
+//! - forgetting: what `client.forget()` and refreshes drop, before the
+//!   keys' own expiry (see `forget.rs`).
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
@@ -103,6 +106,10 @@ pub struct KeyCache {
     current: Option<Current>,
     /// Keys served, by kid (`None` for lookups without kid).
     retained: LruCache<Option<String>, Entry>,
+    /// Kids the current set must not answer: forgotten since it was stored.
+    forgotten: HashSet<Option<String>>,
+    /// Bumped when the keys the current set answers change.
+    revision: u64,
 }
 
 fn is_fresh(fresh_until: Option<Millis>, now: Millis) -> bool {
@@ -140,6 +147,8 @@ impl KeyCache {
             config,
             current: None,
             retained,
+            forgotten: HashSet::new(),
+            revision: 0,
         }
     }
 
@@ -169,10 +178,11 @@ impl KeyCache {
         load: bool,
     ) -> Option<Result<Hit, Error>> {
         let slot = kid_of(query)?;
+        let forgotten = self.forgotten.contains(&slot);
         if let Some(current) = self
             .current
             .as_ref()
-            .filter(|c| is_fresh(c.fresh_until, now))
+            .filter(|c| is_fresh(c.fresh_until, now) && !forgotten)
         {
             let fresh_until = current.fresh_until;
             match current.set.select(query) {
@@ -229,6 +239,15 @@ impl KeyCache {
         lifetime: Option<Millis>,
     ) {
         let fresh_until = self.fresh_for(fetched_at, lifetime);
+        let same = self
+            .current
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(&c.set, &set));
+        if !same || !self.forgotten.is_empty() {
+            self.revision += 1;
+        }
+        // A set stored after a forget lists what the endpoint says again.
+        self.forgotten.clear();
         // Retained keys the endpoint still lists are confirmed again; their
         // order and their stale windows are left as they are.
         for (slot, entry) in self.retained.iter_mut() {
@@ -327,5 +346,6 @@ impl KeyCache {
     }
 }
 
+mod forget;
 #[cfg(test)]
 mod tests;

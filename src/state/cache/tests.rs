@@ -1,7 +1,7 @@
 use super::*;
 use serde_json::json;
 
-fn set(kids: &[&str]) -> Arc<KeySet> {
+pub(super) fn set(kids: &[&str]) -> Arc<KeySet> {
     let n = format!("{}{}", "w".repeat(84), "BQ");
     let keys: Vec<_> = kids
         .iter()
@@ -10,11 +10,11 @@ fn set(kids: &[&str]) -> Arc<KeySet> {
     Arc::new(KeySet::from_entries(&keys).expect("valid keys"))
 }
 
-fn kid(k: &str) -> KidQuery {
+pub(super) fn kid(k: &str) -> KidQuery {
     KidQuery::Kid(k.to_owned())
 }
 
-fn config(max_age: u64, max_entries: usize, fallback: Option<u64>) -> CacheConfig {
+pub(super) fn config(max_age: u64, max_entries: usize, fallback: Option<u64>) -> CacheConfig {
     CacheConfig {
         max_age: Some(max_age),
         max_entries,

@@ -111,6 +111,9 @@ struct State {
     key_types: KeyTypes,
     /// A failed refresh-ahead leaves its set's life to lookups until then.
     ahead_spent_until: Millis,
+    /// Bumped by each `forget()`: a fetch or lookup begun before it may
+    /// not store what it brings (see `forget`).
+    epoch: u64,
 }
 
 /// What bounds a client's requests: the rate limiter, and when a set was
@@ -149,6 +152,7 @@ impl Client {
             stats: Stats::default(),
             key_types: config.key_types,
             ahead_spent_until: 0,
+            epoch: 0,
         };
         Client {
             config,
@@ -209,27 +213,15 @@ impl Client {
     /// [`Error::RateLimitWait`] when the limiter makes the lookup wait.
     pub async fn signing_key(&self, query: KidQuery, lookup: Lookup) -> Result<Resolved, Error> {
         let now = lookup.now;
-        let cacheable = self.config.cache.is_some();
         if let Some(answer) = self.cached(&query, now, lookup.load) {
-            return answer.map(|hit| Resolved {
-                hit,
-                cacheable,
-                stale_because: None,
-                from_endpoint: false,
-            });
+            return answer.map(|hit| self.resolved(hit, false));
         }
         self.refuse_unknown_in_cooldown(&query, now)?;
         match self.load(&query, lookup).await {
-            Ok((hit, from_endpoint)) => Ok(Resolved {
-                hit,
-                cacheable,
-                stale_because: None,
-                from_endpoint,
-            }),
             Err(err) if lookup.load && err.is_endpoint_unavailable() => {
                 self.stale(query, lookup, err)
             }
-            Err(err) => Err(err),
+            answer => answer,
         }
     }
 
@@ -267,44 +259,68 @@ impl Client {
         Ok(())
     }
 
-    /// The miss path: rate limit, interceptor, then the shared fetch. Says
-    /// whether the endpoint was asked.
-    async fn load(&self, query: &KidQuery, lookup: Lookup) -> Result<(Hit, bool), Error> {
+    /// The miss path: rate limit, interceptor, then the shared fetch.
+    async fn load(&self, query: &KidQuery, lookup: Lookup) -> Result<Resolved, Error> {
         if let Some(interceptor) = &self.interceptor {
             self.charge(&lookup)?;
-            if let Some(hit) = self.intercept(interceptor.as_ref(), query, lookup).await? {
-                return Ok((hit, false));
+            if let Some(resolved) = self.intercept(interceptor.as_ref(), query, lookup).await? {
+                return Ok(resolved);
             }
         }
         let charge = self.interceptor.is_none().then_some(&lookup);
-        let fetched = match self.fetch_for(query, &lookup, charge)? {
-            Pending::Cached(answer) => return answer.map(|hit| (hit, false)),
-            Pending::Fetch(fetch) => fetch.await?,
+        let (fetched, epoch) = match self.fetch_for(query, &lookup, charge)? {
+            Pending::Cached(answer) => return answer.map(|hit| self.resolved(hit, false)),
+            Pending::Fetch(fetch, epoch) => (fetch.await?, epoch),
         };
         let set = fetched.set.clone()?;
         let key = Arc::clone(set.select(query)?);
-        let hit = self.answered(query, key, fetched.at, fetched.lifetime, lookup);
-        Ok((hit, true))
+        let confirmed = Confirmed {
+            at: fetched.at,
+            lifetime: fetched.lifetime,
+            epoch,
+        };
+        Ok(self.answered(query, key, confirmed, lookup, true))
     }
 
-    /// Records the key that answered `query`, confirmed by its source at
-    /// `confirmed_at` for `lifetime` (`None`: `cacheMaxAge`), and says until
-    /// when it may be reused. Without a cache the answer is good for this
-    /// lookup only.
+    fn resolved(&self, hit: Hit, from_endpoint: bool) -> Resolved {
+        Resolved {
+            hit,
+            cacheable: self.config.cache.is_some(),
+            stale_because: None,
+            from_endpoint,
+        }
+    }
+
+    /// Records the key that answered `query`, as `confirmed` says, and says
+    /// until when it may be reused. Without a cache, or when a `forget()`
+    /// came since the lookup asked (the key may be the forgotten one), the
+    /// answer is good for this lookup only and nothing is kept.
     fn answered(
         &self,
         query: &KidQuery,
         key: Arc<SigningKey>,
-        confirmed_at: Millis,
-        lifetime: Option<Millis>,
+        confirmed: Confirmed,
         lookup: Lookup,
-    ) -> Hit {
+        from_endpoint: bool,
+    ) -> Resolved {
         let loaded_at = lookup.load.then_some(lookup.now);
-        match self.state.lock().cache.as_mut() {
-            Some(cache) => cache.store_key_for(query, key, confirmed_at, loaded_at, lifetime),
-            None => Hit {
-                key,
-                fresh_until: Some(lookup.now),
+        let mut state = self.state.lock();
+        let current = state.epoch == confirmed.epoch;
+        match state.cache.as_mut().filter(|_| current) {
+            Some(cache) => {
+                let hit =
+                    cache.store_key_for(query, key, confirmed.at, loaded_at, confirmed.lifetime);
+                self.resolved(hit, from_endpoint)
+            }
+            None => Resolved {
+                cacheable: false,
+                ..self.resolved(
+                    Hit {
+                        key,
+                        fresh_until: Some(lookup.now),
+                    },
+                    from_endpoint,
+                )
             },
         }
     }
@@ -318,7 +334,8 @@ impl Client {
         interceptor: &dyn Interceptor,
         query: &KidQuery,
         lookup: Lookup,
-    ) -> Result<Option<Hit>, Error> {
+    ) -> Result<Option<Resolved>, Error> {
+        let epoch = self.state.lock().epoch;
         let Some(json) = interceptor.keys().await? else {
             return Ok(None);
         };
@@ -338,7 +355,12 @@ impl Client {
         let Some(key) = key.cloned() else {
             return Ok(None);
         };
-        Ok(Some(self.answered(query, key, lookup.now, None, lookup)))
+        let confirmed = Confirmed {
+            at: lookup.now,
+            lifetime: None,
+            epoch,
+        };
+        Ok(Some(self.answered(query, key, confirmed, lookup, false)))
     }
 
     /// `getSigningKeys()`: always asks the endpoint, as jwks-rsa does, but
@@ -372,6 +394,15 @@ impl Client {
     }
 }
 
+/// Where and when a key was confirmed: by its source at `at`, for
+/// `lifetime` (`None`: `cacheMaxAge`), for a lookup that asked at `epoch`.
+#[derive(Debug, Clone, Copy)]
+struct Confirmed {
+    at: Millis,
+    lifetime: Option<Millis>,
+    epoch: u64,
+}
+
 /// Asks the limiter, if any, for the fetch of `lookup`.
 fn admit(gate: &Mutex<Gate>, state: &mut State, lookup: &Lookup) -> Result<(), Error> {
     let mut gate = gate.lock();
@@ -393,12 +424,14 @@ fn admit(gate: &Mutex<Gate>, state: &mut State, lookup: &Lookup) -> Result<(), E
     }
 }
 
+mod forget;
 mod refresh;
 mod revalidate;
 mod single_flight;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use forget::CachedKeys;
 use refresh::FailedFetch;
 pub use refresh::{Failure, Health, RefreshPlan, Refreshed, Trigger};
 pub use revalidate::Freshness;

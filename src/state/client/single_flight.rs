@@ -41,8 +41,9 @@ pub(super) enum Pending {
     /// The cache's answer: a fetch ended between the lookup's own cache
     /// check and this point (another thread's lookup can complete one).
     Cached(Result<Hit, Error>),
-    /// The fetch under way, joined or just started.
-    Fetch(SharedFetch),
+    /// The fetch under way, joined or just started, and the client's epoch
+    /// when it was asked for.
+    Fetch(SharedFetch, u64),
 }
 
 impl Client {
@@ -77,8 +78,9 @@ impl Client {
                 return Ok(Pending::Cached(answer));
             }
         }
+        let epoch = state.epoch;
         self.join_or_start(&mut state, lookup.now, charge)
-            .map(Pending::Fetch)
+            .map(|fetch| Pending::Fetch(fetch, epoch))
     }
 
     fn join_or_start(
@@ -99,7 +101,7 @@ impl Client {
             Arc::clone(&self.source),
             Arc::clone(&self.state),
             Arc::clone(&self.gate),
-            now,
+            (now, state.epoch),
             policy,
         )
         .boxed()
@@ -112,12 +114,14 @@ impl Client {
 
 /// Fetches, parses once, stores the set, and always clears the in-flight
 /// slot: even a panic in a source must not leave later lookups waiting on a
-/// poisoned fetch.
+/// poisoned fetch. A fetch started before a `forget()` (`epoch` is the
+/// client's when it started) was let go by it: it stores nothing, since
+/// its set may predate what was forgotten, and the slot is another's.
 async fn run_fetch(
     source: Arc<dyn KeySource>,
     state: Arc<Mutex<State>>,
     gate: Arc<Mutex<Gate>>,
-    at: Millis,
+    (at, epoch): (Millis, u64),
     policy: Option<Policy>,
 ) -> Result<Arc<Fetched>, Error> {
     let fetch = async {
@@ -131,6 +135,12 @@ async fn run_fetch(
         .await
         .unwrap_or_else(|_| Err(Error::unavailable("Internal error while fetching the JWKS")));
     let mut state = state.lock();
+    if state.epoch != epoch {
+        if !result.as_ref().is_ok_and(|f| f.set.is_ok()) {
+            state.stats.fetch_errors += 1;
+        }
+        return result;
+    }
     state.inflight = None;
     // A set that failed to parse stays in `last`, with its body: only its
     // time is kept here, so the body is not held once more.

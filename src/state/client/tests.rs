@@ -34,6 +34,10 @@ impl Endpoint {
         })
     }
 
+    pub(crate) fn serve(&self, kids: &[&str]) {
+        *self.body.lock() = Ok(jwks(kids));
+    }
+
     pub(crate) fn fail_with(&self, err: Error) {
         *self.body.lock() = Err(err);
     }
@@ -390,8 +394,8 @@ async fn a_miss_that_loses_the_race_with_a_fetch_end_is_answered_by_that_fetch()
     // ...and the fetch under way ends before that lookup goes on to fetch.
     gate.add_permits(1);
     first.await.unwrap().unwrap();
-    let (hit, from_endpoint) = client.load(&kid("a"), Lookup::at(0)).await.unwrap();
-    assert_eq!(hit.key.kid.as_deref(), Some("a"));
-    assert!(!from_endpoint);
+    let resolved = client.load(&kid("a"), Lookup::at(0)).await.unwrap();
+    assert_eq!(resolved.hit.key.kid.as_deref(), Some("a"));
+    assert!(!resolved.from_endpoint);
     assert_eq!(endpoint.count(), 1);
 }

@@ -5,7 +5,9 @@
 //! limiter like a lookup; it never answers a lookup, so whatever it ends
 //! with, the cached set keeps answering until its own expiry. The shim
 //! only keeps the timer and says what triggered each refresh; whether it
-//! fetches, and from when a hit asks for the next, is decided here.
+//! fetches, and from when a hit asks for the next, is decided here. A
+//! refresh that succeeds drops the kids the set in use no longer lists
+//! (see `state::cache::forget`).
 
 use std::sync::Arc;
 
@@ -82,6 +84,7 @@ impl Client {
     /// failure of the fetch or of its content.
     pub async fn refresh(&self, trigger: Trigger, lookup: Lookup) -> Result<Refreshed, Error> {
         if let Some(set) = self.new_enough(trigger, lookup.now) {
+            self.prune_unlisted();
             return Ok(Refreshed {
                 set,
                 fetched: false,
@@ -94,7 +97,10 @@ impl Client {
                 .clone()
         };
         match fetched.await {
-            Ok(set) => Ok(Refreshed { set, fetched: true }),
+            Ok(set) => {
+                self.prune_unlisted();
+                Ok(Refreshed { set, fetched: true })
+            }
             Err(err) => {
                 if trigger == Trigger::RefreshAhead {
                     self.spend_window();
