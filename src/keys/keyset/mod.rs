@@ -1,15 +1,34 @@
 //! A fetched JSON Web Key Set, reduced to its signing keys, and the rules
 //! `jwks-rsa` uses to pick one of them.
+//!
+//! jwks-rsa 4.1.0 imports every key of a set before it answers. Here a set
+//! is read with the checks of each JWK's members, and a key's material is
+//! decoded, checked and encoded when something needs that key: a lookup of
+//! its kid, a listing of the set. Which keys are usable, and so what every
+//! lookup and listing answers, is what converting all of them would give:
+//!
+//! - a set is refused unless one of its keys is usable (the first usable
+//!   one is found when the set is read, usually its first key);
+//! - a kid names the first usable key with that kid, as jwks-rsa's `find`
+//!   over its imported keys does: a later key of the same kid answers only
+//!   when the earlier ones cannot be made keys;
+//! - a lookup without kid needs the set to have exactly one usable key;
+//! - listings ([`KeySet::keys`], [`KeySet::skipped`]) convert every key.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
 use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
-use crate::keys::jwk::parse_key_with;
+use crate::keys::jwk::check_key_with;
 use crate::keys::key_types::KeyTypes;
 use crate::keys::skip_reason::{MAX_KEYS_PER_SET, SkipReason};
+
+mod candidate;
+
+pub use crate::keys::signing_key::SigningKey;
+use candidate::Candidate;
 
 /// JavaScript's `value.length` for a JSON value that is not an array.
 fn js_length(value: &Value) -> Option<&Value> {
@@ -30,17 +49,6 @@ fn js_truthy(value: Option<&Value>) -> bool {
         Some(Value::String(s)) => !s.is_empty(),
         Some(Value::Array(_) | Value::Object(_)) => true,
     }
-}
-
-/// A public key ready to verify signatures, as handed to JavaScript.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SigningKey {
-    /// `kid` of the JWK, when it is a non-empty string.
-    pub kid: Option<String>,
-    /// `alg` of the JWK, when it is a non-empty string.
-    pub alg: Option<String>,
-    /// SPKI PEM, identical to what Node's `KeyObject.export` produces.
-    pub pem: String,
 }
 
 /// A key of the set that was not made a signing key, and why.
@@ -81,8 +89,20 @@ impl KidQuery {
 /// The signing keys of one response, in the order the endpoint listed them.
 #[derive(Debug, Default)]
 pub struct KeySet {
-    keys: Vec<Arc<SigningKey>>,
+    /// Entries that passed the JWK checks, in endpoint order.
+    candidates: Vec<Candidate>,
+    /// The first candidate of each kid.
     by_kid: HashMap<String, usize>,
+    /// Entries refused by the JWK checks, and those past the bound.
+    rejected: Vec<Skipped>,
+    /// Every key converted, made on the first listing.
+    listing: OnceLock<Listing>,
+}
+
+/// The set with every key converted.
+#[derive(Debug)]
+struct Listing {
+    keys: Vec<Arc<SigningKey>>,
     skipped: Vec<Skipped>,
 }
 
@@ -143,23 +163,14 @@ impl KeySet {
     pub fn from_entries_with(entries: &[Value], types: KeyTypes) -> Result<Self, Error> {
         let mut set = KeySet::default();
         for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
-            match parse_key_with(entry, types).and_then(|k| {
-                crate::keys::pem::spki_pem(&k.material).map(|pem| SigningKey {
-                    kid: k.kid,
-                    alg: k.alg,
-                    pem,
-                })
-            }) {
-                Ok(key) => set.push(key),
-                Err(reason) => set.skipped.push(Skipped {
-                    index,
-                    kid: entry.get("kid").and_then(Value::as_str).map(str::to_owned),
-                    reason,
-                }),
+            let kid = entry.get("kid").and_then(Value::as_str).map(str::to_owned);
+            match check_key_with(entry, types) {
+                Ok(checked) => set.push(Candidate::new(index, kid, checked)),
+                Err(reason) => set.rejected.push(Skipped { index, kid, reason }),
             }
         }
         if entries.len() > MAX_KEYS_PER_SET {
-            set.skipped.push(Skipped {
+            set.rejected.push(Skipped {
                 index: MAX_KEYS_PER_SET,
                 kid: None,
                 reason: SkipReason::OverLimit {
@@ -167,33 +178,67 @@ impl KeySet {
                 },
             });
         }
-        if set.keys.is_empty() {
+        // Stops at the first usable key: the first candidate, unless its
+        // material is broken.
+        if !set.candidates.iter().any(|c| c.usable().is_some()) {
             return Err(Error::content(NO_SIGNING_KEYS));
         }
         Ok(set)
     }
 
-    fn push(&mut self, key: SigningKey) {
-        if let Some(kid) = &key.kid {
-            // The first key with a kid wins, as `Array.prototype.find` does.
-            self.by_kid.entry(kid.clone()).or_insert(self.keys.len());
+    fn push(&mut self, candidate: Candidate) {
+        if let Some(kid) = candidate.kid() {
+            self.by_kid
+                .entry(kid.to_owned())
+                .or_insert(self.candidates.len());
         }
-        self.keys.push(Arc::new(key));
+        self.candidates.push(candidate);
     }
 
-    /// The signing keys, in endpoint order.
+    fn listing(&self) -> &Listing {
+        self.listing.get_or_init(|| {
+            let keys = self.candidates.iter().filter_map(Candidate::usable);
+            let failed = self.candidates.iter().filter_map(Candidate::skipped);
+            let mut skipped: Vec<Skipped> = self.rejected.iter().cloned().chain(failed).collect();
+            // Stable, and the entry past the bound has the largest index.
+            skipped.sort_by_key(|s| s.index);
+            Listing {
+                keys: keys.cloned().collect(),
+                skipped,
+            }
+        })
+    }
+
+    /// The signing keys, in endpoint order. Converts every key, once.
     pub fn keys(&self) -> &[Arc<SigningKey>] {
-        &self.keys
+        &self.listing().keys
     }
 
-    /// The keys that were skipped, with reasons.
+    /// The keys that were skipped, with reasons, in endpoint order.
+    /// Converts every key, once.
     pub fn skipped(&self) -> &[Skipped] {
-        &self.skipped
+        &self.listing().skipped
     }
 
-    /// The key with this kid.
+    /// The key with this kid: the first usable one, as `Array.prototype.find`
+    /// over the usable keys gives. Converts the keys of this kid only.
     pub fn find(&self, kid: &str) -> Option<&Arc<SigningKey>> {
-        self.by_kid.get(kid).and_then(|i| self.keys.get(*i))
+        let first = *self.by_kid.get(kid)?;
+        self.candidates
+            .get(first..)?
+            .iter()
+            .filter(|c| c.kid() == Some(kid))
+            .find_map(Candidate::usable)
+    }
+
+    /// The only usable key, if the set has exactly one. Converts keys up to
+    /// the second usable one.
+    fn only(&self) -> Option<&Arc<SigningKey>> {
+        let mut usable = self.candidates.iter().filter_map(Candidate::usable);
+        match (usable.next(), usable.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
     }
 
     /// Picks the key for a lookup with jwks-rsa's rules.
@@ -203,9 +248,9 @@ impl KeySet {
     /// and the set holds more than one key.
     pub fn select(&self, query: &KidQuery) -> Result<&Arc<SigningKey>, Error> {
         let found = match query {
-            KidQuery::Absent => match self.keys.as_slice() {
-                [only] => Some(only),
-                _ => {
+            KidQuery::Absent => match self.only() {
+                Some(only) => Some(only),
+                None => {
                     return Err(Error::SigningKeyNotFoundError(NO_KID_MANY_KEYS.to_owned()));
                 }
             },
@@ -217,130 +262,4 @@ impl KeySet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn rsa(kid: Option<&str>) -> Value {
-        let n = format!("{}{}", "w".repeat(84), "BQ");
-        let mut key = json!({ "kty": "RSA", "n": n, "e": "AQAB" });
-        if let (Some(kid), Some(map)) = (kid, key.as_object_mut()) {
-            map.insert("kid".into(), json!(kid));
-        }
-        key
-    }
-
-    fn message(err: Error) -> String {
-        err.to_string()
-    }
-
-    #[test]
-    fn empty_or_missing_keys_is_no_keys() {
-        for body in [
-            json!({}),
-            json!({ "keys": [] }),
-            json!({ "keys": {} }),
-            json!({ "keys": { "length": 0 } }),
-            json!({ "keys": "" }),
-            json!({ "keys": 7 }),
-            json!({ "keys": null }),
-            json!([]),
-            json!("keys"),
-            json!(true),
-        ] {
-            assert_eq!(
-                KeySet::from_json(&body).map(|_| ()).map_err(message),
-                Err(NO_KEYS.to_owned())
-            );
-        }
-    }
-
-    #[test]
-    fn shapes_jwks_rsa_reads_as_type_errors() {
-        let null = KeySet::from_json(&json!(null)).map(|_| ());
-        assert_eq!(
-            null,
-            Err(Error::TypeError {
-                message: NULL_BODY,
-                endpoint_unavailable: true,
-            })
-        );
-        assert!(null.is_err_and(|e| e.is_endpoint_unavailable() && e.class_name() == "TypeError"));
-        for body in [
-            json!({ "keys": "abc" }),
-            json!({ "keys": { "length": 2 } }),
-            json!({ "keys": { "length": "0" } }),
-        ] {
-            let err = KeySet::from_json(&body).map(|_| ());
-            assert_eq!(
-                err,
-                Err(Error::TypeError {
-                    message: KEYS_NOT_ARRAY,
-                    endpoint_unavailable: false,
-                }),
-                "{body}"
-            );
-        }
-    }
-
-    #[test]
-    fn entries_past_the_bound_are_not_read() {
-        let mut entries = vec![json!(1); MAX_KEYS_PER_SET - 1];
-        entries.push(rsa(Some("last-read")));
-        entries.push(rsa(Some("past-the-bound")));
-        entries.push(json!(null));
-        let set = KeySet::from_entries(&entries).expect("one key read");
-        assert_eq!(set.keys().len(), 1);
-        assert!(set.find("past-the-bound").is_none());
-        let last = set.skipped().last().expect("a summary");
-        assert_eq!(last.index, MAX_KEYS_PER_SET);
-        assert_eq!(last.reason, SkipReason::OverLimit { ignored: 2 });
-        assert_eq!(set.skipped().len(), MAX_KEYS_PER_SET);
-    }
-
-    #[test]
-    fn only_skipped_keys_is_no_signing_keys() {
-        let body = json!({ "keys": [{ "kty": "oct", "k": "AA" }, 1, null] });
-        let err = KeySet::from_json(&body).map(|_| ()).map_err(message);
-        assert_eq!(err, Err(NO_SIGNING_KEYS.to_owned()));
-    }
-
-    #[test]
-    fn selection_follows_jwks_rsa() {
-        let set =
-            KeySet::from_json(&json!({ "keys": [rsa(Some("a")), rsa(Some("b")), rsa(None)] }))
-                .expect("three keys");
-        assert_eq!(set.keys().len(), 3);
-        let b = set.select(&KidQuery::Kid("b".into())).expect("b");
-        assert_eq!(b.kid.as_deref(), Some("b"));
-        let none = set.select(&KidQuery::Absent).map_err(message);
-        assert_eq!(none.err(), Some(NO_KID_MANY_KEYS.to_owned()));
-        let missing = set.select(&KidQuery::Kid("zz".into())).map_err(message);
-        assert_eq!(
-            missing.err().as_deref(),
-            Some("Unable to find a signing key that matches 'zz'")
-        );
-        let number = set
-            .select(&KidQuery::Unmatchable("123".into()))
-            .map_err(message);
-        assert_eq!(
-            number.err().as_deref(),
-            Some("Unable to find a signing key that matches '123'")
-        );
-    }
-
-    #[test]
-    fn a_single_key_answers_a_lookup_without_kid() {
-        let set = KeySet::from_json(&json!({ "keys": [rsa(None)] })).expect("one key");
-        assert!(set.select(&KidQuery::Absent).is_ok());
-    }
-
-    #[test]
-    fn skipped_keys_are_reported_with_reasons() {
-        let body = json!({ "keys": [rsa(Some("ok")), { "kty": "RSA", "kid": "bad", "n": "AA", "e": "AQAB" }] });
-        let set = KeySet::from_json(&body).expect("one usable key");
-        assert_eq!(set.skipped().len(), 1);
-        assert_eq!(set.skipped()[0].kid.as_deref(), Some("bad"));
-        assert_eq!(set.skipped()[0].reason, SkipReason::InvalidModulus);
-    }
-}
+mod tests;
