@@ -12,54 +12,75 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::keys::pem::{EcCurve, KeyMaterial, OkpCurve};
 
-/// The key of a JWK that passed the member checks, not decoded yet.
+/// The key of a JWK that passed the member checks, not decoded yet: each
+/// member as a `T`, the text itself (`&str`, `String`) or where a holder of
+/// the text keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EncodedMaterial {
+pub enum EncodedMaterial<T> {
     /// RSA modulus and exponent, base64url.
     Rsa {
         /// Member `n`.
-        n: String,
+        n: T,
         /// Member `e`.
-        e: String,
+        e: T,
     },
     /// EC point coordinates, base64url.
     Ec {
         /// The curve.
         curve: EcCurve,
         /// Member `x`.
-        x: String,
+        x: T,
         /// Member `y`.
-        y: String,
+        y: T,
     },
     /// Octet key pair public key, base64url.
     Okp {
         /// The curve.
         curve: OkpCurve,
         /// Member `x`.
-        x: String,
+        x: T,
     },
     /// The key of an `x5c` certificate: decoded already, since the
     /// certificate had to be read to check it against `kty` and `crv`.
     Certified(KeyMaterial),
 }
 
-impl EncodedMaterial {
+impl<T> EncodedMaterial<T> {
+    /// The same material with each member mapped by `f`.
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> EncodedMaterial<U> {
+        match self {
+            EncodedMaterial::Rsa { n, e } => EncodedMaterial::Rsa { n: f(n), e: f(e) },
+            EncodedMaterial::Ec { curve, x, y } => EncodedMaterial::Ec {
+                curve: *curve,
+                x: f(x),
+                y: f(y),
+            },
+            EncodedMaterial::Okp { curve, x } => EncodedMaterial::Okp {
+                curve: *curve,
+                x: f(x),
+            },
+            EncodedMaterial::Certified(material) => EncodedMaterial::Certified(material.clone()),
+        }
+    }
+}
+
+impl<T: AsRef<str>> EncodedMaterial<T> {
     /// The decoded material; what it is worth is for
     /// [`crate::keys::pem::spki_der`] to decide.
     pub fn decode(&self) -> KeyMaterial {
         match self {
             EncodedMaterial::Rsa { n, e } => KeyMaterial::Rsa {
-                n: decode_b64url(n),
-                e: decode_b64url(e),
+                n: decode_b64url(n.as_ref()),
+                e: decode_b64url(e.as_ref()),
             },
             EncodedMaterial::Ec { curve, x, y } => KeyMaterial::Ec {
                 curve: *curve,
-                x: decode_b64url(x),
-                y: decode_b64url(y),
+                x: decode_b64url(x.as_ref()),
+                y: decode_b64url(y.as_ref()),
             },
             EncodedMaterial::Okp { curve, x } => KeyMaterial::Okp {
                 curve: *curve,
-                x: decode_b64url(x),
+                x: decode_b64url(x.as_ref()),
             },
             EncodedMaterial::Certified(material) => material.clone(),
         }

@@ -58,15 +58,16 @@ pub struct ParsedKey {
     pub material: KeyMaterial,
 }
 
-/// A JWK that passed every check of its members, its material not decoded.
+/// A JWK that passed every check of its members, its material not
+/// decoded; its text borrowed from the JWK.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckedKey {
+pub struct CheckedKey<'a> {
     /// `kid`, when the JWK has a non-empty string one.
-    pub kid: Option<String>,
+    pub kid: Option<&'a str>,
     /// `alg`, when the JWK has a non-empty string one (never the inferred value).
-    pub alg: Option<String>,
+    pub alg: Option<&'a str>,
     /// The public key material, as the JWK carries it.
-    pub material: EncodedMaterial,
+    pub material: EncodedMaterial<&'a str>,
 }
 
 /// A JavaScript-truthy `alg` that is a string, an absent/falsy one, or a truthy non-string.
@@ -87,9 +88,9 @@ fn alg_member(jwk: &Map<String, Value>) -> AlgMember<'_> {
     }
 }
 
-fn non_empty_string(jwk: &Map<String, Value>, name: &str) -> Option<String> {
+fn non_empty_string<'a>(jwk: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     match jwk.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
         _ => None,
     }
 }
@@ -110,8 +111,8 @@ pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
 pub fn parse_key_with(entry: &Value, types: KeyTypes) -> Result<ParsedKey, SkipReason> {
     let checked = check_key_with(entry, types)?;
     Ok(ParsedKey {
-        kid: checked.kid,
-        alg: checked.alg,
+        kid: checked.kid.map(str::to_owned),
+        alg: checked.alg.map(str::to_owned),
         material: checked.material.decode(),
     })
 }
@@ -122,7 +123,7 @@ pub fn parse_key_with(entry: &Value, types: KeyTypes) -> Result<ParsedKey, SkipR
 ///
 /// # Errors
 /// The reason the entry is not a usable public signing key.
-pub fn check_key_with(entry: &Value, types: KeyTypes) -> Result<CheckedKey, SkipReason> {
+pub fn check_key_with(entry: &Value, types: KeyTypes) -> Result<CheckedKey<'_>, SkipReason> {
     let jwk = entry.as_object().ok_or(SkipReason::NotAnObject)?;
     match jwk.get("use") {
         None => {}
@@ -222,20 +223,19 @@ fn check_key_ops(jwk: &Map<String, Value>, usage: Usage) -> Result<(), SkipReaso
 }
 
 /// A required base64url member, as written.
-fn member(jwk: &Map<String, Value>, name: &'static str) -> Result<String, SkipReason> {
+fn member<'a>(jwk: &'a Map<String, Value>, name: &'static str) -> Result<&'a str, SkipReason> {
     jwk.get(name)
         .and_then(Value::as_str)
-        .map(str::to_owned)
         .ok_or(SkipReason::MissingMember(name))
 }
 
-fn material(
-    jwk: &Map<String, Value>,
+fn material<'a>(
+    jwk: &'a Map<String, Value>,
     kty: Kty,
     alg: &str,
     crv: Option<&str>,
     types: KeyTypes,
-) -> Result<EncodedMaterial, SkipReason> {
+) -> Result<EncodedMaterial<&'a str>, SkipReason> {
     match kty {
         Kty::Rsa => Ok(EncodedMaterial::Rsa {
             n: member(jwk, "n")?,

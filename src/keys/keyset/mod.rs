@@ -15,7 +15,6 @@
 //! - a lookup without kid needs the set to have exactly one usable key;
 //! - listings ([`KeySet::keys`], [`KeySet::skipped`]) convert every key.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -26,9 +25,13 @@ use crate::keys::key_types::KeyTypes;
 use crate::keys::skip_reason::{MAX_KEYS_PER_SET, SkipReason};
 
 mod candidate;
+mod kid_index;
+mod texts;
 
 pub use crate::keys::signing_key::SigningKey;
 use candidate::Candidate;
+use kid_index::KidIndex;
+use texts::Texts;
 
 /// JavaScript's `value.length` for a JSON value that is not an array.
 fn js_length(value: &Value) -> Option<&Value> {
@@ -91,8 +94,10 @@ impl KidQuery {
 pub struct KeySet {
     /// Entries that passed the JWK checks, in endpoint order.
     candidates: Vec<Candidate>,
-    /// The first candidate of each kid.
-    by_kid: HashMap<String, usize>,
+    /// The candidates' text.
+    texts: Texts,
+    /// The candidates with a kid.
+    by_kid: KidIndex,
     /// Entries refused by the JWK checks, and those past the bound.
     rejected: Vec<Skipped>,
     /// Every key converted, made on the first listing.
@@ -163,12 +168,20 @@ impl KeySet {
     pub fn from_entries_with(entries: &[Value], types: KeyTypes) -> Result<Self, Error> {
         let mut set = KeySet::default();
         for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
-            let kid = entry.get("kid").and_then(Value::as_str).map(str::to_owned);
+            let kid = entry.get("kid").and_then(Value::as_str);
             match check_key_with(entry, types) {
-                Ok(checked) => set.push(Candidate::new(index, kid, checked)),
-                Err(reason) => set.rejected.push(Skipped { index, kid, reason }),
+                Ok(checked) => {
+                    let candidate = Candidate::new(index, kid, &checked, &mut set.texts);
+                    set.push(candidate);
+                }
+                Err(reason) => set.rejected.push(Skipped {
+                    index,
+                    kid: kid.map(str::to_owned),
+                    reason,
+                }),
             }
         }
+        set.by_kid.finish();
         if entries.len() > MAX_KEYS_PER_SET {
             set.rejected.push(Skipped {
                 index: MAX_KEYS_PER_SET,
@@ -180,25 +193,28 @@ impl KeySet {
         }
         // Stops at the first usable key: the first candidate, unless its
         // material is broken.
-        if !set.candidates.iter().any(|c| c.usable().is_some()) {
+        if !set
+            .candidates
+            .iter()
+            .any(|c| c.usable(&set.texts).is_some())
+        {
             return Err(Error::content(NO_SIGNING_KEYS));
         }
         Ok(set)
     }
 
     fn push(&mut self, candidate: Candidate) {
-        if let Some(kid) = candidate.kid() {
-            self.by_kid
-                .entry(kid.to_owned())
-                .or_insert(self.candidates.len());
+        if let Some(kid) = candidate.kid(&self.texts) {
+            self.by_kid.push(kid, self.candidates.len());
         }
         self.candidates.push(candidate);
     }
 
     fn listing(&self) -> &Listing {
         self.listing.get_or_init(|| {
-            let keys = self.candidates.iter().filter_map(Candidate::usable);
-            let failed = self.candidates.iter().filter_map(Candidate::skipped);
+            let texts = &self.texts;
+            let keys = self.candidates.iter().filter_map(|c| c.usable(texts));
+            let failed = self.candidates.iter().filter_map(|c| c.skipped(texts));
             let mut skipped: Vec<Skipped> = self.rejected.iter().cloned().chain(failed).collect();
             // Stable, and the entry past the bound has the largest index.
             skipped.sort_by_key(|s| s.index);
@@ -223,18 +239,17 @@ impl KeySet {
     /// The key with this kid: the first usable one, as `Array.prototype.find`
     /// over the usable keys gives. Converts the keys of this kid only.
     pub fn find(&self, kid: &str) -> Option<&Arc<SigningKey>> {
-        let first = *self.by_kid.get(kid)?;
-        self.candidates
-            .get(first..)?
-            .iter()
-            .filter(|c| c.kid() == Some(kid))
-            .find_map(Candidate::usable)
+        self.by_kid
+            .positions(kid)
+            .filter_map(|position| self.candidates.get(position))
+            .filter(|c| c.kid(&self.texts) == Some(kid))
+            .find_map(|c| c.usable(&self.texts))
     }
 
     /// The only usable key, if the set has exactly one. Converts keys up to
     /// the second usable one.
     fn only(&self) -> Option<&Arc<SigningKey>> {
-        let mut usable = self.candidates.iter().filter_map(Candidate::usable);
+        let mut usable = self.candidates.iter().filter_map(|c| c.usable(&self.texts));
         match (usable.next(), usable.next()) {
             (Some(only), None) => Some(only),
             _ => None,
