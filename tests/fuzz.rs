@@ -186,7 +186,7 @@ fn outcome(value: &Value) -> Result<Vec<(Option<String>, String)>, String> {
         .map(|set| {
             set.keys()
                 .iter()
-                .map(|k| (k.kid.clone(), k.pem.clone()))
+                .map(|k| (k.kid.clone(), k.pem().to_owned()))
                 .collect()
         })
         .map_err(|e| e.to_string())

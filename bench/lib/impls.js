@@ -1,6 +1,7 @@
 'use strict';
 
-// The two implementations under comparison, loaded by name.
+// The two implementations under comparison, loaded by name, and Node's
+// floor that some figures measure beside them.
 
 const path = require('path');
 
@@ -14,9 +15,17 @@ const IMPLS = {
 /** Both names, jwks-rsa first. */
 const NAMES = Object.keys(IMPLS);
 
-/** The entry point `require()` resolves for an implementation. */
+/**
+ * Node's floor for a cold first key (lib/floor.js): not an implementation,
+ * but loaded and measured like one by the figures that compare against it.
+ */
+const FLOOR = 'node floor';
+
+const ENTRIES = { ...IMPLS, [FLOOR]: path.join(__dirname, 'floor.js') };
+
+/** The entry point `require()` resolves for an implementation (or the floor). */
 function entryOf(name) {
-  const entry = IMPLS[name];
+  const entry = ENTRIES[name];
   if (!entry) throw new Error(`unknown implementation: ${name}`);
   return entry;
 }
@@ -35,4 +44,4 @@ function orderFor(round, names = NAMES) {
   return [...names.slice(shift), ...names.slice(0, shift)];
 }
 
-module.exports = { ROOT, NAMES, entryOf, load, orderFor };
+module.exports = { ROOT, NAMES, FLOOR, entryOf, load, orderFor };

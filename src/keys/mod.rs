@@ -13,5 +13,6 @@ pub mod jwk;
 pub mod key_types;
 pub mod keyset;
 pub mod pem;
+pub mod signing_key;
 pub mod skip_reason;
 pub mod x509;

@@ -146,7 +146,7 @@ impl NativeClient {
         let fit = AlgFit::of(request.alg, &query);
         let core = self.core();
         if let Some(answer) = core.cached(&query, lookup.now, lookup.load) {
-            let mut answer = match answer.and_then(|hit| AlgFit::apply(fit.as_ref(), hit)) {
+            let mut answer = match answer.and_then(|hit| AlgFit::apply(fit.as_ref(), hit, &core)) {
                 Ok(hit) => KeyAnswer::hit(&hit),
                 Err(err) => KeyAnswer::failed(&err),
             };
@@ -155,7 +155,7 @@ impl NativeClient {
         }
         let block = AsyncBlockBuilder::new(async move {
             let fitted = core.signing_key(query, lookup).await.and_then(|resolved| {
-                let hit = AlgFit::apply(fit.as_ref(), resolved.hit)?;
+                let hit = AlgFit::apply(fit.as_ref(), resolved.hit, &core)?;
                 Ok(Resolved { hit, ..resolved })
             });
             let mut answer = match fitted {

@@ -212,7 +212,7 @@ impl From<&SigningKey> for KeyData {
         KeyData {
             kid: key.kid.clone(),
             alg: key.alg.clone(),
-            pem: key.pem.clone(),
+            pem: key.pem().to_owned(),
         }
     }
 }

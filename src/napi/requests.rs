@@ -9,7 +9,7 @@ use super::config::{LimiterReading, clock_ms};
 use crate::error::Error;
 use crate::keys::keyset::KidQuery;
 use crate::state::cache::Hit;
-use crate::state::client::Lookup;
+use crate::state::client::{Client, Lookup};
 
 /// `getSigningKey(kid)` past the memo.
 #[napi(object)]
@@ -63,6 +63,7 @@ impl LookupRequest {
 /// A lookup's `alg`, and the not-found message of its kid.
 pub struct AlgFit {
     alg: String,
+    kid: Option<String>,
     missing: String,
 }
 
@@ -70,20 +71,33 @@ impl AlgFit {
     /// What a lookup of `query` with `alg` asks of the key, if it gives one.
     pub fn of(alg: Option<String>, query: &KidQuery) -> Option<Self> {
         let alg = alg?;
+        let kid = match query {
+            KidQuery::Kid(kid) => Some(kid.clone()),
+            _ => None,
+        };
         Some(AlgFit {
             alg,
+            kid,
             missing: query.not_found_message(),
         })
     }
 
-    /// The key of `hit`'s kid that fits the `alg`, or the kid's not-found
-    /// error when none does. Without `fit`, `hit` itself.
+    /// The key of `hit`'s kid that fits the `alg` (itself, or a later key
+    /// of its kid in `client`'s set), or the kid's not-found error when none
+    /// does. Without `fit`, `hit` itself.
     ///
     /// # Errors
     /// `SigningKeyNotFoundError` when no key of the kid fits.
-    pub fn apply(fit: Option<&AlgFit>, hit: Hit) -> Result<Hit, Error> {
+    pub fn apply(fit: Option<&AlgFit>, hit: Hit, client: &Client) -> Result<Hit, Error> {
         let Some(fit) = fit else { return Ok(hit) };
-        match hit.key.for_alg(&fit.alg) {
+        if hit.key.fits(&fit.alg) {
+            return Ok(hit);
+        }
+        let other = fit
+            .kid
+            .as_deref()
+            .and_then(|kid| client.key_for_alg(kid, &fit.alg));
+        match other {
             Some(key) => Ok(Hit { key, ..hit }),
             None => Err(Error::SigningKeyNotFoundError(fit.missing.clone())),
         }

@@ -3,12 +3,17 @@
 //! The rules follow what `jwks-rsa` 4.1.0 accepts (its filter on `use` and
 //! `kty`, its algorithm inference, then the checks `jose.importJWK` and
 //! WebCrypto apply), plus the material checks of [`crate::keys::pem`].
+//! [`check_key_with`] applies the member checks and leaves the material
+//! encoded ([`encoded`]); the material checks come when the key is used.
 
 use serde_json::{Map, Value};
 
 use crate::keys::key_types::KeyTypes;
 use crate::keys::pem::{EcCurve, KeyMaterial, OkpCurve};
 use crate::keys::skip_reason::SkipReason;
+
+pub mod encoded;
+pub use encoded::{EncodedMaterial, decode_b64url};
 
 /// RSA members that only a private key has; a set publishing them has leaked its key.
 const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];
@@ -42,15 +47,27 @@ enum Kty {
     Okp,
 }
 
-/// A JWK that passed every check, ready to be handed out.
+/// A JWK that passed every check of its members, ready to be handed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedKey {
     /// `kid`, when the JWK has a non-empty string one.
     pub kid: Option<String>,
     /// `alg`, when the JWK has a non-empty string one (never the inferred value).
     pub alg: Option<String>,
-    /// The public key material.
+    /// The public key material, decoded.
     pub material: KeyMaterial,
+}
+
+/// A JWK that passed every check of its members, its material not
+/// decoded; its text borrowed from the JWK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedKey<'a> {
+    /// `kid`, when the JWK has a non-empty string one.
+    pub kid: Option<&'a str>,
+    /// `alg`, when the JWK has a non-empty string one (never the inferred value).
+    pub alg: Option<&'a str>,
+    /// The public key material, as the JWK carries it.
+    pub material: EncodedMaterial<&'a str>,
 }
 
 /// A JavaScript-truthy `alg` that is a string, an absent/falsy one, or a truthy non-string.
@@ -71,9 +88,9 @@ fn alg_member(jwk: &Map<String, Value>) -> AlgMember<'_> {
     }
 }
 
-fn non_empty_string(jwk: &Map<String, Value>, name: &str) -> Option<String> {
+fn non_empty_string<'a>(jwk: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     match jwk.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
         _ => None,
     }
 }
@@ -92,6 +109,21 @@ pub fn parse_key(entry: &Value) -> Result<ParsedKey, SkipReason> {
 /// # Errors
 /// The reason the entry is not a usable public signing key.
 pub fn parse_key_with(entry: &Value, types: KeyTypes) -> Result<ParsedKey, SkipReason> {
+    let checked = check_key_with(entry, types)?;
+    Ok(ParsedKey {
+        kid: checked.kid.map(str::to_owned),
+        alg: checked.alg.map(str::to_owned),
+        material: checked.material.decode(),
+    })
+}
+
+/// The checks of [`parse_key_with`] that need no decoding: every one but
+/// those of the material itself, which [`crate::keys::pem::spki_der`]
+/// applies to the decoded material.
+///
+/// # Errors
+/// The reason the entry is not a usable public signing key.
+pub fn check_key_with(entry: &Value, types: KeyTypes) -> Result<CheckedKey<'_>, SkipReason> {
     let jwk = entry.as_object().ok_or(SkipReason::NotAnObject)?;
     match jwk.get("use") {
         None => {}
@@ -118,10 +150,10 @@ pub fn parse_key_with(entry: &Value, types: KeyTypes) -> Result<ParsedKey, SkipR
     reject_private(jwk, kty)?;
     check_key_ops(jwk, usage)?;
     let material = match certified {
-        Some(material) => certified_fits(material, alg, types)?,
+        Some(material) => EncodedMaterial::Certified(certified_fits(material, alg, types)?),
         None => material(jwk, kty, alg, crv, types)?,
     };
-    Ok(ParsedKey {
+    Ok(CheckedKey {
         kid: non_empty_string(jwk, "kid"),
         alg: non_empty_string(jwk, "alg"),
         material,
@@ -190,54 +222,22 @@ fn check_key_ops(jwk: &Map<String, Value>, usage: Usage) -> Result<(), SkipReaso
     Ok(())
 }
 
-/// Decodes a required base64url member.
-fn member(jwk: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>, SkipReason> {
-    let text = jwk
-        .get(name)
+/// A required base64url member, as written.
+fn member<'a>(jwk: &'a Map<String, Value>, name: &'static str) -> Result<&'a str, SkipReason> {
+    jwk.get(name)
         .and_then(Value::as_str)
-        .ok_or(SkipReason::MissingMember(name))?;
-    Ok(decode_b64url(text))
+        .ok_or(SkipReason::MissingMember(name))
 }
 
-/// Base64url as Node decodes JWK members (`Buffer.from(s, 'base64url')`,
-/// which `createPublicKey` uses too): both alphabets, characters outside
-/// them skipped (spaces, line breaks, stray symbols), decoding stops at the
-/// first `=`, and a last incomplete group gives the bytes its bits fill.
-/// Node reads each UTF-16 unit by its low byte; so is each unit here. What
-/// the bytes are worth is for the key checks to decide.
-pub fn decode_b64url(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for unit in text.encode_utf16() {
-        let sextet = match unit.to_le_bytes()[0] {
-            c @ b'A'..=b'Z' => c - b'A',
-            c @ b'a'..=b'z' => c - b'a' + 26,
-            c @ b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            b'=' => break,
-            _ => continue,
-        };
-        acc = (acc << 6 | u32::from(sextet)) & 0xffff;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
-
-fn material(
-    jwk: &Map<String, Value>,
+fn material<'a>(
+    jwk: &'a Map<String, Value>,
     kty: Kty,
     alg: &str,
     crv: Option<&str>,
     types: KeyTypes,
-) -> Result<KeyMaterial, SkipReason> {
+) -> Result<EncodedMaterial<&'a str>, SkipReason> {
     match kty {
-        Kty::Rsa => Ok(KeyMaterial::Rsa {
+        Kty::Rsa => Ok(EncodedMaterial::Rsa {
             n: member(jwk, "n")?,
             e: member(jwk, "e")?,
         }),
@@ -245,7 +245,7 @@ fn material(
             let curve = crv
                 .and_then(EcCurve::from_crv)
                 .ok_or(SkipReason::UnsupportedCurve)?;
-            Ok(KeyMaterial::Ec {
+            Ok(EncodedMaterial::Ec {
                 curve: ec_curve_for(alg, curve, types)?,
                 x: member(jwk, "x")?,
                 y: member(jwk, "y")?,
@@ -255,7 +255,7 @@ fn material(
             let curve = crv
                 .and_then(OkpCurve::from_crv)
                 .ok_or(SkipReason::UnsupportedCurve)?;
-            Ok(KeyMaterial::Okp {
+            Ok(EncodedMaterial::Okp {
                 curve: okp_curve_for(alg, curve)?,
                 x: member(jwk, "x")?,
             })

@@ -263,7 +263,7 @@ fn a_set_of_x5c_only_keys_is_served_only_with_the_option() {
     assert!(KeySet::from_json(&body).is_err());
     let set = KeySet::from_json_with(&body, X5C).expect("one key");
     assert_eq!(
-        set.find("cert").map(|k| k.pem.clone()),
+        set.find("cert").map(|k| k.pem().to_owned()),
         fixture("p-384")["pem"].as_str().map(str::to_owned)
     );
 }

@@ -257,10 +257,26 @@ fn is_valid_ed25519(x: &[u8]) -> bool {
     let Ok(bytes) = <[u8; 32]>::try_from(x) else {
         return false;
     };
+    if !is_canonical_ed25519_y(&bytes) {
+        return false;
+    }
     let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&bytes) else {
         return false;
     };
-    !key.is_weak() && key.to_edwards().compress().to_bytes() == bytes
+    // The other non-canonical encoding, x = 0 with the sign bit set, is of
+    // a point of small order (y = 1 or y = -1), refused here.
+    !key.is_weak()
+}
+
+/// Whether the y coordinate (the low 255 bits, little-endian) is below
+/// p = 2^255 - 19. Read from the bytes: the decoder reduces y mod p, and
+/// recompressing the point to compare costs a field inversion.
+fn is_canonical_ed25519_y(bytes: &[u8; 32]) -> bool {
+    // y >= p exactly when y's bytes are ed ff .. ff 7f (or above, low
+    // byte first): the top 254 bits all set and the low byte at least 0xed.
+    let [low, middle @ .., high] = bytes;
+    let at_least_p = *low >= 0xed && middle.iter().all(|b| *b == 0xff) && high & 0x7f == 0x7f;
+    !at_least_p
 }
 
 #[cfg(test)]

@@ -105,3 +105,48 @@ fn okp_checks_length_and_encoding() {
         )
     );
 }
+
+/// The check as it was: decode, then recompress and compare.
+fn round_trip_ed25519(bytes: &[u8; 32]) -> bool {
+    ed25519_dalek::VerifyingKey::from_bytes(bytes)
+        .is_ok_and(|key| !key.is_weak() && key.to_edwards().compress().to_bytes() == *bytes)
+}
+
+#[test]
+fn ed25519_canonical_check_agrees_with_recompression() {
+    let mut encodings: Vec<[u8; 32]> = Vec::new();
+    // Every y from p - 40 to 2^255 - 1 (the non-canonical ones are p..),
+    // with both sign bits.
+    for k in 0u8..59 {
+        let mut y = [0xffu8; 32];
+        y[31] = 0x7f;
+        y[0] = 0xff - k;
+        encodings.push(y);
+        y[31] = 0xff;
+        encodings.push(y);
+    }
+    // Small y (their non-canonical twins are above), both signs.
+    for v in 0u8..40 {
+        let mut y = [0u8; 32];
+        y[0] = v;
+        encodings.push(y);
+        y[31] = 0x80;
+        encodings.push(y);
+    }
+    // Real keys, from 63 seeds.
+    for seed in 1u8..64 {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+        encodings.push(key.verifying_key().to_bytes());
+    }
+    let mut valid = 0;
+    for bytes in &encodings {
+        let material = KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            x: bytes.to_vec(),
+        };
+        let ours = spki_der(&material).is_ok();
+        assert_eq!(ours, round_trip_ed25519(bytes), "{bytes:02x?}");
+        valid += usize::from(ours);
+    }
+    assert!(valid >= 63, "{valid}");
+}

@@ -114,6 +114,9 @@ struct State {
     /// Bumped by each `forget()`: a fetch or lookup begun before it may
     /// not store what it brings (see `forget`).
     epoch: u64,
+    /// The last set fetched with signing keys, whose keys the counters
+    /// count when read.
+    counted: Option<Arc<KeySet>>,
 }
 
 /// What bounds a client's requests: the rate limiter, and when a set was
@@ -153,6 +156,7 @@ impl Client {
             key_types: config.key_types,
             ahead_spent_until: 0,
             epoch: 0,
+            counted: None,
         };
         Client {
             config,
@@ -183,10 +187,18 @@ impl Client {
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        let mut stats = self.state.lock().stats.clone();
+        let mut stats = self.state.lock().counted_stats();
         let gate = self.gate.lock();
         stats.rate_limit_remaining = gate.limiter.as_ref().map(FetchLimiter::remaining);
         stats
+    }
+
+    /// The key of `kid` that verifies a token signed with `alg` in the last
+    /// set fetched (see [`KeySet::find_for_alg`]).
+    pub fn key_for_alg(&self, kid: &str, alg: &str) -> Option<Arc<SigningKey>> {
+        let state = self.state.lock();
+        let set = state.last.as_ref()?.set.as_ref().ok()?;
+        set.find_for_alg(kid, alg).cloned()
     }
 
     /// The last fetch that produced a body, if any.
@@ -401,6 +413,19 @@ struct Confirmed {
     at: Millis,
     lifetime: Option<Millis>,
     epoch: u64,
+}
+
+impl State {
+    /// The counters, with the keys of the last set counted now: counting
+    /// converts every key, which a cold lookup of one key must not wait for.
+    fn counted_stats(&self) -> Stats {
+        let mut stats = self.stats.clone();
+        if let Some(set) = &self.counted {
+            stats.keys = set.keys().len();
+            stats.skipped = set.skipped().len();
+        }
+        stats
+    }
 }
 
 /// Asks the limiter, if any, for the fetch of `lookup`.

@@ -163,8 +163,7 @@ async fn run_fetch(
                         cache.store_set_for(Arc::clone(set), fetched.at, fetched.lifetime);
                         gate.lock().set_fetched_at = Some(fetched.at);
                     }
-                    state.stats.keys = set.keys().len();
-                    state.stats.skipped = set.skipped().len();
+                    state.counted = Some(Arc::clone(set));
                 }
                 // A body that yields no usable set is a failed fetch too.
                 Err(_) => state.stats.fetch_errors += 1,

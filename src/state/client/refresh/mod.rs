@@ -174,7 +174,7 @@ impl Client {
         Health {
             fetched_at: current.map(|(at, _)| at).or_else(last_good),
             fresh_until: current.map(|(_, until)| until),
-            keys: state.stats.keys,
+            keys: state.counted_stats().keys,
             last_error: state.last_error.as_ref().and_then(|failed| {
                 let content = || state.last.as_ref().and_then(|f| f.set.clone().err());
                 let error = failed.error.clone().or_else(content)?;
