@@ -87,6 +87,12 @@ export declare const DEFAULT_MAX_RESPONSE_BYTES: number
 
 export declare const DEFAULT_MIN_CACHE_AGE_MS: number
 
+export declare const DEFAULT_RETRIES: number
+
+export declare const DEFAULT_RETRY_MAX_DELAY_MS: number
+
+export declare const DEFAULT_RETRY_MIN_DELAY_MS: number
+
 export declare const DEFAULT_TIMEOUT_MS: number
 
 /** The answer to `getKeys`: the raw body, parsed by the shim. */
@@ -183,6 +189,12 @@ export interface HookResult {
   notModified?: boolean
   /** Node's http only, with the freshness options: the caching headers. */
   headers?: ReplyHeaders
+  /** Node's http only, when it failed: the status of a non-2xx answer. */
+  status?: number
+  /** Node's http only: the `Retry-After` of that answer. */
+  retryAfter?: string
+  /** Node's http only: the `code` of the error it raised. */
+  code?: string
 }
 
 /** The answer to `getSigningKey`. */
@@ -273,6 +285,8 @@ export interface LookupRequest {
   alg?: string
 }
 
+export declare const MAX_RETRIES: number
+
 export declare const MAX_TIMER_MS: number
 
 export declare const MIN_BACKGROUND_MS: number
@@ -324,6 +338,8 @@ export interface NativeConfig {
   refreshAheadMs?: number
   /** The background refresh period in milliseconds (0: off). */
   backgroundRefreshMs?: number
+  /** `retry`: absent when off. */
+  retry?: RetryParts
 }
 
 /** The JavaScript hooks of a client. */
@@ -424,6 +440,15 @@ export interface Report {
   /** The `sharedCache` counters, when the client has a shared store. */
   shared?: SharedStats
   health: HealthReport
+}
+
+/** `retry`, as the shim's rule made it: every field set, whole and in range. */
+export interface RetryParts {
+  retries: number
+  /** Milliseconds. */
+  minDelay: number
+  /** Milliseconds, at least `minDelay`. */
+  maxDelay: number
 }
 
 /**

@@ -217,6 +217,28 @@ declare namespace JwksRsa {
      * `getKeysInterceptor`, or on the WebAssembly backend. Default false.
      */
     shareAcrossThreads?: boolean;
+    /**
+     * Try a fetch again after a transient failure: a connection refused, reset or timed out,
+     * or an answer 5xx or 429 (not before its `Retry-After`; one longer than `maxDelay` is not
+     * waited for). Never after another 4xx or an unusable body. `true`: one retry with the
+     * default delays. The retries are part of the one fetch: the rate limiter counts it once,
+     * and it ends within `timeout` of its start. Not with a `fetcher`, nor in the WebAssembly
+     * build. Default off.
+     */
+    retry?: boolean | RetryOptions;
+  }
+
+  /** `retry`: each field a whole number (else an `ArgumentError`). */
+  interface RetryOptions {
+    /** Retries after the first attempt, from 0 to 10. Default 1. */
+    retries?: number;
+    /**
+     * Least pause before a retry in ms, from 0 to 2^31 - 1. Retry `n` waits a random time
+     * from `max(minDelay, c / 2)` to `c = min(maxDelay, minDelay * 2^n)`. Default 100.
+     */
+    minDelay?: number;
+    /** Longest pause in ms, and longest `Retry-After` waited for: `minDelay` to 2^31 - 1. Default 1000. */
+    maxDelay?: number;
   }
 
   interface SharedCacheOptionsBase {

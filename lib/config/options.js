@@ -14,7 +14,11 @@ const {
   DEFAULT_JWKS_REQUESTS_PER_MINUTE,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MIN_CACHE_AGE_MS,
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_RETRY_MIN_DELAY_MS,
   DEFAULT_TIMEOUT_MS,
+  MAX_RETRIES,
   MAX_TIMER_MS,
   MIN_BACKGROUND_MS,
 } = require('./constants');
@@ -76,6 +80,10 @@ const NUMERIC_OPTIONS = {
   backgroundRefresh: { min: MIN_BACKGROUND_MS, max: MAX_TIMER_MS, fallback: 0, also: [0, false], alsoText: '0 or ' },
   // `max` and `fallback` come from the fetch `timeout` (lib/share/shared-cache.js).
   commandTimeout: { label: 'Invalid sharedCache option: `commandTimeout`', min: 1 },
+  // `retry`'s fields; maxDelay's `min` and `fallback` come from minDelay.
+  'retry.retries': { unit: 'retries', min: 0, max: MAX_RETRIES, fallback: DEFAULT_RETRIES },
+  'retry.minDelay': { min: 0, max: MAX_TIMER_MS, fallback: DEFAULT_RETRY_MIN_DELAY_MS },
+  'retry.maxDelay': { max: MAX_TIMER_MS },
 };
 
 /** `value` as an error message shows it: `"text"`, `0.5`, `NaN`, `10n`, `{}`. */
@@ -101,6 +109,19 @@ function numericOption(name, value, bounds) {
   throw new ArgumentError(
     `${rule.label} must be ${rule.alsoText}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${described(value)}`,
   );
+}
+
+// `retry`: off (absent or `false`), `true` (the defaults: one retry) or
+// `{ retries, minDelay, maxDelay }`, each field absent for its default.
+function retryOption(value) {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value !== true && (typeof value !== 'object' || Array.isArray(value))) {
+    throw new ArgumentError(`retry must be true, false or an object { retries, minDelay, maxDelay }, got ${described(value)}`);
+  }
+  const { retries, minDelay, maxDelay } = value === true ? {} : value;
+  const min = numericOption('retry.minDelay', minDelay);
+  const max = numericOption('retry.maxDelay', maxDelay, { min, fallback: Math.max(min, DEFAULT_RETRY_MAX_DELAY_MS) });
+  return { retries: numericOption('retry.retries', retries), minDelay: min, maxDelay: max };
 }
 
 // Parses jwksUri as jwks-rsa does (WHATWG URL), for Rust to connect to.
@@ -155,6 +176,8 @@ function nativeConfig(options) {
     secp256k1: options.secp256k1 === true,
   };
   if (config.cache) Object.assign(config, cacheSettings(options));
+  const retry = retryOption(options.retry);
+  if (retry) config.retry = retry;
   // Required here: freshness.js reads this module's `numericOption`.
   Object.assign(config, require('../transport/freshness').freshnessConfig(options));
   if (config.rateLimit) {

@@ -35,6 +35,11 @@ function requestOptions(url, { headers, agent, proxy, tls }, tunnel) {
   return options;
 }
 
+// What the native side reads of a failed fetch to decide on a retry
+// (`retry`): a non-2xx answer's status and Retry-After, else the code.
+const answered = new WeakMap();
+const failureOf = (err) => answered.get(err) || { code: typeof err?.code === 'string' ? err.code : undefined };
+
 function nodeFetch(request) {
   const { uri, timeout, maxResponseBytes, proxy, agent, conditional } = request;
   return new Promise((resolve, reject) => {
@@ -62,9 +67,10 @@ function nodeFetch(request) {
         const notModified = status === 304 && conditional && conditional.sent;
         if (notModified || status < 200 || status >= 300) {
           res.resume();
-          if (notModified) settle(resolve, freshness.reply(res));
-          else settle(reject, new JwksError(res.statusMessage || `Http Error ${status}`));
-          return;
+          if (notModified) return settle(resolve, freshness.reply(res));
+          const err = new JwksError(res.statusMessage || `Http Error ${status}`);
+          answered.set(err, { status, retryAfter: [res.headers['retry-after']].flat()[0] });
+          return settle(reject, err);
         }
         const chunks = [];
         let size = 0;
@@ -145,4 +151,4 @@ function requestReplaced(request) {
   return requestChecked.get(request);
 }
 
-module.exports = { nodeFetch, withDeadline, httpIntercepted };
+module.exports = { nodeFetch, failureOf, withDeadline, httpIntercepted };

@@ -1,7 +1,7 @@
 'use strict';
 
 const { wrapHook } = require('./hooks');
-const { nodeFetch, withDeadline, httpIntercepted } = require('./node-fetch');
+const { nodeFetch, failureOf, withDeadline, httpIntercepted } = require('./node-fetch');
 const { conditionalRequest } = require('./freshness');
 
 // The JavaScript-backed sources of a client, wrapped for the native side.
@@ -37,7 +37,7 @@ function interceptorSource(interceptor) {
 function nodeHttpSource(options, config, { own }) {
   const set = ['ca', 'cert', 'key'].filter((name) => options[name] !== undefined && options[name] !== null);
   const tls = own && set.length > 0 ? Object.fromEntries(set.map((name) => [name, options[name]])) : undefined;
-  return wrapHook((arg) =>
+  const fetch = (arg) =>
     nodeFetch({
       uri: options.jwksUri,
       ...conditionalRequest(arg, options.requestHeaders),
@@ -45,8 +45,8 @@ function nodeHttpSource(options, config, { own }) {
       timeout: config.timeout,
       maxResponseBytes: config.maxResponseBytes,
       ...(own && !httpIntercepted(Boolean(config.uri && config.uri.https)) && { proxy: config.proxy, tls }),
-    }),
-  );
+    });
+  return wrapHook(fetch, failureOf);
 }
 
 // A source failing every fetch with `err`, for options jwks-rsa rejects at

@@ -1,6 +1,7 @@
 //! The HTTP layer: what HTTP says about a key set and, with the
 //! `native-http` feature, the native transport that fetches it. Every build
-//! reads `Cache-Control` and HTTP dates; the native one adds connecting
+//! reads `Cache-Control` and HTTP dates, and which failures `retry` tries
+//! again; the native one adds the retrying key source, connecting
 //! (happy eyeballs), TLS, forward proxies, the HTTP/1.1 key source behind
 //! the [`KeySource`](crate::source::KeySource) trait, the header map's side
 //! of validators and caching headers, and its failures as errors. It uses
@@ -19,6 +20,7 @@ mod header_map;
 pub mod net;
 #[cfg(feature = "native-http")]
 pub mod proxy;
+pub mod retry;
 #[cfg(feature = "native-http")]
 mod source;
 #[cfg(feature = "native-http")]

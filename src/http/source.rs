@@ -15,7 +15,7 @@ use futures_util::future::BoxFuture;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
 use hyper::header::{
-    CONNECTION, CONTENT_LENGTH, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+    CONNECTION, CONTENT_LENGTH, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION, RETRY_AFTER,
 };
 use hyper_util::rt::TokioIo;
 use rustls::ClientConfig;
@@ -27,7 +27,7 @@ use crate::http::header_map;
 use crate::http::net::{self, Io};
 use crate::http::proxy::{self, Proxy};
 use crate::source::headers::Validators;
-use crate::source::{Document, KeySource, Reply, Response};
+use crate::source::{Attempt, Document, FailureHint, KeySource, Reply, Response};
 
 /// Where to send the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,16 +88,27 @@ impl KeySource for HttpSource {
         &self,
         validators: Option<&Validators>,
     ) -> BoxFuture<'static, Result<Reply, Error>> {
+        let attempt = self.attempt(validators, false);
+        async move { attempt.await.0 }.boxed()
+    }
+
+    fn attempt(
+        &self,
+        validators: Option<&Validators>,
+        _plain: bool,
+    ) -> BoxFuture<'static, Attempt> {
         let settings = Arc::clone(&self.settings);
         let validators = validators.cloned();
         async move {
-            let fetch = fetch_once(&settings, validators.as_ref());
-            match settings.timeout {
+            let mut hint = FailureHint::default();
+            let fetch = fetch_once(&settings, validators.as_ref(), &mut hint);
+            let result = match settings.timeout {
                 Some(limit) => tokio::time::timeout(limit, fetch)
                     .await
                     .unwrap_or_else(|_| Err(failure::hang_up())),
                 None => fetch.await,
-            }
+            };
+            (result, hint)
         }
         .boxed()
     }
@@ -155,9 +166,11 @@ fn request(settings: &HttpSettings) -> Result<Request<Empty<Bytes>>, Error> {
     Ok(request)
 }
 
+/// One request; a non-2xx answer leaves its status and `Retry-After` in `hint`.
 async fn fetch_once(
     settings: &HttpSettings,
     validators: Option<&Validators>,
+    hint: &mut FailureHint,
 ) -> Result<Reply, Error> {
     let io = open(settings).await?;
     // Title case, as Node writes header names (`Host`, not `host`).
@@ -187,6 +200,12 @@ async fn fetch_once(
         return Ok(Reply { response, headers });
     }
     if !status.is_success() {
+        hint.status = Some(status.as_u16());
+        hint.retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         return Err(Error::unavailable(status_message(&response)));
     }
     let limit = settings.max_response_bytes;

@@ -17,6 +17,8 @@ use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::proxy::Proxy;
 #[cfg(feature = "native-http")]
+use crate::http::retry::RetryPolicy;
+#[cfg(feature = "native-http")]
 use crate::http::{HttpSettings, Target};
 use crate::keys::key_types::KeyTypes;
 use crate::state::cache::CacheConfig;
@@ -42,7 +44,11 @@ export!(
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MIN_CACHE_AGE_MS,
     MIN_BACKGROUND_MS,
-    DEFAULT_COMMAND_TIMEOUT_MS
+    DEFAULT_COMMAND_TIMEOUT_MS,
+    DEFAULT_RETRIES,
+    MAX_RETRIES,
+    DEFAULT_RETRY_MIN_DELAY_MS,
+    DEFAULT_RETRY_MAX_DELAY_MS
 );
 
 /// `jwksUri`, parsed by the shim with WHATWG URL rules.
@@ -62,6 +68,16 @@ pub struct ProxyParts {
     pub port: u32,
     /// `Proxy-Authorization` value built from the proxy URL's credentials.
     pub authorization: Option<String>,
+}
+
+/// `retry`, as the shim's rule made it: every field set, whole and in range.
+#[napi(object)]
+pub struct RetryParts {
+    pub retries: u32,
+    /// Milliseconds.
+    pub min_delay: f64,
+    /// Milliseconds, at least `minDelay`.
+    pub max_delay: f64,
 }
 
 /// The options of a client, normalized by the shim.
@@ -112,6 +128,8 @@ pub struct NativeConfig {
     pub refresh_ahead_ms: Option<f64>,
     /// The background refresh period in milliseconds (0: off).
     pub background_refresh_ms: Option<f64>,
+    /// `retry`: absent when off.
+    pub retry: Option<RetryParts>,
 }
 
 /// Readings of the clocks jwks-rsa's rate limiter reads, in milliseconds.
@@ -221,6 +239,17 @@ impl NativeConfig {
     /// The deadline of one fetch: there is always one.
     pub fn deadline(&self) -> Duration {
         Duration::from_millis(self.timeout as Millis)
+    }
+
+    /// `retry`, or `None` when it is off (absent, or no retries).
+    #[cfg(feature = "native-http")]
+    pub fn retry_policy(&self) -> Option<RetryPolicy> {
+        let parts = self.retry.as_ref().filter(|r| r.retries > 0)?;
+        Some(RetryPolicy {
+            retries: parts.retries,
+            min_delay: clock_ms(parts.min_delay),
+            max_delay: clock_ms(parts.max_delay),
+        })
     }
 
     /// The largest body accepted, in bytes.

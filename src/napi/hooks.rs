@@ -18,7 +18,7 @@ use napi_derive::napi;
 use super::reply::{ReplyHeaders, conditional_arg, reply_of};
 use crate::error::Error;
 use crate::source::headers::Validators;
-use crate::source::{Document, Interceptor, KeySource, Reply};
+use crate::source::{Attempt, Document, FailureHint, Interceptor, KeySource, Reply};
 
 /// What a wrapped hook resolves with.
 #[napi(object)]
@@ -31,6 +31,12 @@ pub struct HookResult {
     pub not_modified: Option<bool>,
     /// Node's http only, with the freshness options: the caching headers.
     pub headers: Option<ReplyHeaders>,
+    /// Node's http only, when it failed: the status of a non-2xx answer.
+    pub status: Option<u32>,
+    /// Node's http only: the `Retry-After` of that answer.
+    pub retry_after: Option<String>,
+    /// Node's http only: the `code` of the error it raised.
+    pub code: Option<String>,
 }
 
 /// A wrapped hook. Weak, so it never keeps the process alive by itself.
@@ -54,17 +60,38 @@ pub struct NativeHooks {
 }
 
 async fn call(hook: &HookFn, arg: String, endpoint_unavailable: bool) -> Result<HookResult, Error> {
-    let broken = |e: napi::Error| Error::JwksError {
-        message: format!("A JavaScript hook failed: {}", e.reason),
-        endpoint_unavailable,
+    call_hinted(hook, arg, endpoint_unavailable)
+        .await
+        .map_err(|(err, _)| err)
+}
+
+/// [`call`], with what a failure of Node's http told beyond its error.
+async fn call_hinted(
+    hook: &HookFn,
+    arg: String,
+    endpoint_unavailable: bool,
+) -> Result<HookResult, (Error, FailureHint)> {
+    let broken = |e: napi::Error| {
+        let err = Error::JwksError {
+            message: format!("A JavaScript hook failed: {}", e.reason),
+            endpoint_unavailable,
+        };
+        (err, FailureHint::default())
     };
     let promise = hook.call_async_catch(arg).await.map_err(broken)?;
     let result = promise.await.map_err(broken)?;
     match result.handle {
-        Some(handle) => Err(Error::HookError {
-            handle: handle as u64,
-            endpoint_unavailable,
-        }),
+        Some(handle) => Err((
+            Error::HookError {
+                handle: handle as u64,
+                endpoint_unavailable,
+            },
+            FailureHint {
+                status: result.status.and_then(|s| u16::try_from(s).ok()),
+                retry_after: result.retry_after,
+                code: result.code,
+            },
+        )),
         None => Ok(result),
     }
 }
@@ -122,6 +149,30 @@ impl KeySource for JsSource {
         let deadline = self.deadline;
         let arg = conditional_arg(validators);
         async move { Ok(reply_of(within(deadline, call(&hook, arg, true)).await?)) }.boxed()
+    }
+
+    fn attempt(&self, validators: Option<&Validators>, plain: bool) -> BoxFuture<'static, Attempt> {
+        if !self.http {
+            let fetch = self.fetch();
+            return async move { (fetch.await.map(Reply::body), FailureHint::default()) }.boxed();
+        }
+        let hook = Arc::clone(&self.hook);
+        let deadline = self.deadline;
+        // Without the freshness options the fetch resolves with the body alone.
+        let arg = if plain {
+            String::new()
+        } else {
+            conditional_arg(validators)
+        };
+        async move {
+            let hinted = async { Ok(call_hinted(&hook, arg, true).await) };
+            match within(deadline, hinted).await {
+                Ok(Ok(result)) => (Ok(reply_of(result)), FailureHint::default()),
+                Ok(Err((err, hint))) => (Err(err), hint),
+                Err(err) => (Err(err), FailureHint::default()),
+            }
+        }
+        .boxed()
     }
 }
 

@@ -16,9 +16,11 @@ use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::HttpSource;
 #[cfg(feature = "native-http")]
-use crate::source::Reply;
+use crate::http::retry::{Retrying, TokioTimer};
 #[cfg(feature = "native-http")]
 use crate::source::headers::Validators;
+#[cfg(feature = "native-http")]
+use crate::source::{Attempt, Reply};
 use crate::source::{Document, KeySource};
 
 /// Extra time the native deadline leaves Node's http, which enforces the
@@ -47,24 +49,31 @@ pub struct Switch {
 }
 
 #[cfg(feature = "native-http")]
+impl Switch {
+    fn current(&self) -> &dyn KeySource {
+        if self.use_node.load(Ordering::Relaxed) {
+            &self.node
+        } else {
+            self.native.as_ref()
+        }
+    }
+}
+
+#[cfg(feature = "native-http")]
 impl KeySource for Switch {
     fn fetch(&self) -> BoxFuture<'static, Result<Document, Error>> {
-        if self.use_node.load(Ordering::Relaxed) {
-            self.node.fetch()
-        } else {
-            self.native.fetch()
-        }
+        self.current().fetch()
     }
 
     fn fetch_with(
         &self,
         validators: Option<&Validators>,
     ) -> BoxFuture<'static, Result<Reply, Error>> {
-        if self.use_node.load(Ordering::Relaxed) {
-            self.node.fetch_with(validators)
-        } else {
-            self.native.fetch_with(validators)
-        }
+        self.current().fetch_with(validators)
+    }
+
+    fn attempt(&self, validators: Option<&Validators>, plain: bool) -> BoxFuture<'static, Attempt> {
+        self.current().attempt(validators, plain)
     }
 }
 
@@ -103,15 +112,26 @@ pub fn key_source(
     }
 }
 
-/// Native HTTP, switchable to Node's http.
+/// Native HTTP, switchable to Node's http; with `retry`, either retried.
 #[cfg(feature = "native-http")]
 fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
     let Some(settings) = config.http_settings()? else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
     let native: Arc<dyn KeySource> = Arc::new(HttpSource::new(settings));
+    let retried = |source: Arc<dyn KeySource>| -> Arc<dyn KeySource> {
+        match config.retry_policy() {
+            Some(policy) => Arc::new(Retrying::new(
+                source,
+                policy,
+                config.deadline(),
+                Arc::new(TokioTimer::default()),
+            )),
+            None => source,
+        }
+    };
     let Some(hook) = node_http else {
-        return Ok(ChosenSource::only(native));
+        return Ok(ChosenSource::only(retried(native)));
     };
     let use_node = Arc::new(AtomicBool::new(false));
     let deadline = Some(config.deadline() + NODE_HTTP_GRACE);
@@ -121,14 +141,15 @@ fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<Chose
         use_node: Arc::clone(&use_node),
     };
     Ok(ChosenSource {
-        source: Arc::new(switch),
+        source: retried(Arc::new(switch)),
         use_node_http: Some(use_node),
     })
 }
 
 /// Without the native transport every fetch goes through Node's http, which
 /// enforces `timeout` (as the shim does for a `fetcher`) and applies `ca`,
-/// `cert`, `key` and the proxy itself.
+/// `cert`, `key` and the proxy itself. No fetch is retried (`retry`): this
+/// build has no timer on the Rust side.
 #[cfg(not(feature = "native-http"))]
 fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
     let (Some(uri), Some(hook)) = (&config.uri, node_http) else {

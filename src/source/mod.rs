@@ -73,6 +73,21 @@ impl Reply {
     }
 }
 
+/// What a failed fetch told beyond its error, for `retry` to judge whether
+/// another attempt may succeed (see `crate::http::retry`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailureHint {
+    /// The status of a non-2xx answer.
+    pub status: Option<u16>,
+    /// Its `Retry-After` header, as received.
+    pub retry_after: Option<String>,
+    /// The `code` of the error Node's http raised (`ECONNRESET`, ...).
+    pub code: Option<String>,
+}
+
+/// One attempt at a fetch: its outcome, and what its failure told.
+pub type Attempt = (Result<Reply, Error>, FailureHint);
+
 /// Where the key set is fetched from.
 pub trait KeySource: Send + Sync + 'static {
     /// Fetches the JWKS document once.
@@ -96,6 +111,19 @@ pub trait KeySource: Send + Sync + 'static {
         let _ = validators;
         let fetch = self.fetch();
         async move { fetch.await.map(Reply::body) }.boxed()
+    }
+
+    /// One fetch as [`KeySource::fetch_with`] (as [`KeySource::fetch`] when
+    /// `plain`), with what its failure told beyond the error. Sources that
+    /// tell nothing more (a `fetcher`, an in-memory source) keep this one.
+    fn attempt(&self, validators: Option<&Validators>, plain: bool) -> BoxFuture<'static, Attempt> {
+        let fetch = if plain {
+            let fetch = self.fetch();
+            async move { fetch.await.map(Reply::body) }.boxed()
+        } else {
+            self.fetch_with(validators)
+        };
+        async move { (fetch.await, FailureHint::default()) }.boxed()
     }
 }
 

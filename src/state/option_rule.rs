@@ -25,3 +25,13 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1 << 20;
 pub const MIN_BACKGROUND_MS: Millis = 1_000;
 /// `sharedCache.commandTimeout` when not set: 500 ms, or `timeout` if shorter.
 pub const DEFAULT_COMMAND_TIMEOUT_MS: Millis = 500;
+/// `retry: true`, or `retry.retries` when not set: one retry.
+pub const DEFAULT_RETRIES: u32 = 1;
+/// The most retries `retry.retries` allows: past a few, a retry only adds
+/// load to an endpoint that is down, and the `timeout` deadline ends them anyway.
+pub const MAX_RETRIES: u32 = 10;
+/// `retry.minDelay` when not set: the first retry waits 100 to 200 ms.
+pub const DEFAULT_RETRY_MIN_DELAY_MS: Millis = 100;
+/// `retry.maxDelay` when not set: no pause is longer than 1 s, nor is a
+/// longer `Retry-After` waited for (a lookup is usually holding a request).
+pub const DEFAULT_RETRY_MAX_DELAY_MS: Millis = 1_000;
