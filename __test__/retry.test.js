@@ -13,7 +13,7 @@ const jwksClient = require('..');
 const { ArgumentError } = jwksClient;
 const { generate } = require('./helpers/keys');
 const { startJwksServer } = require('./helpers/server');
-const { backend } = require('../lib/native');
+const { backend } = require('../lib/loader/native');
 
 const nativeOnly = backend === 'wasm' && 'the WebAssembly build does not retry';
 const key = generate('RS256', 'k1');
