@@ -8,7 +8,8 @@ const { withClock } = require('../helpers/clock');
 const { collect, nextMessage, settlesPromptly } = require('../helpers/refresh');
 
 // The client's lifecycle in the smoke suite (smoke.mjs): warm(), reload(),
-// health(), refreshAhead, backgroundRefresh with close(), the messages on
+// health(), refreshAhead, backgroundRefresh with close(), forget(),
+// cachedSigningKeys(), retry, the messages on
 // node:diagnostics_channel, whose module and timers each runtime provides
 // its own way, and sharedCache on a JavaScript store (refused by the
 // WebAssembly build, which the node suite also runs this file on).
@@ -134,6 +135,47 @@ function lifecycleChecks() {
           assert.equal((await second.getSigningKey(a.kid)).getPublicKey(), a.pem);
           assert.equal(server.count, 1, 'the second client read the stored set');
           assert.equal(second.stats().sharedHits, 1);
+        }),
+    ],
+    [
+      'a removed key is dropped by reload(), forget() makes the next lookup fetch, cachedSigningKeys() reads the set',
+      () =>
+        withServer([a.jwk, b.jwk], async (server) => {
+          const client = jwksClient({ jwksUri: server.url });
+          assert.equal(client.cachedSigningKeys(), undefined);
+          const key = await client.getSigningKey(a.kid);
+          assert.deepEqual(
+            client.cachedSigningKeys().map((k) => k.kid),
+            [a.kid, b.kid],
+          );
+          assert.equal(client.cachedSigningKeys()[0], key, 'the key object lookups hand out');
+          server.state.keys = [b.jwk];
+          await client.reload();
+          const err = await client.getSigningKey(a.kid).catch((e) => e);
+          assert.equal(err.name, 'SigningKeyNotFoundError');
+          client.forget();
+          await client.getSigningKey(b.kid);
+          assert.equal(server.count, 4, 'first fetch, reload, the removed kid, then the lookup after forget()');
+        }),
+    ],
+    [
+      'retry: a lookup survives one 503',
+      () =>
+        withServer([a.jwk], async (server) => {
+          // The WebAssembly build has no timer in its core: it accepts `retry` and fetches once.
+          if (jwksClient.backend === 'wasm') return;
+          let failures = 1;
+          server.state.handler = (req, res) => {
+            if (failures-- > 0) {
+              res.statusCode = 503;
+              return res.end('busy');
+            }
+            res.setHeader('content-type', 'application/json');
+            res.end(JSON.stringify({ keys: [a.jwk] }));
+          };
+          const client = jwksClient({ jwksUri: server.url, retry: { retries: 1, minDelay: 10, maxDelay: 50 } });
+          assert.equal((await client.getSigningKey(a.kid)).getPublicKey(), a.pem);
+          assert.equal(server.count, 2);
         }),
     ],
   ];

@@ -161,6 +161,22 @@ function pem(value) {
   return parts.map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : String(part))).join('\n');
 }
 
+// The freshness options, off unless asked for, so a client configured as
+// for jwks-rsa sends jwks-rsa's requests and keeps keys for `cacheMaxAge`.
+// `minCacheAge` is checked either way: out of its range it is an ArgumentError.
+function freshnessConfig(options) {
+  const config = {};
+  const minCacheAge = numericOption('minCacheAge', options.minCacheAge);
+  if (options.conditionalRequests) config.conditionalRequests = true;
+  if (options.respectCacheControl) {
+    config.respectCacheControl = true;
+    // 0 is no floor. The native side reads below 1 ms as its default (30 s),
+    // so it gets 1 ms, its least floor: a max-age=0 set lives 1 ms.
+    config.minCacheAge = Math.max(minCacheAge, 1);
+  }
+  return config;
+}
+
 // The configuration handed to the native client, and any error that must
 // surface on the first fetch rather than in the constructor.
 function nativeConfig(options) {
@@ -178,8 +194,7 @@ function nativeConfig(options) {
   if (config.cache) Object.assign(config, cacheSettings(options));
   const retry = retryOption(options.retry);
   if (retry) config.retry = retry;
-  // Required here: freshness.js reads this module's `numericOption`.
-  Object.assign(config, require('../transport/freshness').freshnessConfig(options));
+  Object.assign(config, freshnessConfig(options));
   if (config.rateLimit) {
     config.jwksRequestsPerMinute = requestsPerMinute(options.jwksRequestsPerMinute);
     // jwks-rsa's limiter starts its first minute when the client is created.

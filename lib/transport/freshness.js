@@ -1,27 +1,9 @@
 'use strict';
 
-const { numericOption } = require('../config/options');
-
 // The freshness options (`conditionalRequests`, `respectCacheControl`,
-// `minCacheAge`), off unless asked for, so a client configured as for
-// jwks-rsa sends jwks-rsa's requests and keeps keys for `cacheMaxAge`. The
-// native side decides; for fetches through Node's http this file puts its
-// validators on the request and reads the caching headers back.
-
-// The native configuration of the options that are on. `minCacheAge` is
-// checked either way: out of its range it is an ArgumentError.
-function freshnessConfig(options) {
-  const config = {};
-  const minCacheAge = numericOption('minCacheAge', options.minCacheAge);
-  if (options.conditionalRequests) config.conditionalRequests = true;
-  if (options.respectCacheControl) {
-    config.respectCacheControl = true;
-    // 0 is no floor. The native side reads below 1 ms as its default (30 s),
-    // so it gets 1 ms, its least floor: a max-age=0 set lives 1 ms.
-    config.minCacheAge = Math.max(minCacheAge, 1);
-  }
-  return config;
-}
+// `minCacheAge`: lib/config/options.js) for fetches through Node's http:
+// the validators put on the request, and the caching headers read back for
+// the native side, which decides.
 
 // `arg` is what native passes a Node http fetch: '' with the options off,
 // else JSON naming the validators to send, which never replace a header
@@ -54,4 +36,4 @@ function reply(res, body) {
   return body === undefined ? { notModified: true, headers } : { body, headers };
 }
 
-module.exports = { freshnessConfig, conditionalRequest, reply };
+module.exports = { conditionalRequest, reply };
