@@ -155,7 +155,7 @@ check(
   async () => {
     await globalThis.Deno.permissions.revoke({ name: 'ffi' });
     // A fresh load: the loader, the generated binding and the addon itself.
-    const loaded = Object.keys(require.cache).filter((f) => /(lib\/native|binding)\.js$|\.node$/.test(f));
+    const loaded = Object.keys(require.cache).filter((f) => /(lib\/loader\/native|binding)\.js$|\.node$/.test(f));
     for (const file of loaded) delete require.cache[file];
     assert.throws(
       () => require('../../lib/loader/native.js'),
