@@ -90,7 +90,7 @@ class KeySetClient {
     this.#limited = config.rateLimit;
     this.#fallback = Boolean(config.cache && config.cacheMaxAgeFallback);
     this.#watch = new FetchWatch(owner, options.jwksUri);
-    this.#refresher = new Refresher((trigger, over) => this.#refresh(trigger, over), every, ahead);
+    this.#refresher = new Refresher((trigger, over) => this.#refresh(trigger, over), every);
     this.#refresher.start(owner);
     this.lookup = this.#lookupFunction();
   }

@@ -20,25 +20,22 @@ class Refresher {
   refreshAt = Infinity;
   #refresh;
   #every;
-  #ahead;
   #running;
   /** @type {{ timer: NodeJS.Timeout | undefined, at: number | null }} */
   #slot = { timer: undefined, at: null };
 
   /**
    * `refresh(trigger, over)` asks the core and calls `over()` once it
-   * answered; `every` is the background period and `ahead` the
-   * refresh-ahead window, in ms (0: off).
+   * answered; `every` is the background period in ms (0: off).
    */
-  constructor(refresh, every, ahead) {
+  constructor(refresh, every) {
     this.#refresh = refresh;
     this.#every = every;
-    this.#ahead = ahead > 0;
   }
 
-  /** Takes the core's `refreshFrom` from an answer after a fetch. */
+  /** Takes the core's `refreshFrom` from an answer (none without refreshAhead). */
   moveTo(refreshFrom) {
-    if (this.#ahead) this.refreshAt = refreshFrom ?? Infinity;
+    this.refreshAt = refreshFrom ?? Infinity;
   }
 
   /** Starts the background timer, if configured; `owner` is the client whose collection stops it. */

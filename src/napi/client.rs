@@ -150,7 +150,7 @@ impl NativeClient {
                 Ok(hit) => KeyAnswer::hit(&hit),
                 Err(err) => KeyAnswer::failed(&err),
             };
-            answer.refresh_from = core.refresh_from().map(|t| t as f64);
+            answer.refresh_from = core.refresh_ahead_from().map(|t| t as f64);
             return Ok(Either::A(answer));
         }
         let block = AsyncBlockBuilder::new(async move {
@@ -162,7 +162,7 @@ impl NativeClient {
                 Ok(resolved) => KeyAnswer::resolved(&resolved),
                 Err(err) => KeyAnswer::failed(&err),
             };
-            answer.refresh_from = core.refresh_from().map(|t| t as f64);
+            answer.refresh_from = core.refresh_ahead_from().map(|t| t as f64);
             answer.event = watch.then(|| FetchEvent::of(&core));
             Ok(answer)
         })

@@ -95,7 +95,7 @@ impl NativeClient {
             }
             Err(err) => answer.error = Some(ErrorInfo::from(&err)),
         }
-        answer.refresh_from = core.refresh_from().map(|t| t as f64);
+        answer.refresh_from = core.refresh_ahead_from().map(|t| t as f64);
         if request.fetch.watch.unwrap_or(false) {
             answer.event = Some(FetchEvent::of(&core));
         }

@@ -143,6 +143,15 @@ impl Client {
             .collect()
     }
 
+    /// From when a memo hit on the set in use starts a refresh-ahead;
+    /// `None` without `refreshAhead`, so the answers of a client without it
+    /// take no lock for it.
+    pub fn refresh_ahead_from(&self) -> Option<Millis> {
+        (self.config.refresh.ahead > 0)
+            .then(|| self.refresh_from())
+            .flatten()
+    }
+
     /// From when a memo hit on the set in use starts a refresh (see
     /// [`RefreshPlan::refresh_from`]); `None`: never.
     pub fn refresh_from(&self) -> Option<Millis> {
