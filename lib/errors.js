@@ -22,4 +22,25 @@ const JwksError = defineErrorClass('JwksError');
 const JwksRateLimitError = defineErrorClass('JwksRateLimitError');
 const SigningKeyNotFoundError = defineErrorClass('SigningKeyNotFoundError');
 
-module.exports = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError };
+/**
+ * `value` as an error message of this package shows it: `"text"`, `0.5`,
+ * `NaN`, `10n`, `{}`, `undefined`; cut after `max` characters, since it may
+ * come from the network, a token or a cyclic object.
+ */
+function shown(value, max = 200) {
+  let text;
+  try {
+    text = typeof value === 'number' ? String(value) : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) text = value === undefined || typeof value === 'symbol' ? String(value) : Object.prototype.toString.call(value);
+  return cut(text, max);
+}
+
+/** `text` cut after `max` characters. */
+function cut(text, max = 200) {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+module.exports = { ArgumentError, JwksError, JwksRateLimitError, SigningKeyNotFoundError, shown, cut };

@@ -1,6 +1,6 @@
 'use strict';
 
-const { ArgumentError, JwksError } = require('../errors');
+const { ArgumentError, JwksError, shown } = require('../errors');
 const { logger } = require('../observe/client-log');
 const { nativeConfig } = require('../config/options');
 const { sharedCacheConfig } = require('../share/shared-cache');
@@ -22,22 +22,10 @@ const { deliver } = require('./key-set-client');
 // does (native or Node's http, nock, proxy, TLS, agent, timeout, size cap).
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
-const SHOWN_CHARS = 200;
 // A discovery that failed with no set to fall back on is answered from
 // memory for this long: an issuer down at start costs one request per
 // window, not one per lookup.
 const FAILED_DISCOVERY_MEMORY_MS = 5000;
-
-/** `text` for an error message, cut short if long (it comes from the network or a token). */
-function truncated(text) {
-  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}...` : text;
-}
-
-/** `value` for an error message: JSON, cut short if long. */
-function shown(value) {
-  const json = JSON.stringify(value);
-  return truncated(json === undefined ? String(value) : json);
-}
 
 /**
  * The discovery URL of `issuer` (§4: a terminating `/` is removed before
@@ -53,14 +41,7 @@ function discoveryUrl(issuer) {
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || /[?#]/.test(issuer)) {
-    // Any value is shown, a BigInt or a cyclic object too.
-    let got;
-    try {
-      got = typeof issuer === 'bigint' ? `${issuer}n` : shown(issuer);
-    } catch {
-      got = Object.prototype.toString.call(issuer);
-    }
-    throw new ArgumentError(`The issuer must be an http: or https: URL without query or fragment, got ${got}`);
+    throw new ArgumentError(`The issuer must be an http: or https: URL without query or fragment, got ${shown(issuer)}`);
   }
   return issuer.replace(/\/$/, '') + WELL_KNOWN;
 }
@@ -282,4 +263,4 @@ class IssuerClient {
   }
 }
 
-module.exports = { IssuerClient, FAILED_DISCOVERY_MEMORY_MS, discoveryUrl, jwksUriOf, truncated };
+module.exports = { IssuerClient, FAILED_DISCOVERY_MEMORY_MS, discoveryUrl, jwksUriOf };

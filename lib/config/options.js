@@ -22,7 +22,7 @@ const {
   MAX_TIMER_MS,
   MIN_BACKGROUND_MS,
 } = require('./constants');
-const { ArgumentError } = require('../errors');
+const { ArgumentError, shown } = require('../errors');
 const { proxyFor } = require('../transport/proxy-env');
 const { limiterClock } = require('../client/limiter-clock');
 
@@ -86,20 +86,6 @@ const NUMERIC_OPTIONS = {
   'retry.maxDelay': { max: MAX_TIMER_MS },
 };
 
-/** `value` as an error message shows it: `"text"`, `0.5`, `NaN`, `10n`, `{}`. */
-function described(value) {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  let text;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) text = typeof value === 'symbol' ? value.toString() : Object.prototype.toString.call(value);
-  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
-}
-
 // The numeric option `name` set to `value`, or its fallback when absent;
 // `bounds` overrides `max` and `fallback` where other options set them.
 function numericOption(name, value, bounds) {
@@ -107,7 +93,7 @@ function numericOption(name, value, bounds) {
   if (value === undefined || value === null) return rule.fallback;
   if (rule.also?.includes(value) || (Number.isInteger(value) && value >= rule.min && value <= rule.max)) return value;
   throw new ArgumentError(
-    `${rule.label} must be ${rule.alsoText}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${described(value)}`,
+    `${rule.label} must be ${rule.alsoText}a whole number of ${rule.unit} from ${rule.min} to ${rule.max}, got ${shown(value, 100)}`,
   );
 }
 
@@ -116,7 +102,7 @@ function numericOption(name, value, bounds) {
 function retryOption(value) {
   if (value === undefined || value === null || value === false) return undefined;
   if (value !== true && (typeof value !== 'object' || Array.isArray(value))) {
-    throw new ArgumentError(`retry must be true, false or an object { retries, minDelay, maxDelay }, got ${described(value)}`);
+    throw new ArgumentError(`retry must be true, false or an object { retries, minDelay, maxDelay }, got ${shown(value, 100)}`);
   }
   const { retries, minDelay, maxDelay } = value === true ? {} : value;
   const min = numericOption('retry.minDelay', minDelay);

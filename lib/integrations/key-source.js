@@ -1,8 +1,8 @@
 'use strict';
 
 const { JwksClient } = require('../client/jwks-client');
-const { ArgumentError, SigningKeyNotFoundError } = require('../errors');
-const { discoveryUrl, truncated } = require('../client/issuer-client');
+const { ArgumentError, SigningKeyNotFoundError, cut } = require('../errors');
+const { discoveryUrl } = require('../client/issuer-client');
 const { issuerRule } = require('./issuer-rule');
 const { IssuerClients } = require('./issuer-clients');
 const { keyForAlg } = require('./alg-fit');
@@ -17,7 +17,7 @@ const { keyForAlg } = require('./alg-fit');
 
 function unlisted(iss) {
   if (typeof iss !== 'string') return new SigningKeyNotFoundError('The token has no iss claim to choose its issuer by');
-  return new SigningKeyNotFoundError(`The token issuer '${truncated(iss)}' is not one of the configured issuers`);
+  return new SigningKeyNotFoundError(`The token issuer '${cut(iss)}' is not one of the configured issuers`);
 }
 
 // An issuer accepted at run time must still be a URL discovery can use.
