@@ -18,6 +18,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -192,11 +193,43 @@ fn outcome(value: &Value) -> Result<Vec<(Option<String>, String)>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Everything a set tells: its keys with their PEMs, the skipped entries, or the error.
+fn listing(set: Result<KeySet, jwks_rsa_native::Error>) -> Result<String, String> {
+    set.map(|set| {
+        let keys: Vec<_> = set
+            .keys()
+            .iter()
+            .map(|k| (&k.kid, &k.alg, k.pem()))
+            .collect();
+        format!("{keys:?} {:?}", set.skipped())
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// A body read as fetched (its entries only located, each read when used)
+/// tells what the same body parsed whole tells.
+fn check_located(text: &str, parsed: Option<&Value>) {
+    let body: Arc<str> = Arc::from(text);
+    let located = KeySet::from_text(&body, ALL_KEY_TYPES);
+    match parsed {
+        Some(value) => assert_eq!(
+            listing(located),
+            listing(KeySet::from_json_with(value, ALL_KEY_TYPES)),
+            "located and parsed sets differ: {text:?}"
+        ),
+        None => assert!(
+            matches!(located, Err(jwks_rsa_native::Error::SyntaxError { .. })),
+            "not JSON, yet no SyntaxError: {text:?}"
+        ),
+    }
+}
+
 /// Runs one document through every parser; checks the JSON reader against
 /// serde_json where both read it.
 fn check_document(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let ours = json::parse(&text);
+    check_located(&text, ours.as_ref().ok());
     if let Ok(theirs) = serde_json::from_str::<Value>(&text) {
         let ours = ours
             .as_ref()

@@ -53,8 +53,12 @@ function elfShortfall(file) {
   try {
     fd = fs.openSync(file, 'r');
     const end = elfExtent(fd);
+    // The last byte the headers point at is there: the file is whole. Asked
+    // first because the loader checks a whole binary on every load, and the
+    // first fstatSync() of a process costs far more than a one-byte read.
+    if (end === null || end === 0 || readAt(fd, end - 1, 1)) return null;
     const { size } = fs.fstatSync(fd);
-    return end !== null && end > size ? `${size} of ${end} bytes` : null;
+    return end > size ? `${size} of ${end} bytes` : null;
   } catch {
     return null;
   } finally {

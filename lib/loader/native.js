@@ -10,7 +10,6 @@ const path = require('path');
 const pkg = require('../../package.json');
 const { elfShortfall } = require('./elf');
 const { createLogger } = require('../observe/debug');
-const { loadWatchingWorkers, guardWasmBinding } = require('./wasm-threads');
 
 const PLATFORM_PREFIX = `${pkg.name}-`;
 
@@ -157,6 +156,7 @@ function truncatedNative() {
 
 // The WebAssembly loader starts Workers for its threads: see wasm-threads.js.
 function requireBinding(truncated) {
+  const { loadWatchingWorkers } = require('./wasm-threads');
   const load = () => require('../../binding.js');
   if (!truncated) return loadWatchingWorkers(load);
   process.env.NAPI_RS_FORCE_WASI = 'error';
@@ -167,17 +167,63 @@ function requireBinding(truncated) {
   }
 }
 
-const truncated = truncatedNative();
-let binding;
-try {
-  binding = requireBinding(truncated);
-} catch (err) {
-  throw loadError(err);
+// The generated loader's settings: with any of them, it decides alone.
+const LOADER_SETTINGS = ['NAPI_RS_NATIVE_LIBRARY_PATH', 'NAPI_RS_FORCE_WASI', 'NAPI_RS_WASI_FLAVOR', 'NAPI_RS_ENFORCE_VERSION_CHECK'];
+
+// The file the generated loader would load first on Linux, when it exists:
+// the build in the package root, else the platform package. The libc is
+// told as the generated loader tells it first, from /usr/bin/ldd.
+function firstLinuxNative() {
+  if (process.platform !== 'linux' || LOADER_SETTINGS.some((name) => process.env[name])) return null;
+  let musl;
+  try {
+    musl = fs.readFileSync('/usr/bin/ldd', 'latin1').includes('musl');
+  } catch {
+    return null;
+  }
+  const platform = `linux-${process.arch}-${musl ? 'musl' : 'gnu'}`;
+  const local = path.join(__dirname, '..', '..', `${pkg.napi.binaryName}.${platform}.node`);
+  if (fs.existsSync(local)) return local;
+  try {
+    return require.resolve(`${PLATFORM_PREFIX}${platform}`);
+  } catch {
+    return null;
+  }
+}
+
+// The usual case, without the generated loader: its musl checks, its
+// WebAssembly fallback and the Worker watch around it cost more than the
+// load itself. The ELF check stays in front: a truncated binary would crash
+// the process in dlopen. On any doubt or failure, the generated loader runs
+// as before and says what failed.
+function directNative() {
+  const file = firstLinuxNative();
+  if (!file || elfShortfall(file)) return null;
+  try {
+    const native = require(file);
+    // What the generated loader stamps on the binding it loaded.
+    Object.defineProperty(native, '__napiBindingTarget', { configurable: true, enumerable: true, value: 'native', writable: true });
+    return native;
+  } catch {
+    return null;
+  }
+}
+
+let binding = directNative();
+/** @type {string | null} */
+let truncated = null;
+if (!binding) {
+  truncated = truncatedNative();
+  try {
+    binding = requireBinding(truncated);
+  } catch (err) {
+    throw loadError(err);
+  }
 }
 
 const backend = binding.__napiBindingTarget === 'wasm32-wasi' ? 'wasm' : 'native';
 const reason = backend === 'wasm' ? truncated || fallbackReason() : 'the native binary loaded';
-if (backend === 'wasm') guardWasmBinding(binding);
+if (backend === 'wasm') require('./wasm-threads').guardWasmBinding(binding);
 
 // jwks-rsa prints nothing at load time: with the native binary neither do we.
 const log = createLogger('jwks');

@@ -10,8 +10,6 @@
 // binding is never entered again after that: the dead thread may hold a lock
 // in the shared wasm heap that a call would wait on forever.
 
-const workerThreads = require('worker_threads');
-
 const CODE = 'ERR_JWKS_RSA_NATIVE_WASM_THREAD';
 // The binding's methods that return a promise a WASI thread settles.
 const ASYNC_METHODS = ['lookup', 'signingKeys', 'document', 'refresh'];
@@ -70,6 +68,9 @@ function watch(worker) {
 // watching constructor: the loader and its runtime take Worker from
 // worker_threads when they load, and keep it.
 function loadWatchingWorkers(load) {
+  // Required here, not at the top: worker_threads costs milliseconds of
+  // require(), and only a load through the generated loader needs it.
+  const workerThreads = require('worker_threads');
   const Worker = workerThreads.Worker;
   const Watched = new Proxy(Worker, {
     construct(target, args, newTarget) {

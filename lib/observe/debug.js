@@ -1,7 +1,5 @@
 'use strict';
 
-const util = require('util');
-
 // `DEBUG=jwks` logging in the format of the `debug` package, which jwks-rsa
 // uses, without depending on it. A namespace not enabled gets a no-op logger:
 // callers check `logger.enabled` before building costly arguments.
@@ -37,7 +35,9 @@ function createLogger(namespace) {
     const delta = previous === undefined ? 0 : now - previous;
     previous = now;
     if (typeof args[0] !== 'string') args.unshift('%O');
-    const text = util.formatWithOptions({ colors }, ...args);
+    // `util` loads here, not at require(): its public module costs
+    // milliseconds to load, and only an enabled logger formats.
+    const text = require('util').formatWithOptions({ colors }, ...args);
     let line;
     if (colors) {
       const prefix = `  ${code};1m${namespace} \u001b[0m`;

@@ -1,7 +1,6 @@
 //! The `NativeClient` class the shim wraps.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use napi::Env;
 use napi::bindgen_prelude::{AsyncBlock, AsyncBlockBuilder, Either};
@@ -12,7 +11,7 @@ use super::convert::{DocumentAnswer, FetchEvent, KeyAnswer, KeysAnswer};
 use super::env_leases::{LeaseSlot, track};
 use super::hooks::{JsInterceptor, NativeHooks};
 use super::requests::{AlgFit, FetchRequest, LookupRequest};
-use super::source::key_source;
+use super::source::{NodeHttp, key_source};
 use super::store::{SharedHandle, shared_source};
 use super::threads::{self, Core, Threaded};
 use crate::keys::keyset::KidQuery;
@@ -24,7 +23,7 @@ use crate::state::client::{Client, Resolved};
 #[napi]
 pub struct NativeClient {
     pub(super) client: Arc<Client>,
-    use_node_http: Option<Arc<AtomicBool>>,
+    node_http: Option<NodeHttp>,
     shared: Option<SharedHandle>,
     /// The lease on the process-wide core (`shareAcrossThreads`), used
     /// unless this thread's fetches go through Node's http; empty once the
@@ -61,9 +60,10 @@ impl NativeClient {
             node_http: None,
             store: None,
         });
-        let chosen = key_source(&config, hooks.fetch, hooks.node_http)
+        let node_hook = hooks.node_http.map(|hook| (hook, &env));
+        let chosen = key_source(&config, hooks.fetch, node_hook)
             .map_err(|e| napi::Error::from_reason(e.to_string()))?;
-        let use_node_http = chosen.use_node_http;
+        let node_http = chosen.node_http;
         let (source, shared) = shared_source(&config, chosen.source, hooks.store)
             .map_err(|e| napi::Error::from_reason(e.to_string()))?;
         let mut client = Client::new(config.client_config(), source);
@@ -83,7 +83,7 @@ impl NativeClient {
         };
         Ok(NativeClient {
             client: Arc::new(client),
-            use_node_http,
+            node_http,
             shared,
             threads,
         })
@@ -113,17 +113,16 @@ impl NativeClient {
     }
 
     fn via_node(&self) -> bool {
-        self.use_node_http
-            .as_ref()
-            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+        self.node_http.as_ref().is_some_and(NodeHttp::enabled)
     }
 
     /// Sends the following fetches through Node's http (`true`) or the
     /// native client (`false`); a no-op for clients without that choice.
     #[napi(catch_unwind)]
-    pub fn use_node_http(&self, enabled: bool) {
-        if let Some(flag) = &self.use_node_http {
-            flag.store(enabled, Ordering::Relaxed);
+    pub fn use_node_http(&self, env: Env, enabled: bool) -> napi::Result<()> {
+        match &self.node_http {
+            Some(node_http) => node_http.enable(&env, enabled),
+            None => Ok(()),
         }
     }
 

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use napi::Status;
-use napi::bindgen_prelude::Promise;
+use napi::bindgen_prelude::{FunctionRef, Promise};
 use napi::threadsafe_function::ThreadsafeFunction;
+use napi::{Env, Status};
 use napi_derive::napi;
 
 use super::reply::{ReplyHeaders, conditional_arg, reply_of};
@@ -42,6 +42,20 @@ pub struct HookResult {
 /// A wrapped hook. Weak, so it never keeps the process alive by itself.
 pub type HookFn = ThreadsafeFunction<String, Promise<HookResult>, String, Status, false, true>;
 
+/// A hook not wrapped yet. A wrapped hook is a libuv handle for as long as
+/// its client lives, and libuv looks through every such handle each time
+/// any of them is signalled (each fetch's answer is); the hook only some
+/// clients ever call (Node's http) is wrapped when first used.
+pub type HookRef = FunctionRef<String, Promise<HookResult>>;
+
+/// Wraps `hook`, on the JavaScript thread, for calls from any thread.
+pub fn wrap(env: &Env, hook: &HookRef) -> napi::Result<HookFn> {
+    hook.borrow_back(env)?
+        .build_threadsafe_function::<String>()
+        .weak::<true>()
+        .build()
+}
+
 /// The JavaScript hooks of a client.
 #[napi(object, object_to_js = false)]
 pub struct NativeHooks {
@@ -53,7 +67,7 @@ pub struct NativeHooks {
     pub intercept: Option<HookFn>,
     /// A fetch through Node's http/https, used when `useNodeHttp(true)`.
     #[napi(ts_type = "(uri: string) => Promise<HookResult>")]
-    pub node_http: Option<HookFn>,
+    pub node_http: Option<HookRef>,
     /// `sharedCache.store`, wrapped: one operation per call.
     #[napi(ts_type = "(request: StoreRequest) => Promise<StoreReply>")]
     pub store: Option<super::store::StoreFn>,

@@ -30,6 +30,7 @@ mod refresh;
 mod reply;
 mod report;
 mod requests;
+mod runtime;
 mod source;
 mod store;
 mod threads;

@@ -1,17 +1,20 @@
 //! Choosing where a client's keys come from.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 #[cfg(feature = "native-http")]
-use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+#[cfg(feature = "native-http")]
+use std::sync::atomic::{AtomicBool, Ordering};
 #[cfg(feature = "native-http")]
 use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
+use napi::Env;
+
 use super::config::NativeConfig;
-use super::hooks::{HookFn, JsSource};
+use super::hooks::{HookFn, HookRef, JsSource, wrap};
 use crate::error::Error;
 #[cfg(feature = "native-http")]
 use crate::http::HttpSource;
@@ -44,18 +47,72 @@ impl KeySource for Failing {
 /// or while a test library (nock, msw) intercepts Node's http.
 pub struct Switch {
     native: Arc<dyn KeySource>,
-    node: JsSource,
+    /// Node's http, once [`NodeHttp::enable`] has wrapped its hook.
+    node: Arc<OnceLock<JsSource>>,
     use_node: Arc<AtomicBool>,
 }
 
 #[cfg(feature = "native-http")]
 impl Switch {
     fn current(&self) -> &dyn KeySource {
-        if self.use_node.load(Ordering::Relaxed) {
-            &self.node
-        } else {
-            self.native.as_ref()
+        match self.node.get() {
+            Some(node) if self.use_node.load(Ordering::Relaxed) => node,
+            _ => self.native.as_ref(),
         }
+    }
+}
+
+/// The way to Node's http of a client that can take it: its hook, wrapped
+/// the first time the shim turns it on.
+#[cfg(feature = "native-http")]
+pub struct NodeHttp {
+    hook: HookRef,
+    deadline: Option<Duration>,
+    node: Arc<OnceLock<JsSource>>,
+    use_node: Arc<AtomicBool>,
+}
+
+#[cfg(feature = "native-http")]
+impl NodeHttp {
+    /// Whether fetches go through Node's http now.
+    pub fn enabled(&self) -> bool {
+        self.use_node.load(Ordering::Relaxed)
+    }
+
+    /// Sends the following fetches through Node's http (`true`) or the
+    /// native client (`false`). On the JavaScript thread: the first `true`
+    /// wraps the hook.
+    ///
+    /// # Errors
+    /// When the hook cannot be wrapped (the environment is going away).
+    pub fn enable(&self, env: &Env, enabled: bool) -> napi::Result<()> {
+        if enabled && self.node.get().is_none() {
+            let source = JsSource::node_http(wrap(env, &self.hook)?, self.deadline);
+            // Only this thread sets it, so it is empty here.
+            let _ = self.node.set(source);
+        }
+        self.use_node.store(enabled, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Without the native transport there is no choice to make.
+#[cfg(not(feature = "native-http"))]
+pub struct NodeHttp;
+
+#[cfg(not(feature = "native-http"))]
+impl NodeHttp {
+    /// Never: every fetch goes through Node's http anyway.
+    pub fn enabled(&self) -> bool {
+        false
+    }
+
+    /// Nothing to switch.
+    ///
+    /// # Errors
+    /// Never.
+    pub fn enable(&self, _env: &Env, _enabled: bool) -> napi::Result<()> {
+        Ok(())
     }
 }
 
@@ -81,15 +138,15 @@ impl KeySource for Switch {
 pub struct ChosenSource {
     /// The source.
     pub source: Arc<dyn KeySource>,
-    /// Set to send fetches through Node's http instead of the native client.
-    pub use_node_http: Option<Arc<AtomicBool>>,
+    /// Sends fetches through Node's http instead of the native client.
+    pub node_http: Option<NodeHttp>,
 }
 
 impl ChosenSource {
     fn only(source: Arc<dyn KeySource>) -> Self {
         ChosenSource {
             source,
-            use_node_http: None,
+            node_http: None,
         }
     }
 }
@@ -101,7 +158,7 @@ impl ChosenSource {
 pub fn key_source(
     config: &NativeConfig,
     fetcher: Option<HookFn>,
-    node_http: Option<HookFn>,
+    node_http: Option<(HookRef, &Env)>,
 ) -> Result<ChosenSource, Error> {
     match fetcher {
         Some(hook) => Ok(ChosenSource::only(Arc::new(JsSource::new(
@@ -114,7 +171,10 @@ pub fn key_source(
 
 /// Native HTTP, switchable to Node's http; with `retry`, either retried.
 #[cfg(feature = "native-http")]
-fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
+fn http_source(
+    config: &NativeConfig,
+    node_http: Option<(HookRef, &Env)>,
+) -> Result<ChosenSource, Error> {
     let Some(settings) = config.http_settings()? else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
@@ -130,19 +190,24 @@ fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<Chose
             None => source,
         }
     };
-    let Some(hook) = node_http else {
+    let Some((hook, _)) = node_http else {
         return Ok(ChosenSource::only(retried(native)));
     };
     let use_node = Arc::new(AtomicBool::new(false));
-    let deadline = Some(config.deadline() + NODE_HTTP_GRACE);
+    let node = Arc::new(OnceLock::new());
     let switch = Switch {
         native,
-        node: JsSource::node_http(hook, deadline),
+        node: Arc::clone(&node),
         use_node: Arc::clone(&use_node),
     };
     Ok(ChosenSource {
         source: retried(Arc::new(switch)),
-        use_node_http: Some(use_node),
+        node_http: Some(NodeHttp {
+            hook,
+            deadline: Some(config.deadline() + NODE_HTTP_GRACE),
+            node,
+            use_node,
+        }),
     })
 }
 
@@ -151,13 +216,18 @@ fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<Chose
 /// `cert`, `key` and the proxy itself. No fetch is retried (`retry`): this
 /// build has no timer on the Rust side.
 #[cfg(not(feature = "native-http"))]
-fn http_source(config: &NativeConfig, node_http: Option<HookFn>) -> Result<ChosenSource, Error> {
-    let (Some(uri), Some(hook)) = (&config.uri, node_http) else {
+fn http_source(
+    config: &NativeConfig,
+    node_http: Option<(HookRef, &Env)>,
+) -> Result<ChosenSource, Error> {
+    let (Some(uri), Some((hook, env))) = (&config.uri, node_http) else {
         return Ok(ChosenSource::only(Arc::new(Failing(Error::invalid_uri()))));
     };
     if uri.https {
         config.check_identity()?;
     }
+    // Every fetch goes through it: wrapped at once.
+    let hook = wrap(env, &hook).map_err(|e| Error::unavailable(e.reason.clone()))?;
     Ok(ChosenSource::only(Arc::new(JsSource::node_http(
         hook, None,
     ))))

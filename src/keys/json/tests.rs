@@ -115,3 +115,25 @@ fn the_real_key_sets_read_as_serde_json_reads_them() {
     }
     assert!(seen > 0);
 }
+
+#[test]
+fn a_string_run_ends_at_the_first_quote_backslash_or_control_byte() {
+    let text = "0123456789abcdef".repeat(3);
+    for stop in ["\"", "\\", "\n", "\u{1f}"] {
+        for at in 0..text.len() {
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = stop.as_bytes()[0];
+            for from in [0, at / 2, at] {
+                assert_eq!(
+                    string_run_end(&bytes, from),
+                    at,
+                    "{stop:?} at {at} from {from}"
+                );
+            }
+        }
+    }
+    assert_eq!(string_run_end(text.as_bytes(), 3), text.len());
+    assert_eq!(string_run_end("é~\u{7f}".as_bytes(), 0), 4);
+    // Past the end there is no run: it ends where it starts.
+    assert_eq!(string_run_end(b"ab", 5), 5);
+}

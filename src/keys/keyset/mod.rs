@@ -1,11 +1,13 @@
 //! A fetched JSON Web Key Set, reduced to its signing keys, and the rules
 //! `jwks-rsa` uses to pick one of them.
 //!
-//! jwks-rsa 4.1.0 imports every key of a set before it answers. Here a set
-//! is read with the checks of each JWK's members, and a key's material is
-//! decoded, checked and encoded when something needs that key: a lookup of
-//! its kid, a listing of the set. Which keys are usable, and so what every
-//! lookup and listing answers, is what converting all of them would give:
+//! jwks-rsa 4.1.0 imports every key of a set before it answers. Here a
+//! fetched body is checked as JSON and its entries only located, with their
+//! kids ([`crate::keys::json::skim`]); an entry is read, checked, decoded
+//! and encoded when something needs that key: a lookup of its kid, a
+//! listing of the set. A cold lookup in a large set so costs one pass over
+//! the text and one key. Which keys are usable, and so what every lookup
+//! and listing answers, is what converting all of them would give:
 //!
 //! - a set is refused unless one of its keys is usable (the first usable
 //!   one is found when the set is read, usually its first key);
@@ -20,18 +22,16 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 use crate::error::{Error, KEYS_NOT_ARRAY, NO_KEYS, NO_KID_MANY_KEYS, NO_SIGNING_KEYS, NULL_BODY};
-use crate::keys::jwk::check_key_with;
+use crate::keys::json::{self, skim};
 use crate::keys::key_types::KeyTypes;
 use crate::keys::skip_reason::{MAX_KEYS_PER_SET, SkipReason};
 
-mod candidate;
+mod entry;
 mod kid_index;
-mod texts;
 
 pub use crate::keys::signing_key::SigningKey;
-use candidate::Candidate;
+use entry::Entry;
 use kid_index::KidIndex;
-use texts::Texts;
 
 /// JavaScript's `value.length` for a JSON value that is not an array.
 fn js_length(value: &Value) -> Option<&Value> {
@@ -90,16 +90,22 @@ impl KidQuery {
 }
 
 /// The signing keys of one response, in the order the endpoint listed them.
-#[derive(Debug, Default)]
+///
+/// The set keeps the text its entries were read from (the body as fetched)
+/// and where each entry is in it; an entry is read, checked and converted
+/// when something needs that key.
+#[derive(Debug)]
 pub struct KeySet {
-    /// Entries that passed the JWK checks, in endpoint order.
-    candidates: Vec<Candidate>,
-    /// The candidates' text.
-    texts: Texts,
-    /// The candidates with a kid.
+    /// The text of the entries.
+    text: Arc<str>,
+    /// The first [`MAX_KEYS_PER_SET`] entries of `keys`, in endpoint order.
+    entries: Vec<Entry>,
+    /// The entries with a kid.
     by_kid: KidIndex,
-    /// Entries refused by the JWK checks, and those past the bound.
-    rejected: Vec<Skipped>,
+    /// How many entries are past the bound, not read.
+    ignored: usize,
+    /// The key types served.
+    types: KeyTypes,
     /// Every key converted, made on the first listing.
     listing: OnceLock<Listing>,
 }
@@ -112,6 +118,27 @@ struct Listing {
 }
 
 impl KeySet {
+    /// Reads a set from a fetched body, as jwks-rsa reads `JSON.parse(body)`.
+    /// The entries are only located: each is read and checked when its key
+    /// is needed.
+    ///
+    /// # Errors
+    /// `SyntaxError` when the body is not JSON; otherwise those of
+    /// [`KeySet::from_json_with`].
+    pub fn from_text(body: &Arc<str>, types: KeyTypes) -> Result<Self, Error> {
+        let Some(raw) = skim::key_set(body, MAX_KEYS_PER_SET) else {
+            // Not the usual shape, or not JSON: the full reader words the error.
+            let json =
+                json::parse(body).map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
+            return Self::from_json_with(&json, types);
+        };
+        let entries = raw
+            .entries
+            .iter()
+            .map(|e| (e.start, e.end, e.kid.as_deref()));
+        Self::located(Arc::clone(body), entries, raw.total, types)
+    }
+
     /// Builds a set from the parsed JSON body of the endpoint, with the
     /// errors jwks-rsa's code gives for a body of the wrong shape.
     ///
@@ -166,58 +193,74 @@ impl KeySet {
     /// # Errors
     /// As [`KeySet::from_entries`].
     pub fn from_entries_with(entries: &[Value], types: KeyTypes) -> Result<Self, Error> {
-        let mut set = KeySet::default();
-        for (index, entry) in entries.iter().enumerate().take(MAX_KEYS_PER_SET) {
+        // The entries are written out as JSON, which reads back as the same
+        // values, so that a set has one form whatever it was made from.
+        let mut text = String::new();
+        let mut located = Vec::new();
+        for entry in entries.iter().take(MAX_KEYS_PER_SET) {
+            let start = text.len();
+            text.push_str(&entry.to_string());
             let kid = entry.get("kid").and_then(Value::as_str);
-            match check_key_with(entry, types) {
-                Ok(checked) => {
-                    let candidate = Candidate::new(index, kid, &checked, &mut set.texts);
-                    set.push(candidate);
-                }
-                Err(reason) => set.rejected.push(Skipped {
-                    index,
-                    kid: kid.map(str::to_owned),
-                    reason,
-                }),
+            located.push((start, text.len(), kid));
+        }
+        Self::located(Arc::from(text), located.into_iter(), entries.len(), types)
+    }
+
+    /// A set of the entries at `(start, end, kid)` of `text`, out of `total`.
+    fn located<'k>(
+        text: Arc<str>,
+        entries: impl Iterator<Item = (usize, usize, Option<&'k str>)>,
+        total: usize,
+        types: KeyTypes,
+    ) -> Result<Self, Error> {
+        let mut set = KeySet {
+            text,
+            entries: Vec::new(),
+            by_kid: KidIndex::default(),
+            ignored: total.saturating_sub(MAX_KEYS_PER_SET),
+            types,
+            listing: OnceLock::new(),
+        };
+        for (index, (start, end, kid)) in entries.enumerate() {
+            // An empty kid names no key (a checked key has none).
+            if let Some(kid) = kid.filter(|kid| !kid.is_empty()) {
+                set.by_kid.push(kid, index);
             }
+            set.entries.push(Entry::new(index, start, end));
         }
         set.by_kid.finish();
-        if entries.len() > MAX_KEYS_PER_SET {
-            set.rejected.push(Skipped {
-                index: MAX_KEYS_PER_SET,
-                kid: None,
-                reason: SkipReason::OverLimit {
-                    ignored: entries.len() - MAX_KEYS_PER_SET,
-                },
-            });
-        }
-        // Stops at the first usable key: the first candidate, unless its
-        // material is broken.
-        if !set
-            .candidates
-            .iter()
-            .any(|c| c.usable(&set.texts).is_some())
-        {
+        // Stops at the first usable key: usually the first entry.
+        if !set.entries.iter().any(|e| set.usable(e).is_some()) {
             return Err(Error::content(NO_SIGNING_KEYS));
         }
         Ok(set)
     }
 
-    fn push(&mut self, candidate: Candidate) {
-        if let Some(kid) = candidate.kid(&self.texts) {
-            self.by_kid.push(kid, self.candidates.len());
-        }
-        self.candidates.push(candidate);
+    fn resolve<'s>(&'s self, entry: &'s Entry) -> &'s Result<Arc<SigningKey>, Skipped> {
+        entry.resolve(&self.text, self.types)
+    }
+
+    fn usable<'s>(&'s self, entry: &'s Entry) -> Option<&'s Arc<SigningKey>> {
+        self.resolve(entry).as_ref().ok()
     }
 
     fn listing(&self) -> &Listing {
         self.listing.get_or_init(|| {
-            let texts = &self.texts;
-            let keys = self.candidates.iter().filter_map(|c| c.usable(texts));
-            let failed = self.candidates.iter().filter_map(|c| c.skipped(texts));
-            let mut skipped: Vec<Skipped> = self.rejected.iter().cloned().chain(failed).collect();
-            // Stable, and the entry past the bound has the largest index.
-            skipped.sort_by_key(|s| s.index);
+            let keys = self.entries.iter().filter_map(|e| self.usable(e));
+            let failed = self
+                .entries
+                .iter()
+                .filter_map(|e| self.resolve(e).as_ref().err());
+            let mut skipped: Vec<Skipped> = failed.cloned().collect();
+            if self.ignored > 0 {
+                skipped.push(Skipped {
+                    index: MAX_KEYS_PER_SET,
+                    kid: None,
+                    reason: SkipReason::OverLimit {
+                        ignored: self.ignored,
+                    },
+                });
+            }
             Listing {
                 keys: keys.cloned().collect(),
                 skipped,
@@ -236,32 +279,36 @@ impl KeySet {
         &self.listing().skipped
     }
 
+    /// The first usable key of `kid`, in endpoint order, that `fits`.
+    fn first_of_kid(
+        &self,
+        kid: &str,
+        mut fits: impl FnMut(&SigningKey) -> bool,
+    ) -> Option<&Arc<SigningKey>> {
+        self.by_kid
+            .positions(kid)
+            .filter_map(|position| self.entries.get(position))
+            .filter_map(|e| self.usable(e))
+            .find(|key| key.kid.as_deref() == Some(kid) && fits(key))
+    }
+
     /// The key with this kid: the first usable one, as `Array.prototype.find`
     /// over the usable keys gives. Converts the keys of this kid only.
     pub fn find(&self, kid: &str) -> Option<&Arc<SigningKey>> {
-        self.by_kid
-            .positions(kid)
-            .filter_map(|position| self.candidates.get(position))
-            .filter(|c| c.kid(&self.texts) == Some(kid))
-            .find_map(|c| c.usable(&self.texts))
+        self.first_of_kid(kid, |_| true)
     }
 
     /// The first usable key of `kid` that verifies a token signed with
     /// `alg`: a later key of the kid when the first does not (two keys of
     /// one kid, an RSA and an EC one), which a lookup by kid never answers.
     pub fn find_for_alg(&self, kid: &str, alg: &str) -> Option<&Arc<SigningKey>> {
-        self.by_kid
-            .positions(kid)
-            .filter_map(|position| self.candidates.get(position))
-            .filter(|c| c.kid(&self.texts) == Some(kid))
-            .filter_map(|c| c.usable(&self.texts))
-            .find(|key| key.fits(alg))
+        self.first_of_kid(kid, |key| key.fits(alg))
     }
 
     /// The only usable key, if the set has exactly one. Converts keys up to
     /// the second usable one.
     fn only(&self) -> Option<&Arc<SigningKey>> {
-        let mut usable = self.candidates.iter().filter_map(|c| c.usable(&self.texts));
+        let mut usable = self.entries.iter().filter_map(|e| self.usable(e));
         match (usable.next(), usable.next()) {
             (Some(only), None) => Some(only),
             _ => None,

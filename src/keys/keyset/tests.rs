@@ -137,7 +137,7 @@ fn a_lookup_converts_the_key_asked_for_and_the_first() {
     let body = json!({ "keys": [rsa(Some("a")), rsa(Some("b")), rsa(Some("c"))] });
     let set = KeySet::from_json(&body).expect("three keys");
     let resolved =
-        |set: &KeySet| -> Vec<bool> { set.candidates.iter().map(Candidate::is_resolved).collect() };
+        |set: &KeySet| -> Vec<bool> { set.entries.iter().map(Entry::is_resolved).collect() };
     // Reading the set proves it has a usable key: its first.
     assert_eq!(resolved(&set), [true, false, false]);
     assert!(set.find("c").is_some());

@@ -213,7 +213,5 @@ fn parse_set(body: &Arc<str>, types: KeyTypes) -> Result<KeySet, Error> {
     if body.is_empty() {
         return Err(Error::content(crate::error::NO_KEYS));
     }
-    let json = crate::keys::json::parse(body)
-        .map_err(|e| Error::syntax(Arc::clone(body), e.to_string()))?;
-    KeySet::from_json_with(&json, types)
+    KeySet::from_text(body, types)
 }
